@@ -1,0 +1,152 @@
+"""The `outreach` command line: registry, imports, exports, figures, demo."""
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot import cli_files, cli_pocs
+from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
+from bot.context import build_context
+from bot.output import ListFormat, as_json, listing
+from bot.records import ORG_COLUMNS, STATE_COLUMNS, org_record, state_record
+from bot.render import render
+from bot.settings import Settings
+from storage import parties, pocs
+from storage.db import migrate, session_scope
+from storage.reference_data import load_reference_data
+from storage.status import ReportingStatus, reporting_status
+
+app = typer.Typer(
+    name="outreach",
+    help="Outreach coordination for the 1540 Committee: registry of Points of Contact, "
+    "reporting history and figures.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cli_pocs.app, name="pocs")
+app.add_typer(cli_files.import_app, name="import")
+app.add_typer(cli_files.export_app, name="export")
+app.command("submissions")(cli_files.list_submissions)
+
+
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    """Outreach coordination for the 1540 Committee.
+
+    Configuration comes from OUTREACH_* environment variables (see the README).
+    """
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        fail("invalid_settings", text=str(error))
+    ctx.obj = build_context(settings)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create or upgrade the database and load the reference data. Safe to run again."""
+    cli = context(ctx)
+    migrate(cli.engine)
+    with session_scope(cli.engine) as session:
+        load = load_reference_data(session=session)
+    say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
+        created=load.created, updated=load.updated)
+
+
+@app.command()
+def states(
+    ctx: typer.Context,
+    group: Annotated[str | None, typer.Option(
+        help="Only this UN regional group as counted for elections: "
+        "AFR, APG, EEG, GRULAC or WEOG.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """List the 193 Member States with their codes and regional group."""
+    with registry(ctx) as (_cli, session):
+        if group is not None:
+            known = [g.code for g in parties.regional_groups(session=session)]
+            if group.upper() not in known:
+                fail("unknown_group", value=group, allowed=", ".join(known))
+        rows = [state_record(p) for p in parties.states(session=session, group=group)]
+    typer.echo(listing(rows, STATE_COLUMNS, fmt))
+
+
+@app.command()
+def orgs(
+    ctx: typer.Context,
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """List international, regional and sub-regional organisations and UN entities."""
+    with registry(ctx) as (_cli, session):
+        counts = pocs.active_counts(session=session)
+        rows = [org_record(p, counts.get(p.id or 0, 0))
+                for p in parties.organisations(session=session)]
+    typer.echo(listing(rows, ORG_COLUMNS, fmt))
+
+
+def default_since(on: date) -> date:
+    """1 January five years back: the Committee's usual look-back for "up to date"."""
+    return date(on.year - 5, 1, 1)
+
+
+def status_json(status: ReportingStatus) -> str:
+    return as_json({
+        "member_states": status.member_states,
+        "reporting_states": status.reporting_states,
+        "non_reporting_states": status.non_reporting_states,
+        "non_reporting": status.non_reporting,
+        "states_by_report_count": status.states_by_report_count,
+        "states_submitting_since": {
+            "since": status.since.isoformat(),
+            "count": status.states_submitting_since,
+            "share": round(status.share_submitting_since, 4),
+        },
+        "states_with_poc": status.states_with_poc,
+        "orgs_with_poc": status.orgs_with_poc,
+        "action_plans": {"count": status.action_plans, "states": status.action_plan_states},
+    })
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(
+        help="Count States with a submission on or after this day (YYYY-MM-DD); "
+        "default: 1 January five years ago.")] = None,
+    fmt: Annotated[ListFormat, typer.Option(
+        "--format", help="table (text) or json.")] = ListFormat.TABLE,
+) -> None:
+    """The reporting figures of the Committee's review, computed from the registry."""
+    try:
+        since_day = date.fromisoformat(since) if since else default_since(today())
+    except ValueError:
+        fail("invalid_option", exit_code=2, option="--since",
+             text=f"{since!r} is not a date (YYYY-MM-DD)")
+    with registry(ctx) as (_cli, session):
+        figures = reporting_status(session=session, since=since_day)
+    if fmt is ListFormat.JSON:
+        typer.echo(status_json(figures))
+    else:
+        typer.echo(render("cli/status.txt.j2", status=figures))
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Build a demo registry from INVENTED data matching the 2022 paper, and show its figures.
+
+    Uses its own SQLite file under the data directory, recreated on every run; your
+    registry is never touched.
+    """
+    from bot.demo import run_demo
+
+    run_demo(context(ctx).settings)
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Run the long-lived service: migrations, then the health endpoint until SIGTERM."""
+    from bot.service import serve
+
+    serve(context(ctx))

@@ -1,0 +1,55 @@
+"""What every CLI command shares: the context, messages, failing cleanly."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, NoReturn
+
+import typer
+from sqlmodel import Session, select
+
+from bot.context import CliContext
+from bot.render import message
+from storage.db import schema_is_current, session_scope
+from storage.importing import PartyFinder
+from storage.parties import Party
+
+FORMAT_HELP = "Output format: table, csv or json."
+
+
+def say(code: str, **params: Any) -> None:
+    typer.echo(message(code, **params))
+
+
+def fail(code: str, exit_code: int = 1, **params: Any) -> NoReturn:
+    typer.echo(message(code, **params), err=True)
+    raise typer.Exit(exit_code)
+
+
+def context(ctx: typer.Context) -> CliContext:
+    found = ctx.find_root().obj
+    assert isinstance(found, CliContext)
+    return found
+
+
+@contextmanager
+def registry(ctx: typer.Context) -> Iterator[tuple[CliContext, Session]]:
+    """A unit of work on an initialised database; refuses clearly if `init` was not run."""
+    cli = context(ctx)
+    if not schema_is_current(cli.engine):
+        fail("database_not_ready")
+    with session_scope(cli.engine) as session:
+        yield cli, session
+
+
+def resolve_party(session: Session, value: str) -> Party:
+    """A party from its code or name as typed, or a clear refusal with a suggestion."""
+    finder = PartyFinder(session.exec(select(Party)))
+    party = finder.find(value)
+    if party is None:
+        fail("unknown_party_option", value=value, suggestion=finder.suggestion(value))
+    return party
+
+
+def today() -> date:
+    return date.today()

@@ -1,0 +1,82 @@
+"""Listings as a terminal table, CSV or JSON, and files as CSV or XLSX."""
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from rich.console import Console
+from rich.table import Table
+
+
+class ListFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+Row = Mapping[str, Any]
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def as_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_flat(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def as_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> str:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_flat(row.get(column)) for column in columns))
+    console = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
+    console.print(table)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue().rstrip()
+
+
+def listing(rows: Sequence[Row], columns: Sequence[str], fmt: ListFormat) -> str:
+    if fmt is ListFormat.JSON:
+        return as_json([{column: row.get(column) for column in columns} for row in rows])
+    if fmt is ListFormat.CSV:
+        return as_csv(rows, columns).rstrip("\n")
+    return as_table(rows, columns)
+
+
+def write_file(rows: Sequence[Row], columns: Sequence[str], fmt: FileFormat, path: Path) -> None:
+    if fmt is FileFormat.CSV:
+        path.write_text(as_csv(rows, columns), encoding="utf-8")
+        return
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_flat(row.get(column)) for column in columns])
+    workbook.save(path)

@@ -1,0 +1,51 @@
+"""Rendering of every word the CLI shows, from templates/ (pure: no I/O beyond loading)."""
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from storage.problems import Problem
+
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("templates", ""),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:
+    """Render templates/<area>/<language>/<file>, falling back to English."""
+    area, _, filename = name.partition("/")
+    env = environment()
+    template = env.select_template(
+        [f"{area}/{language}/{filename}", f"{area}/{DEFAULT_LANGUAGE}/{filename}"]
+    )
+    return template.render(**context).strip()
+
+
+def message(code: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """One message of templates/cli/<language>/messages.j2, a macro named after `code`."""
+    env = environment()
+    template = env.select_template(
+        [f"cli/{language}/messages.j2", f"cli/{DEFAULT_LANGUAGE}/messages.j2"]
+    )
+    macro = getattr(template.module, code, None)
+    if macro is None:
+        raise KeyError(f"no message template for {code!r}")
+    return str(macro(**params)).strip()
+
+
+def problem_line(problem: Problem) -> str:
+    text = message(problem.code, **problem.params)
+    if problem.line is None:
+        return text
+    return message("at_line", line=problem.line, text=text)

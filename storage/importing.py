@@ -1,0 +1,108 @@
+"""What both importers share: the header check, parsing helpers and the report."""
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from storage.parties import Party
+from storage.problems import Problem
+from storage.tabular import Table
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return not self.problems and not self.dry_run
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key, so "cote d'ivoire" finds "Côte d'Ivoire"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+
+
+def closest(value: str, choices: Iterable[str]) -> str:
+    """The choice a person most likely meant, or "" when none is close."""
+    by_key = {fold(choice): choice for choice in choices}
+    match = difflib.get_close_matches(fold(value), list(by_key), n=1, cutoff=0.7)
+    return by_key[match[0]] if match else ""
+
+
+def check_header(table: Table, required: set[str], optional: set[str]) -> list[Problem]:
+    problems = [
+        Problem(1, "missing_column", {"column": column})
+        for column in sorted(required - set(table.columns))
+    ]
+    for column in table.columns:
+        if column not in required | optional:
+            suggestion = closest(column, required | optional)
+            problems.append(
+                Problem(1, "unknown_column", {"column": column, "suggestion": suggestion})
+            )
+    return problems
+
+
+class PartyFinder:
+    """Resolves what a person typed (code or name) to a party, with a "did you mean"."""
+
+    def __init__(self, parties: Iterable[Party]) -> None:
+        self._parties = list(parties)
+        self._by_key: dict[str, Party] = {fold(p.name): p for p in self._parties}
+        self._by_key.update({fold(p.code): p for p in self._parties})
+
+    def find(self, value: str) -> Party | None:
+        return self._by_key.get(fold(value))
+
+    def suggestion(self, value: str, kind: str | None = None) -> str:
+        candidates = [p for p in self._parties if kind is None or p.kind == kind]
+        by_name = {p.name: p for p in candidates}
+        by_code = {p.code: p for p in candidates}
+        best = closest(value, [*by_name, *by_code])
+        if not best:
+            return ""
+        party = by_name.get(best) or by_code[best]
+        return f"{party.code} ({party.name})"
+
+
+def parse_date(
+    value: str, column: str, line: int, today: date, problems: list[Problem]
+) -> date | None:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem(line, "bad_date", {"column": column, "value": value}))
+        return None
+    if parsed > today:
+        problems.append(Problem(line, "future_date", {"column": column, "value": value}))
+        return None
+    return parsed
+
+
+def check_lengths(
+    row: Mapping[str, str], limits: Mapping[str, int], line: int, problems: list[Problem]
+) -> None:
+    for column, limit in limits.items():
+        if len(row.get(column, "")) > limit:
+            problems.append(Problem(line, "too_long", {"column": column, "limit": str(limit)}))
+
+
+def choice(
+    value: str, allowed: Iterable[str], code: str, line: int, problems: list[Problem],
+    normalise: Callable[[str], str] = lambda text: text.strip().lower().replace(" ", "_"),
+) -> str | None:
+    options = list(allowed)
+    wanted = normalise(value)
+    if wanted in options:
+        return wanted
+    problems.append(Problem(line, code, {"value": value, "allowed": ", ".join(options)}))
+    return None

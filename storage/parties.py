@@ -1,0 +1,80 @@
+"""Parties a PoC can speak for: Member States and organisations, with the UN's groupings."""
+
+from enum import StrEnum
+
+from sqlmodel import Field, Session, SQLModel, col, func, select
+
+
+class PartyKind(StrEnum):
+    STATE = "state"
+    ORGANISATION = "organisation"
+
+
+class OrganisationScope(StrEnum):
+    INTERNATIONAL = "international"
+    REGIONAL = "regional"
+    SUB_REGIONAL = "sub_regional"
+    UN_ENTITY = "un_entity"
+
+
+class RegionalGroup(SQLModel, table=True):
+    __tablename__ = "regional_group"
+
+    code: str = Field(primary_key=True, max_length=10)
+    name: str = Field(max_length=80)
+
+
+class Language(SQLModel, table=True):
+    __tablename__ = "language"
+
+    code: str = Field(primary_key=True, max_length=5)
+    name: str = Field(max_length=40)
+    native_name: str = Field(max_length=40)
+    direction: str = Field(max_length=3)
+
+
+class Party(SQLModel, table=True):
+    __tablename__ = "party"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=200)
+    # Member States only
+    iso2: str | None = Field(default=None, max_length=2)
+    m49: str | None = Field(default=None, max_length=3)
+    regional_group: str | None = Field(
+        default=None, foreign_key="regional_group.code", max_length=10
+    )
+    electoral_group: str | None = Field(
+        default=None, foreign_key="regional_group.code", max_length=10
+    )
+    observer_in: str | None = Field(
+        default=None, foreign_key="regional_group.code", max_length=10
+    )
+    also_participates_in: str | None = Field(
+        default=None, foreign_key="regional_group.code", max_length=10
+    )
+    # organisations only
+    scope: str | None = Field(default=None, max_length=20)
+
+
+def states(*, session: Session, group: str | None = None) -> list[Party]:
+    """Member States by name; `group` matches the electoral group, as the UN counts them."""
+    query = select(Party).where(Party.kind == PartyKind.STATE).order_by(col(Party.name))
+    if group is not None:
+        query = query.where(func.upper(Party.electoral_group) == group.upper())
+    return list(session.exec(query))
+
+
+def organisations(*, session: Session) -> list[Party]:
+    query = select(Party).where(Party.kind == PartyKind.ORGANISATION).order_by(col(Party.code))
+    return list(session.exec(query))
+
+
+def regional_groups(*, session: Session) -> list[RegionalGroup]:
+    return list(session.exec(select(RegionalGroup).order_by(col(RegionalGroup.code))))
+
+
+def languages(*, session: Session) -> list[Language]:
+    return list(session.exec(select(Language).order_by(col(Language.code))))

@@ -1,0 +1,227 @@
+"""Points of Contact: the people who speak for a State or an organisation.
+
+Deactivating is not deleting: a PoC's row stays, with its history in the audit log.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, Column
+from sqlmodel import Field, Session, SQLModel, col, func, select
+
+from storage import audit
+from storage.columns import UTCDateTime
+from storage.parties import Party
+
+
+class PocRole(StrEnum):
+    NATIONAL = "national"
+    ASSISTANCE = "assistance"
+    COORDINATOR = "coordinator"
+
+
+class PocStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class PointOfContact(SQLModel, table=True):
+    __tablename__ = "poc"
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    role: str = Field(max_length=20)
+    full_name: str = Field(max_length=200)
+    title: str = Field(default="", max_length=200)
+    agency: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=40)
+    telegram_handle: str | None = Field(default=None, max_length=40)
+    telegram_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    language: str = Field(foreign_key="language.code", max_length=5)
+    timezone: str = Field(max_length=64)
+    status: str = Field(default=PocStatus.ACTIVE, max_length=10, index=True)
+    notified_on: date | None = None
+    verified_on: date | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PocEmail(SQLModel, table=True):
+    """A PoC's addresses in the order given; position 0 is the one we write to first."""
+
+    __tablename__ = "poc_email"
+
+    poc_id: int = Field(foreign_key="poc.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    address: str = Field(max_length=320, index=True)
+
+
+@dataclass(frozen=True)
+class PocFields:
+    """Everything a person can set on a PoC, already validated."""
+
+    party_id: int
+    role: str
+    full_name: str
+    emails: tuple[str, ...]
+    language: str
+    timezone: str
+    title: str = ""
+    agency: str = ""
+    phone: str = ""
+    telegram_handle: str | None = None
+    telegram_chat_id: int | None = None
+    status: str = PocStatus.ACTIVE
+    notified_on: date | None = None
+    verified_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PocView:
+    """A PoC as listed and exported: its row, its party and its addresses."""
+
+    poc: PointOfContact
+    party: Party
+    emails: tuple[str, ...]
+
+
+_SCALAR_FIELDS = (
+    "party_id", "role", "full_name", "title", "agency", "phone", "telegram_handle",
+    "telegram_chat_id", "language", "timezone", "status", "notified_on", "verified_on",
+)
+
+
+def snapshot(poc: PointOfContact, emails: Sequence[str]) -> dict[str, Any]:
+    """The audit log's picture of a PoC: JSON-safe, every field a person can change."""
+    values: dict[str, Any] = {name: getattr(poc, name) for name in _SCALAR_FIELDS}
+    for name in ("notified_on", "verified_on"):
+        if values[name] is not None:
+            values[name] = values[name].isoformat()
+    values["emails"] = list(emails)
+    return values
+
+
+def emails_of(*, session: Session, poc_id: int) -> tuple[str, ...]:
+    query = select(PocEmail).where(PocEmail.poc_id == poc_id).order_by(col(PocEmail.position))
+    return tuple(row.address for row in session.exec(query))
+
+
+def get(*, session: Session, poc_id: int) -> PointOfContact | None:
+    return session.get(PointOfContact, poc_id)
+
+
+def find_by_first_email(*, session: Session, party_id: int, email: str) -> PointOfContact | None:
+    """The upsert key of imports: the same party and the same first address, ignoring case."""
+    query = (
+        select(PointOfContact)
+        .join(PocEmail, col(PocEmail.poc_id) == col(PointOfContact.id))
+        .where(PointOfContact.party_id == party_id)
+        .where(PocEmail.position == 0)
+        .where(PocEmail.address == email.lower())
+    )
+    return session.exec(query).first()
+
+
+def _replace_emails(session: Session, poc_id: int, emails: Sequence[str]) -> None:
+    for row in session.exec(select(PocEmail).where(PocEmail.poc_id == poc_id)):
+        session.delete(row)
+    session.flush()
+    for position, address in enumerate(emails):
+        session.add(PocEmail(poc_id=poc_id, position=position, address=address.lower()))
+
+
+def create(
+    *, session: Session, fields: PocFields, actor: str, now: datetime | None = None
+) -> PointOfContact:
+    moment = now or datetime.now(UTC)
+    values = {name: getattr(fields, name) for name in _SCALAR_FIELDS}
+    poc = PointOfContact(**values, created_at=moment, updated_at=moment)
+    session.add(poc)
+    session.flush()
+    assert poc.id is not None
+    _replace_emails(session, poc.id, fields.emails)
+    audit.record(
+        session=session, actor=actor, action="create", entity="poc", entity_id=poc.id,
+        before=None, after=snapshot(poc, fields.emails), now=moment,
+    )
+    return poc
+
+
+def update(
+    *,
+    session: Session,
+    poc: PointOfContact,
+    fields: PocFields,
+    actor: str,
+    action: str = "update",
+    now: datetime | None = None,
+) -> bool:
+    """Apply `fields`; returns False, writing nothing, when nothing would change."""
+    assert poc.id is not None
+    old_emails = emails_of(session=session, poc_id=poc.id)
+    before = snapshot(poc, old_emails)
+    for name in _SCALAR_FIELDS:
+        setattr(poc, name, getattr(fields, name))
+    after = snapshot(poc, fields.emails)
+    if before == after:
+        session.refresh(poc)  # undo the no-op assignments so nothing is flushed
+        return False
+    moment = now or datetime.now(UTC)
+    poc.updated_at = moment
+    session.add(poc)
+    if tuple(old_emails) != tuple(address.lower() for address in fields.emails):
+        _replace_emails(session, poc.id, fields.emails)
+    audit.record(
+        session=session, actor=actor, action=action, entity="poc", entity_id=poc.id,
+        before=before, after=after, now=moment,
+    )
+    return True
+
+
+def fields_of(*, session: Session, poc: PointOfContact) -> PocFields:
+    """The editable fields of a stored PoC, to change a few and pass to `update`."""
+    assert poc.id is not None
+    values = {name: getattr(poc, name) for name in _SCALAR_FIELDS}
+    return PocFields(**values, emails=emails_of(session=session, poc_id=poc.id))
+
+
+def listing(
+    *, session: Session, party_id: int | None = None, include_inactive: bool = False
+) -> list[PocView]:
+    query = (
+        select(PointOfContact, Party)
+        .join(Party, col(Party.id) == col(PointOfContact.party_id))
+        .order_by(col(Party.code), col(PointOfContact.id))
+    )
+    if party_id is not None:
+        query = query.where(PointOfContact.party_id == party_id)
+    if not include_inactive:
+        query = query.where(PointOfContact.status == PocStatus.ACTIVE)
+    rows = list(session.exec(query))
+    # one query for every address of the listed PoCs, whatever their number
+    wanted = query.with_only_columns(col(PointOfContact.id)).order_by(None)
+    email_query = (
+        select(PocEmail)
+        .where(col(PocEmail.poc_id).in_(wanted))
+        .order_by(col(PocEmail.poc_id), col(PocEmail.position))
+    )
+    addresses: dict[int, list[str]] = {}
+    for email in session.exec(email_query):
+        addresses.setdefault(email.poc_id, []).append(email.address)
+    return [
+        PocView(poc=poc, party=party, emails=tuple(addresses.get(poc.id or 0, [])))
+        for poc, party in rows
+    ]
+
+
+def active_counts(*, session: Session) -> dict[int, int]:
+    """party id -> number of its active PoCs (parties without one are absent)."""
+    query = (
+        select(PointOfContact.party_id, func.count())
+        .where(PointOfContact.status == PocStatus.ACTIVE)
+        .group_by(col(PointOfContact.party_id))
+    )
+    return {party_id: count for party_id, count in session.exec(query)}

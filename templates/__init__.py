@@ -1,0 +1,1 @@
+"""Every word a person reads, per area and language: templates/<area>/<language>/<file>."""
