@@ -28,7 +28,6 @@ app = typer.Typer(
 app.add_typer(cli_pocs.app, name="pocs")
 app.add_typer(cli_files.import_app, name="import")
 app.add_typer(cli_files.export_app, name="export")
-app.command("submissions")(cli_files.list_submissions)
 
 
 @app.callback()
@@ -41,7 +40,9 @@ def main(ctx: typer.Context) -> None:
         settings = Settings()
     except ValidationError as error:
         fail("invalid_settings", text=str(error))
-    ctx.obj = build_context(settings)
+    cli = build_context(settings)
+    ctx.obj = cli
+    ctx.call_on_close(cli.engine.dispose)
 
 
 @app.command()
@@ -53,6 +54,9 @@ def init(ctx: typer.Context) -> None:
         load = load_reference_data(session=session)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
         created=load.created, updated=load.updated)
+
+
+app.command("submissions")(cli_files.list_submissions)
 
 
 @app.command()

@@ -13,7 +13,8 @@ from bot.render import problem_line
 from storage import pocs
 from storage.import_pocs import check_row, file_row
 
-app = typer.Typer(help="Points of Contact of States and organisations.",
+app = typer.Typer(help="List Points of Contact (active ones unless --all); the subcommands "
+                  "add, edit, deactivate and activate change them.",
                   invoke_without_command=True)
 
 Text = Annotated[str | None, typer.Option()]

@@ -8,6 +8,7 @@ from datetime import date
 
 from storage.parties import Party
 from storage.problems import Problem
+from storage.reference_data import aliases
 from storage.tabular import Table
 
 
@@ -59,18 +60,21 @@ class PartyFinder:
         self._parties = list(parties)
         self._by_key: dict[str, Party] = {fold(p.name): p for p in self._parties}
         self._by_key.update({fold(p.code): p for p in self._parties})
+        self._aliases = aliases()
 
     def find(self, value: str) -> Party | None:
         return self._by_key.get(fold(value))
 
     def suggestion(self, value: str, kind: str | None = None) -> str:
         candidates = [p for p in self._parties if kind is None or p.kind == kind]
-        by_name = {p.name: p for p in candidates}
+        by_text = {p.name: p for p in candidates} | {p.code: p for p in candidates}
         by_code = {p.code: p for p in candidates}
-        best = closest(value, [*by_name, *by_code])
+        by_text |= {alias: by_code[code] for alias, code in self._aliases.items()
+                    if code in by_code}
+        best = closest(value, by_text)
         if not best:
             return ""
-        party = by_name.get(best) or by_code[best]
+        party = by_text[best]
         return f"{party.code} ({party.name})"
 
 

@@ -23,6 +23,11 @@ def _blank_to_none(value: str) -> str | None:
     return value or None
 
 
+def aliases() -> dict[str, str]:
+    """Former and common names (Turkey, Ivory Coast...) -> ISO3, for "did you mean"."""
+    return {row["alias"]: row["iso3"] for row in _rows("aliases.csv")}
+
+
 @dataclass
 class ReferenceLoad:
     created: int = 0

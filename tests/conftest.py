@@ -1,0 +1,128 @@
+"""Databases, personas and a CLI runner for the specs.
+
+Every test gets a fresh, migrated database with the reference data loaded: a SQLite file,
+and also PostgreSQL when OUTREACH_TEST_POSTGRES_URL names a server (CI always sets it; a
+database of its own is created for the run and dropped after).
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlmodel import Session
+from typer.testing import CliRunner, Result
+
+from bot.cli import app
+from storage.db import make_engine, migrate, session_scope
+from storage.reference_data import load_reference_data
+
+POSTGRES_ENV = "OUTREACH_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])]
+if os.environ.get("CI") and "postgresql" not in BACKENDS:
+    raise RuntimeError(f"CI must run the suite on PostgreSQL too: set {POSTGRES_ENV}")
+
+# Tables a test may write; reference tables are reloaded rather than emptied.
+WRITABLE_TABLES = ("poc_email", "poc", "submission", "audit_entry")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file with reference data, copied for each test (fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        load_reference_data(session=session)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_entry"))  # tests start with an empty log
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this run's own on the PostgreSQL server, migrated once."""
+    base = make_url(os.environ[POSTGRES_ENV])
+    name = f"outreach_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "registry.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_database")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(WRITABLE_TABLES)} RESTART IDENTITY"))
+    with session_scope(engine) as session:
+        load_reference_data(session=session)
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE audit_entry RESTART IDENTITY"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def outreach(database_url: str, tmp_path: Path) -> Invoke:
+    """Run `outreach ARGS...` as a staff member would, against this test's database."""
+    runner = CliRunner()
+    env = {
+        "OUTREACH_DATABASE_URL": database_url,
+        "OUTREACH_DATA_DIR": str(tmp_path / "data"),
+        "OUTREACH_ACTOR": "cli:test-staff",
+    }
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write text to a file under the test's folder, as a person would save it."""
+
+    def write(name: str, content: str, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_text(content, encoding=encoding)
+        return path
+
+    return write
