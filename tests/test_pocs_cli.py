@@ -2,7 +2,7 @@
 
 import json
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.audit import AuditEntry
 from storage.pocs import PointOfContact
@@ -86,7 +86,7 @@ def test_deactivating_keeps_the_poc_and_its_history(outreach: Invoke, session: S
     [kept] = json.loads(outreach("pocs", "--all", "--format", "json").output)
     assert kept["status"] == "inactive"
     assert "already inactive" in outreach("pocs", "deactivate", "1").output
-    actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    actions = [e.action for e in session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))]
     assert actions == ["create", "deactivate"]
     outreach("pocs", "activate", "1")
     assert len(json.loads(outreach("pocs", "--format", "json").output)) == 1
