@@ -47,8 +47,15 @@ def normalise_phone(value: str) -> str:
     formatted: str = phonenumbers.format_number(
         number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
+    if len(formatted) > PHONE_MAX_LENGTH:
+        raise InvalidValue("invalid_phone", value=value)
     return formatted
 
+
+PHONE_MAX_LENGTH = 40  # the column's size; a longer one is an extension gone wrong
+
+# Telegram promises chat ids fit in 52 bits (they are doubles in some clients).
+TELEGRAM_MAX_CHAT_ID = 2**53
 
 _HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 
@@ -58,8 +65,11 @@ def parse_telegram(value: str) -> tuple[str | None, int | None]:
     text = value.strip()
     if not text:
         return None, None
-    if re.fullmatch(r"-?\d{1,19}", text):
-        return None, int(text)
+    if re.fullmatch(r"-?[0-9]+", text):
+        chat_id = int(text)
+        if chat_id == 0 or abs(chat_id) > TELEGRAM_MAX_CHAT_ID:
+            raise InvalidValue("invalid_telegram", value=value)
+        return None, chat_id
     text = re.sub(r"^(https?://)?(t\.me|telegram\.me)/", "", text).lstrip("@")
     if not _HANDLE.fullmatch(text):
         raise InvalidValue("invalid_telegram", value=value)

@@ -23,7 +23,7 @@ from storage.importing import (
     ImportReport,
     PartyFinder,
     check_header,
-    check_lengths,
+    check_cells,
     choice,
     parse_date,
 )
@@ -66,7 +66,7 @@ def _validate_row(
             "value": row["party"], "suggestion": finder.suggestion(row["party"])}))
     if not row["full_name"]:
         problems.append(Problem(line, "required", {"column": "full_name"}))
-    check_lengths(row, LIMITS, line, problems)
+    check_cells(row, LIMITS, line, problems)
     default_role = pocs.PocRole.COORDINATOR if party and party.kind != PartyKind.STATE else (
         pocs.PocRole.NATIONAL)
     role = choice(row.get("role") or default_role, list(pocs.PocRole), "unknown_role", line,

@@ -10,7 +10,7 @@ from storage.importing import (
     ImportReport,
     PartyFinder,
     check_header,
-    check_lengths,
+    check_cells,
     choice,
     parse_date,
 )
@@ -54,7 +54,7 @@ def _validate_row(
         submitted_on = parse_date(row["date"], "date", line, today, problems)
         if submitted_on is not None and submitted_on < RESOLUTION_ADOPTED:
             problems.append(Problem(line, "before_resolution", {"value": row["date"]}))
-    check_lengths(row, LIMITS, line, problems)
+    check_cells(row, LIMITS, line, problems)
     if len(problems) > start or party is None or party.id is None:
         return None
     assert kind is not None and submitted_on is not None

@@ -92,9 +92,13 @@ def parse_date(
     return parsed
 
 
-def check_lengths(
+def check_cells(
     row: Mapping[str, str], limits: Mapping[str, int], line: int, problems: list[Problem]
 ) -> None:
+    """Text a database can store: no control characters, nothing longer than its column."""
+    for column, value in row.items():
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
+            problems.append(Problem(line, "control_character", {"column": column}))
     for column, limit in limits.items():
         if len(row.get(column, "")) > limit:
             problems.append(Problem(line, "too_long", {"column": column, "limit": str(limit)}))

@@ -183,3 +183,20 @@ def test_a_missing_file_gets_a_clear_error(outreach: Invoke, tmp_path: Path) -> 
     result = outreach("import", "pocs", str(tmp_path / "nowhere.csv"))
     assert result.exit_code == 1
     assert "file not found" in result.stderr
+
+
+def test_values_a_database_cannot_store_are_refused_not_crashed_on(
+    outreach: Invoke, write_file: Callable[..., Path], session: Session
+) -> None:
+    rows = (
+        "party,full_name,email,telegram,phone\n"
+        "FRA,Claire\x00Martin-Test,claire@example.org,,\n"
+        "KEN,Wanjiru Otieno-Test,w@example.org,9223372036854775808,\n"
+        "GHA,Kofi Mensah-Test,k@example.org,,+1 202 555 0100 ext. 123456789012345678901234\n"
+    )
+    result = outreach("import", "pocs", str(write_file("p.csv", rows)))
+    assert result.exit_code == 1
+    assert 'line 2: "full_name" contains a control character' in result.stderr
+    assert 'line 3: invalid Telegram contact "9223372036854775808"' in result.stderr
+    assert "line 4: invalid phone number" in result.stderr
+    assert count_rows(session) == (0, 0, 0)
