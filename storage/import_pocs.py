@@ -22,8 +22,8 @@ from storage.contact_fields import (
 from storage.importing import (
     ImportReport,
     PartyFinder,
-    check_header,
     check_cells,
+    check_header,
     choice,
     parse_date,
 )

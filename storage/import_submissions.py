@@ -9,8 +9,8 @@ from storage import submissions
 from storage.importing import (
     ImportReport,
     PartyFinder,
-    check_header,
     check_cells,
+    check_header,
     choice,
     parse_date,
 )
