@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot import cli_files, cli_pocs
+from bot import cli_files, cli_outbox, cli_pocs
 from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
@@ -57,6 +57,10 @@ def init(ctx: typer.Context) -> None:
 
 
 app.command("submissions")(cli_files.list_submissions)
+app.command()(cli_outbox.send)
+app.add_typer(cli_outbox.deliveries_app, name="deliveries")
+app.command()(cli_outbox.dispatch)
+app.command()(cli_outbox.templates)
 
 
 @app.command()

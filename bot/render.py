@@ -14,7 +14,9 @@ DEFAULT_LANGUAGE = "en"
 def environment() -> Environment:
     return Environment(
         loader=PackageLoader("templates", ""),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "html.j2"), default_for_string=False
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

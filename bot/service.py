@@ -1,17 +1,21 @@
-"""`outreach run`: the long-lived process. For now: migrations and a health endpoint.
-
-The Telegram bot, the dispatcher and the scheduler join this process in later releases.
+"""`outreach run`: the long-lived process: migrations, the dispatcher tick, and HTTP
+(/healthz for monitors, /unsubscribe for PoCs). The Telegram bot joins it in a later release.
 """
 
 import asyncio
 import logging
 import signal
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from tornado.web import Application, RequestHandler
 
 from bot.context import CliContext
-from bot.render import message
+from bot.links import unsubscribe_signature_valid
+from bot.render import message, render
+from bot.wiring import build_dispatcher
+from scheduler.ticks import DISPATCH_JOB_ID, add_tick, build_scheduler
+from storage import pocs
 from storage.db import migrate, session_scope
 from storage.reference_data import load_reference_data
 
@@ -41,16 +45,61 @@ class HealthHandler(RequestHandler):
         self.finish({"status": "database unreachable"})
 
 
+class UnsubscribeHandler(RequestHandler):
+    """One-click unsubscribe (RFC 8058): GET shows a confirmation, POST acts."""
+
+    def initialize(self, context: CliContext) -> None:
+        self.context = context
+
+    def _valid(self, poc_id: str, signature: str) -> bool:
+        secret = self.context.settings.secret_key
+        return secret is not None and unsubscribe_signature_valid(
+            secret.get_secret_value(), int(poc_id), signature)
+
+    def _page(self, state: str, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(render("web/unsubscribe.html.j2", state=state))
+
+    def get(self, poc_id: str, signature: str) -> None:
+        if not self._valid(poc_id, signature):
+            self._page("invalid", 404)
+            return
+        self._page("confirm")
+
+    def post(self, poc_id: str, signature: str) -> None:
+        if not self._valid(poc_id, signature):
+            self._page("invalid", 404)
+            return
+        with session_scope(self.context.engine) as session:
+            opted_out = pocs.opt_out_of_email(session=session, poc_id=int(poc_id),
+                                              actor=f"poc:{poc_id}", now=datetime.now(UTC))
+        log.info("poc %s: e-mail unsubscribe (%s)", poc_id,
+                 "recorded" if opted_out else "already recorded")
+        self._page("done")
+
+
 async def _serve(context: CliContext) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    application = Application([(r"/healthz", HealthHandler, {"context": context})])
+    application = Application([
+        (r"/healthz", HealthHandler, {"context": context}),
+        (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, {"context": context}),
+    ])
     server = application.listen(context.settings.http_port, address=context.settings.http_host)
+    dispatcher = build_dispatcher(context)
+    if dispatcher.telegram is None:
+        log.info("%s", message("telegram_off"))
+    scheduler = build_scheduler()
+    add_tick(scheduler, DISPATCH_JOB_ID, dispatcher.run_once,
+             context.settings.dispatch_every_seconds)
+    scheduler.start()
     log.info("%s", message("run_started", host=context.settings.http_host,
                            port=context.settings.http_port))
     await stop.wait()
+    scheduler.shutdown(wait=False)
     server.stop()
     await server.close_all_connections()
     log.info("%s", message("run_stopped"))
@@ -59,6 +108,8 @@ async def _serve(context: CliContext) -> None:
 def serve(context: CliContext) -> None:
     logging.basicConfig(level=context.settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     migrate(context.engine)
     with session_scope(context.engine) as session:
         load_reference_data(session=session)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,37 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Python logging level.")
     http_host: str = Field(default="127.0.0.1", description="Address `outreach run` listens on.")
     http_port: int = Field(default=8080, ge=1, le=65535, description="Port of /healthz.")
+    dispatch_every_seconds: float = Field(
+        default=15, gt=0, description="How often `outreach run` sends what is due."
+    )
+
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; "
+        "unset: mail is written as .eml files under DATA_DIR/outbox-mail.",
+    )
+    mail_from: str = Field(
+        default="1540 Committee <outreach@example.org>", description="From: of every e-mail."
+    )
+    reply_to: str | None = Field(default=None, description="Reply-To: of every e-mail.")
+    mail_per_minute: int | None = Field(
+        default=None, ge=1, description="Cap on e-mails per minute (Exchange Online: 30)."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Public base URL of the bot's HTTP endpoint, for unsubscribe links.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the links in messages (unsubscribe); required with PUBLIC_URL.",
+    )
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather; unset: no Telegram."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL up to and including /bot (python-telegram-bot base_url).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -32,6 +63,12 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("only sqlite:// and postgresql+psycopg:// URLs are supported")
         return value
+
+    @model_validator(mode="after")
+    def _links_need_a_secret(self) -> "Settings":
+        if self.public_url and self.secret_key is None:
+            raise ValueError("OUTREACH_PUBLIC_URL needs OUTREACH_SECRET_KEY to sign its links")
+        return self
 
     @field_validator("log_level")
     @classmethod

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata knows the whole schema.
-from storage import audit, parties, pocs, submissions  # noqa: F401
+from storage import audit, outbox, parties, pocs, submissions  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:
@@ -46,7 +46,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("storage").joinpath("migrations"))
@@ -57,10 +57,10 @@ def _alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; a no-op when already there."""
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "head")
 
 
 def schema_is_current(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head

@@ -47,6 +47,11 @@ class PointOfContact(SQLModel, table=True):
     verified_on: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Set by the PoC (one-click unsubscribe) or by Telegram (bot blocked, chat gone).
+    email_opted_out_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    telegram_unreachable_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime())
+    )
 
 
 class PocEmail(SQLModel, table=True):
@@ -225,3 +230,47 @@ def active_counts(*, session: Session) -> dict[int, int]:
         .group_by(col(PointOfContact.party_id))
     )
     return {party_id: count for party_id, count in session.exec(query)}
+
+
+def _channel_change(session: Session, poc_id: int, actor: str, now: datetime,
+                    action: str, **values: Any) -> bool:
+    poc = session.get(PointOfContact, poc_id)
+    if poc is None:
+        return False
+    before = {name: _json_safe(getattr(poc, name)) for name in values}
+    if before == {name: _json_safe(value) for name, value in values.items()}:
+        return False
+    for name, value in values.items():
+        setattr(poc, name, value)
+    poc.updated_at = now
+    session.add(poc)
+    audit.record(session=session, actor=actor, action=action, entity="poc", entity_id=poc_id,
+                 before=before, after={n: _json_safe(v) for n, v in values.items()}, now=now)
+    return True
+
+
+def _json_safe(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def opt_out_of_email(*, session: Session, poc_id: int, actor: str, now: datetime) -> bool:
+    poc = session.get(PointOfContact, poc_id)
+    if poc is None or poc.email_opted_out_at is not None:
+        return False
+    return _channel_change(session, poc_id, actor, now, "email_opt_out", email_opted_out_at=now)
+
+
+def mark_telegram_unreachable(*, session: Session, poc_id: int, actor: str,
+                              now: datetime) -> bool:
+    poc = session.get(PointOfContact, poc_id)
+    if poc is None or poc.telegram_unreachable_at is not None:
+        return False
+    return _channel_change(session, poc_id, actor, now, "telegram_unreachable",
+                           telegram_unreachable_at=now)
+
+
+def move_telegram_chat(*, session: Session, poc_id: int, chat_id: int, actor: str,
+                       now: datetime) -> bool:
+    """Telegram upgraded the PoC's group to a supergroup with a new id: follow it."""
+    return _channel_change(session, poc_id, actor, now, "telegram_chat_migrated",
+                           telegram_chat_id=chat_id)

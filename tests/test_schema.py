@@ -1,16 +1,20 @@
 """The schema comes from migrations, matches the models, and keeps times in UTC."""
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel, select
 
-from storage import audit
+from storage import audit, pocs
 from storage.audit import AuditEntry
-from storage.db import schema_is_current
+from storage.db import alembic_config, make_engine, migrate, schema_is_current, session_scope
+from storage.parties import Party
+from storage.reference_data import load_reference_data
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(engine: Engine) -> None:
@@ -37,3 +41,29 @@ def test_a_naive_timestamp_is_refused(session: Session) -> None:
                  before=None, after=None, now=datetime(2026, 1, 1, 9, 0))
     with pytest.raises(Exception, match="naive datetime"):
         session.commit()
+
+
+def test_upgrading_a_populated_database_keeps_its_data(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with session_scope(engine) as session:
+        load_reference_data(session=session)
+        france = session.exec(select(Party).where(Party.code == "FRA")).one()
+        assert france.id is not None
+        # the models describe the newest schema: write the old one's rows in SQL
+        session.execute(text(
+            "INSERT INTO poc (id, party_id, role, full_name, title, agency, phone, language,"
+            " timezone, status, created_at, updated_at) VALUES (1, :party, 'national',"
+            " 'Claire Martin-Test', '', '', '', 'fr', 'Europe/Paris', 'active',"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"party": france.id})
+        session.execute(text(
+            "INSERT INTO poc_email (poc_id, position, address)"
+            " VALUES (1, 0, 'claire@example.org')"))
+    migrate(engine)
+    assert schema_is_current(engine)
+    with session_scope(engine) as session:
+        [view] = pocs.listing(session=session)
+        assert view.emails == ("claire@example.org",)
+        assert view.poc.email_opted_out_at is None
+    engine.dispose()

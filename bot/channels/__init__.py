@@ -1,0 +1,1 @@
+"""Channel senders behind one small contract: e-mail and Telegram."""

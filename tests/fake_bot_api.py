@@ -1,0 +1,388 @@
+"""A local stand-in for the Telegram Bot API, for specs and benchmarks.
+
+It speaks enough of the Bot API for python-telegram-bot's real HTTP stack (HTTPXRequest):
+POST (or GET) /bot<token>/<method> with JSON, url-encoded or multipart parameters. It runs a
+tornado server on 127.0.0.1 (a free port) in a thread of its own with its own event loop:
+
+    with FakeBotApi(enforce_limits=True) as api:
+        sender = TelegramSender(FakeBotApi.TOKEN, api.base_url)
+        ...
+        api.messages  # what arrived, in order
+
+Telegram's answers can be injected: flood control (429 with retry_after), a blocked bot (403),
+a chat that does not exist (400), a group upgraded to a supergroup (400 with
+migrate_to_chat_id), a slow answer (the message is recorded, the response comes late). Every
+control is thread-safe.
+"""
+
+import asyncio
+import contextlib
+import json
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import tornado.httpserver
+import tornado.httputil
+import tornado.iostream
+import tornado.netutil
+import tornado.web
+
+JSONDict = dict[str, Any]
+
+# Parameters Telegram documents as JSON-serialised objects: decoded when sent as form fields.
+_JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "link_preview_options",
+        "entities",
+        "reply_parameters",
+        "commands",
+        "scope",
+        "allowed_updates",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """One sendMessage the fake accepted (answered 200)."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    parse_mode: str | None
+    reply_markup: JSONDict | None
+    link_preview_options: JSONDict | None
+    timestamp: float  # time.monotonic() when the request arrived
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str, parameters: JSONDict | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+
+class FakeBotApi:
+    TOKEN = "123456:TEST-fake-bot-api-token"
+    BOT_ID = 123456
+
+    def __init__(
+        self,
+        *,
+        tokens: tuple[str, ...] = (TOKEN,),
+        enforce_limits: bool = False,
+        messages_per_second: int = 30,
+        per_chat_per_second: int = 1,
+    ) -> None:
+        self.tokens = frozenset(tokens)
+        self.enforce_limits = enforce_limits
+        self.messages_per_second = messages_per_second
+        self.per_chat_per_second = per_chat_per_second
+        self._lock = threading.Lock()
+        self._messages: list[ReceivedMessage] = []
+        self._calls: list[str] = []
+        self._recent: deque[float] = deque()  # accepted sendMessage times, last second
+        self._recent_by_chat: dict[int, deque[float]] = {}
+        self._too_many_requests = 0
+        self._injected_retry_after: deque[int] = deque()
+        self._delays: deque[float] = deque()
+        self._blocked: set[int] = set()
+        self._deactivated: set[int] = set()
+        self._missing: set[int] = set()
+        self._migrated: dict[int, int] = {}
+        self._next_message_id = 1
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._port: int | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the fake Bot API is not running")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """What python-telegram-bot takes as base_url (the token is appended)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def start(self) -> "FakeBotApi":
+        if self._thread is not None:
+            raise RuntimeError("already started")
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        self._port = sockets[0].getsockname()[1]
+        ready = threading.Event()
+
+        async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            application = tornado.web.Application(
+                [(r"/bot([^/]*)/([A-Za-z0-9_]+)", _MethodHandler, {"api": self})],
+                log_function=lambda handler: None,  # no access log
+            )
+            server = tornado.httpserver.HTTPServer(application)
+            server.add_sockets(sockets)
+            ready.set()
+            await self._stop.wait()
+            server.stop()
+            await server.close_all_connections()
+
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(serve(),), name="fake-bot-api", daemon=True
+        )
+        self._thread.start()
+        if not ready.wait(timeout=10):
+            raise RuntimeError("the fake Bot API did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._thread is None:
+            return
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=10)
+        self._thread = None
+        self._loop = None
+        self._stop = None
+
+    def __enter__(self) -> "FakeBotApi":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- controls ------------------------------------------------------------------------
+
+    def inject_retry_after(self, seconds: int, times: int = 1) -> None:
+        """The next `times` sendMessage calls get 429 Too Many Requests, retry after `seconds`."""
+        with self._lock:
+            self._injected_retry_after.extend([seconds] * times)
+
+    def delay_next_send(self, seconds: float) -> None:
+        """The next sendMessage is delivered (recorded) but answered only after `seconds`."""
+        with self._lock:
+            self._delays.append(seconds)
+
+    def block_chat(self, chat_id: int) -> None:
+        """403 Forbidden: bot was blocked by the user."""
+        with self._lock:
+            self._blocked.add(chat_id)
+
+    def deactivate_user(self, chat_id: int) -> None:
+        """403 Forbidden: user is deactivated."""
+        with self._lock:
+            self._deactivated.add(chat_id)
+
+    def forget_chat(self, chat_id: int) -> None:
+        """400 Bad Request: chat not found."""
+        with self._lock:
+            self._missing.add(chat_id)
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
+        """The group was upgraded to a supergroup: 400 with migrate_to_chat_id."""
+        with self._lock:
+            self._migrated[chat_id] = new_chat_id
+
+    def reset(self) -> None:
+        """Forget messages, calls, counters and every injected behaviour."""
+        with self._lock:
+            self._messages.clear()
+            self._calls.clear()
+            self._recent.clear()
+            self._recent_by_chat.clear()
+            self._too_many_requests = 0
+            self._injected_retry_after.clear()
+            self._delays.clear()
+            self._blocked.clear()
+            self._deactivated.clear()
+            self._missing.clear()
+            self._migrated.clear()
+
+    # -- observations --------------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[ReceivedMessage]:
+        with self._lock:
+            return list(self._messages)
+
+    def messages_to(self, chat_id: int) -> list[ReceivedMessage]:
+        return [message for message in self.messages if message.chat_id == chat_id]
+
+    @property
+    def calls(self) -> list[str]:
+        """Every method called with a valid token, in order (getMe, sendMessage, ...)."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def too_many_requests_sent(self) -> int:
+        """How many 429 answers the fake gave (injected or for exceeding the limits)."""
+        with self._lock:
+            return self._too_many_requests
+
+    # -- the API -------------------------------------------------------------------------
+
+    def handle(self, token: str, method: str, params: JSONDict) -> tuple[Any, float]:
+        """Answer one call: (the result, seconds to hold the answer). Raises _ApiError."""
+        if token not in self.tokens:
+            raise _ApiError(401, "Unauthorized")
+        with self._lock:
+            self._calls.append(method)
+        if method == "getMe":
+            return self._bot_user(), 0.0
+        if method in {"setMyCommands", "deleteWebhook", "setWebhook", "deleteMyCommands"}:
+            return True, 0.0
+        if method == "getUpdates":
+            return [], 0.0
+        if method == "sendMessage":
+            return self._send_message(params)
+        raise _ApiError(404, "Not Found: method not found")
+
+    def _bot_user(self) -> JSONDict:
+        return {
+            "id": self.BOT_ID,
+            "is_bot": True,
+            "first_name": "Outreach Test Bot",
+            "username": "outreach_test_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _send_message(self, params: JSONDict) -> tuple[JSONDict, float]:
+        try:
+            chat_id = int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: chat_id is empty") from None
+        text = params.get("text")
+        if not isinstance(text, str) or not text:
+            raise _ApiError(400, "Bad Request: message text is empty")
+        now = time.monotonic()
+        with self._lock:
+            if self._injected_retry_after:
+                raise self._flood(self._injected_retry_after.popleft())
+            if chat_id in self._migrated:
+                raise _ApiError(
+                    400,
+                    "Bad Request: group chat was upgraded to a supergroup chat",
+                    {"migrate_to_chat_id": self._migrated[chat_id]},
+                )
+            if chat_id in self._blocked:
+                raise _ApiError(403, "Forbidden: bot was blocked by the user")
+            if chat_id in self._deactivated:
+                raise _ApiError(403, "Forbidden: user is deactivated")
+            if chat_id in self._missing:
+                raise _ApiError(400, "Bad Request: chat not found")
+            if self.enforce_limits:
+                self._check_limits(chat_id, now)
+            message_id = self._next_message_id
+            self._next_message_id += 1
+            self._messages.append(
+                ReceivedMessage(
+                    message_id=message_id,
+                    chat_id=chat_id,
+                    text=text,
+                    parse_mode=params.get("parse_mode"),
+                    reply_markup=params.get("reply_markup"),
+                    link_preview_options=params.get("link_preview_options"),
+                    timestamp=now,
+                )
+            )
+            delay = self._delays.popleft() if self._delays else 0.0
+        chat_type = "private" if chat_id > 0 else "supergroup" if chat_id < -(10**12) else "group"
+        chat: JSONDict = {"id": chat_id, "type": chat_type}
+        if chat_type != "private":
+            chat["title"] = "Group"
+        result: JSONDict = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user(),
+            "text": text,
+        }
+        return result, delay
+
+    def _flood(self, retry_after: int) -> _ApiError:
+        self._too_many_requests += 1
+        return _ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
+
+    def _check_limits(self, chat_id: int, now: float) -> None:
+        """Sliding one-second windows, overall and per chat; called with the lock held."""
+        window_start = now - 1.0
+        while self._recent and self._recent[0] <= window_start:
+            self._recent.popleft()
+        chat_recent = self._recent_by_chat.setdefault(chat_id, deque())
+        while chat_recent and chat_recent[0] <= window_start:
+            chat_recent.popleft()
+        waits = []
+        if len(self._recent) >= self.messages_per_second:
+            waits.append(self._recent[-self.messages_per_second] + 1.0 - now)
+        if len(chat_recent) >= self.per_chat_per_second:
+            waits.append(chat_recent[-self.per_chat_per_second] + 1.0 - now)
+        if waits:
+            raise self._flood(max(1, math.ceil(max(waits))))
+        self._recent.append(now)
+        chat_recent.append(now)
+
+
+def _parameters(request: tornado.httputil.HTTPServerRequest) -> JSONDict:
+    content_type = request.headers.get("Content-Type", "")
+    if content_type.startswith("application/json"):
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise _ApiError(400, "Bad Request: parameters must be a JSON object")
+        return body
+    params: JSONDict = {}
+    # tornado parses url-encoded and multipart bodies; the query string counts too
+    for name, values in {**request.query_arguments, **request.body_arguments}.items():
+        value = values[-1].decode("utf-8")
+        if name in _JSON_FIELDS:
+            try:
+                params[name] = json.loads(value)
+            except ValueError:
+                raise _ApiError(400, f"Bad Request: can't parse {name} JSON object") from None
+        else:
+            params[name] = value
+    return params
+
+
+class _MethodHandler(tornado.web.RequestHandler):
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    async def post(self, token: str, method: str) -> None:
+        try:
+            result, delay = self.api.handle(token, method, _parameters(self.request))
+        except _ApiError as error:
+            self._answer(error.status, _error_body(error))
+            return
+        if delay:
+            await asyncio.sleep(delay)
+        self._answer(200, {"ok": True, "result": result})
+
+    get = post
+
+    def _answer(self, status: int, body: JSONDict) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.write(json.dumps(body))
+        with contextlib.suppress(tornado.iostream.StreamClosedError):
+            self.finish()  # the client may have given up waiting
+
+
+def _error_body(error: _ApiError) -> JSONDict:
+    body: JSONDict = {"ok": False, "error_code": error.status, "description": error.description}
+    if error.parameters:
+        body["parameters"] = error.parameters
+    return body
