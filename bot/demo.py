@@ -1,14 +1,19 @@
 """`outreach demo`: the whole registry on invented data, in one command, with no server."""
 
+import asyncio
+import shutil
 from datetime import date
 from pathlib import Path
 
 import typer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.channels.email import EmlFileSender
+from bot.dispatcher import Dispatcher, utc_now
 from bot.render import message, render
 from bot.settings import Settings
-from storage import parties
+from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
 from storage.demo_dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from storage.import_pocs import import_pocs
@@ -18,6 +23,7 @@ from storage.status import reporting_status
 from storage.tabular import read_table
 
 DEMO_ACTOR = "demo"
+SAMPLE_TEMPLATE = "contact_check"
 # The paper counts submissions "since 2016"; the demo shows the same window.
 PAPER_SINCE = date(2016, 1, 1)
 
@@ -41,9 +47,27 @@ def _load(session: Session, folder: Path) -> None:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
 
 
+def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
+    """The contact check to one invented PoC per UN language, written as .eml files."""
+    with session_scope(engine) as session:
+        first_by_language: dict[str, int] = {}
+        for view in pocs.listing(session=session):
+            if view.emails and view.poc.id is not None:
+                first_by_language.setdefault(view.poc.language, view.poc.id)
+        audience = outbox.audience_of(session=session, poc_ids=list(first_by_language.values()))
+        outbox.enqueue(session=session, kind="one_off", template=SAMPLE_TEMPLATE, context={},
+                       audience="demo: one PoC per language", recipients=audience.recipients,
+                       created_by=DEMO_ACTOR, now=utc_now())
+    mail_folder = folder / "outbox-mail"
+    dispatcher = Dispatcher(engine=engine, email=EmlFileSender(mail_folder), telegram=None)
+    stats = asyncio.run(dispatcher.run_once())
+    return stats.sent, mail_folder
+
+
 def run_demo(settings: Settings) -> None:
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / "outbox-mail", ignore_errors=True)  # a new demo, new mail
     database = folder / "demo.sqlite3"
     _fresh_sqlite(database)
     engine = make_engine(f"sqlite:///{database.resolve()}")
@@ -53,7 +77,10 @@ def run_demo(settings: Settings) -> None:
         _load(session, folder)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
+    sent, mail_folder = _send_sample(engine, folder)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")
     typer.echo(render("cli/status.txt.j2", status=figures))
+    typer.echo("")
+    typer.echo(message("demo_sent", count=sent, template=SAMPLE_TEMPLATE, path=mail_folder))

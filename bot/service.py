@@ -110,6 +110,7 @@ def serve(context: CliContext) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
     migrate(context.engine)
     with session_scope(context.engine) as session:
         load_reference_data(session=session)

@@ -30,11 +30,11 @@ def add_poc(session: Session, party_code: str, name: str, email: str | None = No
 
 
 def queue(session: Session, poc_ids: list[int], template: str = "contact_check",
-          dedupe_key: str | None = None) -> OutboxMessage:
+          dedupe_key: str | None = None, now: datetime = NOW) -> OutboxMessage:
     audience = outbox.audience_of(session=session, poc_ids=poc_ids)
     message = outbox.enqueue(session=session, kind="one_off", template=template, context={},
                              audience="test", recipients=audience.recipients,
-                             created_by="test", now=NOW, dedupe_key=dedupe_key)
+                             created_by="test", now=now, dedupe_key=dedupe_key)
     session.commit()
     return message
 

@@ -143,4 +143,9 @@ def test_the_demo_prints_the_papers_figures_from_invented_people(tmp_path: Path)
     addresses = [word for word in pocs.replace(";", ",").split(",") if "@" in word
                  and not word.startswith("@")]
     assert addresses and all(a.endswith("@example.org") for a in addresses)
+    mails = sorted((tmp_path / "demo" / "outbox-mail").glob("*.eml"))
+    assert len(mails) >= 5
+    assert f"sent to {len(mails)} invented PoCs" in result.output
+    assert all(b"@example.org" in mail.read_bytes() for mail in mails)
     assert CliRunner().invoke(app, ["demo"], env=env).exit_code == 0  # runs again cleanly
+    assert len(list((tmp_path / "demo" / "outbox-mail").glob("*.eml"))) == len(mails)

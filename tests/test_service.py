@@ -113,10 +113,12 @@ class Service:
 
 
 @contextmanager
-def running_service(tmp_path: Path, database_url: str) -> Iterator[Service]:
+def running_service(
+    tmp_path: Path, database_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[Service]:
     """`outreach run` as a child process; always killed when the block ends."""
     port = free_port()
-    env = service_env(tmp_path / "data", database_url, port)
+    env = service_env(tmp_path / "data", database_url, port) | (extra_env or {})
     stdout_path = tmp_path / "service.stdout"
     stderr_path = tmp_path / "service.stderr"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
