@@ -616,42 +616,16 @@ def _build_pocs(
     for index, (iso3, iso2) in enumerate(states):
         language = _LANGUAGE_BY_ISO2.get(iso2.upper(), "en")
         timezone = _state_timezone(iso2)
-        if index in inactive_only or index in former:
-            rows.append(
-                factory.make(
-                    party=iso3,
-                    language=language,
-                    timezone=timezone,
-                    role="national",
-                    status="inactive",
-                    titles=_STATE_TITLES,
-                    agencies=_STATE_AGENCIES,
-                )
-            )
-        if index in active:
-            rows.append(
-                factory.make(
-                    party=iso3,
-                    language=language,
-                    timezone=timezone,
-                    role="national",
-                    status="active",
-                    titles=_STATE_TITLES,
-                    agencies=_STATE_AGENCIES,
-                )
-            )
-        if index in two_active:
-            rows.append(
-                factory.make(
-                    party=iso3,
-                    language=language,
-                    timezone=timezone,
-                    role="assistance",
-                    status="active",
-                    titles=_STATE_TITLES,
-                    agencies=_ASSISTANCE_AGENCIES,
-                )
-            )
+        # (whether this State has such a PoC, role, status, agencies)
+        for wanted, role, status, agencies in (
+            (index in inactive_only or index in former, "national", "inactive", _STATE_AGENCIES),
+            (index in active, "national", "active", _STATE_AGENCIES),
+            (index in two_active, "assistance", "active", _ASSISTANCE_AGENCIES),
+        ):
+            if wanted:
+                rows.append(factory.make(party=iso3, language=language, timezone=timezone,
+                                         role=role, status=status, titles=_STATE_TITLES,
+                                         agencies=agencies))
 
     org_indices = list(range(len(organisations)))
     active_orgs = set(rng.sample(org_indices, PAPER_FIGURES.organisations_with_active_poc))
@@ -666,40 +640,13 @@ def _build_pocs(
         key = _org_key(acronym)
         language = _ORG_LANGUAGES.get(key, "en")
         timezone = _ORG_TIMEZONES.get(key, _DEFAULT_ORG_TIMEZONE)
-        if index in inactive_orgs:
-            rows.append(
-                factory.make(
-                    party=acronym,
-                    language=language,
-                    timezone=timezone,
-                    role="coordinator",
-                    status="inactive",
-                    titles=_ORG_TITLES,
-                    agencies=_ORG_AGENCIES,
-                )
-            )
-        if index in active_orgs:
-            rows.append(
-                factory.make(
-                    party=acronym,
-                    language=language,
-                    timezone=timezone,
-                    role="coordinator",
-                    status="active",
-                    titles=_ORG_TITLES,
-                    agencies=_ORG_AGENCIES,
-                )
-            )
-        if index in assisting_orgs:
-            rows.append(
-                factory.make(
-                    party=acronym,
-                    language=language,
-                    timezone=timezone,
-                    role="assistance",
-                    status="active",
-                    titles=_ORG_TITLES,
-                    agencies=_ORG_AGENCIES,
-                )
-            )
+        for wanted, role, status in (
+            (index in inactive_orgs, "coordinator", "inactive"),
+            (index in active_orgs, "coordinator", "active"),
+            (index in assisting_orgs, "assistance", "active"),
+        ):
+            if wanted:
+                rows.append(factory.make(party=acronym, language=language, timezone=timezone,
+                                         role=role, status=status, titles=_ORG_TITLES,
+                                         agencies=_ORG_AGENCIES))
     return rows

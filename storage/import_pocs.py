@@ -22,8 +22,8 @@ from storage.contact_fields import (
 from storage.importing import (
     ImportReport,
     PartyFinder,
+    begin,
     check_cells,
-    check_header,
     choice,
     parse_date,
 )
@@ -117,8 +117,7 @@ def import_pocs(
     *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
 ) -> ImportReport:
     """Validate every row; write nothing unless every row is good (and not a dry run)."""
-    report = ImportReport(rows=len(table.rows), dry_run=dry_run)
-    report.problems.extend(check_header(table, REQUIRED, OPTIONAL))
+    report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
     finder = PartyFinder(session.exec(select(Party)))

@@ -9,8 +9,8 @@ from storage import submissions
 from storage.importing import (
     ImportReport,
     PartyFinder,
+    begin,
     check_cells,
-    check_header,
     choice,
     parse_date,
 )
@@ -64,8 +64,7 @@ def _validate_row(
 def import_submissions(
     *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
 ) -> ImportReport:
-    report = ImportReport(rows=len(table.rows), dry_run=dry_run)
-    report.problems.extend(check_header(table, REQUIRED, OPTIONAL))
+    report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
     finder = PartyFinder(session.exec(select(Party)))

@@ -39,6 +39,13 @@ def closest(value: str, choices: Iterable[str]) -> str:
     return by_key[match[0]] if match else ""
 
 
+def begin(table: Table, required: set[str], optional: set[str], dry_run: bool) -> ImportReport:
+    """A report for this file, holding any header problems (then nothing else is checked)."""
+    report = ImportReport(rows=len(table.rows), dry_run=dry_run)
+    report.problems.extend(check_header(table, required, optional))
+    return report
+
+
 def check_header(table: Table, required: set[str], optional: set[str]) -> list[Problem]:
     problems = [
         Problem(1, "missing_column", {"column": column})
