@@ -25,6 +25,7 @@ from storage.importing import (
     begin,
     check_cells,
     choice,
+    finish,
     parse_date,
 )
 from storage.parties import Language, Party, PartyKind
@@ -149,11 +150,7 @@ def import_pocs(
             report.updated += 1
         else:
             report.unchanged += 1
-    if dry_run:
-        session.rollback()
-    else:
-        session.flush()
-    return report
+    return finish(session, report)
 
 
 def file_row(view: pocs.PocView) -> dict[str, str]:

@@ -12,6 +12,7 @@ from storage.importing import (
     begin,
     check_cells,
     choice,
+    finish,
     parse_date,
 )
 from storage.parties import Party, PartyKind
@@ -114,8 +115,4 @@ def import_submissions(
             report.updated += 1
         else:
             report.unchanged += 1
-    if dry_run:
-        session.rollback()
-    else:
-        session.flush()
-    return report
+    return finish(session, report)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlmodel import Session
+
 from storage.parties import Party
 from storage.problems import Problem
 from storage.reference_data import aliases
@@ -43,6 +45,15 @@ def begin(table: Table, required: set[str], optional: set[str], dry_run: bool) -
     """A report for this file, holding any header problems (then nothing else is checked)."""
     report = ImportReport(rows=len(table.rows), dry_run=dry_run)
     report.problems.extend(check_header(table, required, optional))
+    return report
+
+
+def finish(session: Session, report: ImportReport) -> ImportReport:
+    """A dry run takes back what it did; a real import hands its writes to the caller."""
+    if report.dry_run:
+        session.rollback()
+    else:
+        session.flush()
     return report
 
 
