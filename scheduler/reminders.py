@@ -1,0 +1,187 @@
+"""What reminder is due, for whom: a pure function of the registry's state and `now`.
+
+No I/O and no clock of its own: the caller reads the database and the time once, and
+passes plain values. The rules, in the order they apply:
+
+- A policy targets States (no first report; nothing submitted for N years; nothing since a
+  date), optionally of one regional group. A State that no longer matches (it reported) is
+  never reminded again by that policy.
+- Each (policy, State) has numbered cycles. Cycle n+1 is due at the later of the policy's
+  first send date and cycle n's date plus the cadence. Counting from what was actually sent,
+  not from the calendar, means a new policy with a first date in the past, or a bot that was
+  down for two weeks, sends one reminder now, never a burst of back-dated ones.
+- At most `max_reminders` cycles per State; paused policies and paused States send nothing.
+- Recipients are the State's active national PoCs (any active PoC if it has no national one)
+  who have not snoozed past `now` and have not said they are the wrong contact. After
+  `escalate_after` unacknowledged cycles in a row, every other active PoC is added too.
+- A State the policy targets but that has no active PoC at all is reported to staff.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class Target(StrEnum):
+    NO_FIRST_REPORT = "no_first_report"
+    NO_SUBMISSION_FOR_YEARS = "no_submission_for_years"
+    NO_SUBMISSION_SINCE = "no_submission_since"
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: int
+    target: Target
+    cadence_days: int
+    first_send_on: date
+    max_reminders: int
+    years: int | None = None
+    since: date | None = None
+    group: str | None = None
+    escalate_after: int | None = None
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class StateStatus:
+    party_id: int
+    electoral_group: str | None
+    first_report_on: date | None
+    last_submission_on: date | None
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class Contact:
+    poc_id: int
+    party_id: int
+    national: bool
+    snoozed_until: datetime | None = None
+    wrong_contact: bool = False
+
+
+@dataclass(frozen=True)
+class SentCycle:
+    policy_id: int
+    party_id: int
+    cycle: int
+    sent_at: datetime
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    policy_id: int
+    party_id: int
+    cycle: int
+    poc_ids: tuple[int, ...]
+    escalated: bool
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"reminder:{self.policy_id}:{self.party_id}:{self.cycle}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    due: list[DueReminder]
+    without_poc: list[tuple[int, int]]  # (policy id, party id): staff must find a PoC
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def targets(policy: Policy, state: StateStatus, today: date) -> bool:
+    if policy.group is not None and state.electoral_group != policy.group:
+        return False
+    if policy.target is Target.NO_FIRST_REPORT:
+        return state.first_report_on is None
+    last = state.last_submission_on
+    if policy.target is Target.NO_SUBMISSION_FOR_YEARS:
+        assert policy.years is not None
+        return last is None or last < _years_before(today, policy.years)
+    assert policy.since is not None
+    return last is None or last < policy.since
+
+
+def next_due(policy: Policy, cycles: Sequence[SentCycle]) -> datetime | date:
+    """When the next cycle may go: a date (first cycle) or an instant (after a previous one)."""
+    if not cycles:
+        return policy.first_send_on
+    last = max(cycles, key=lambda sent: sent.cycle)
+    after_cadence = last.sent_at + timedelta(days=policy.cadence_days)
+    return max(after_cadence, _midnight(policy.first_send_on, last.sent_at))
+
+
+def _midnight(day: date, like: datetime) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
+
+
+def _is_due(when: datetime | date, now: datetime) -> bool:
+    if isinstance(when, datetime):
+        return now >= when
+    return now.date() >= when
+
+
+def _unacknowledged_streak(cycles: Sequence[SentCycle]) -> int:
+    streak = 0
+    for sent in sorted(cycles, key=lambda c: c.cycle, reverse=True):
+        if sent.acknowledged:
+            break
+        streak += 1
+    return streak
+
+
+def plan(
+    policies: Sequence[Policy],
+    states: Sequence[StateStatus],
+    contacts: Sequence[Contact],
+    history: Sequence[SentCycle],
+    now: datetime,
+) -> Plan:
+    by_party: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        by_party.setdefault(contact.party_id, []).append(contact)
+    sent: dict[tuple[int, int], list[SentCycle]] = {}
+    for cycle in history:
+        sent.setdefault((cycle.policy_id, cycle.party_id), []).append(cycle)
+    due: list[DueReminder] = []
+    without_poc: list[tuple[int, int]] = []
+    for policy in sorted(policies, key=lambda p: p.id):
+        if policy.paused:
+            continue
+        for state in sorted(states, key=lambda s: s.party_id):
+            if state.paused or not targets(policy, state, now.date()):
+                continue
+            cycles = sent.get((policy.id, state.party_id), [])
+            if len(cycles) >= policy.max_reminders or not _is_due(next_due(policy, cycles), now):
+                continue
+            contacts_of_state = by_party.get(state.party_id, [])
+            if not contacts_of_state:
+                without_poc.append((policy.id, state.party_id))
+                continue
+            willing = [c for c in contacts_of_state if not c.wrong_contact]
+            if not willing:  # every PoC said "not me": as good as none, staff must act
+                without_poc.append((policy.id, state.party_id))
+                continue
+            usable = [c for c in willing
+                      if c.snoozed_until is None or c.snoozed_until <= now]
+            escalated = (policy.escalate_after is not None
+                         and _unacknowledged_streak(cycles) >= policy.escalate_after)
+            # The national PoCs are the addressees while there are any; a snoozed national
+            # PoC is not replaced by the others, who would be written to out of turn.
+            has_national = any(c.national for c in willing)
+            chosen = usable if escalated or not has_national else [
+                c for c in usable if c.national]
+            if not chosen:
+                continue  # every PoC snoozed: the cycle waits for the first to wake
+            due.append(DueReminder(
+                policy_id=policy.id, party_id=state.party_id, cycle=len(cycles) + 1,
+                poc_ids=tuple(sorted(c.poc_id for c in chosen)), escalated=escalated,
+            ))
+    return Plan(due=due, without_poc=without_poc)

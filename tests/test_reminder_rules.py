@@ -1,0 +1,169 @@
+"""What reminder is due: table-driven specs with a fixed `now`, no database, no clock."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from scheduler.reminders import (
+    Contact,
+    Plan,
+    Policy,
+    SentCycle,
+    StateStatus,
+    Target,
+    plan,
+)
+from scheduler.working_hours import WorkingHours, next_working_moment
+
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+NON_REPORTING = Policy(id=1, target=Target.NO_FIRST_REPORT, cadence_days=90,
+                       first_send_on=date(2026, 1, 1), max_reminders=4, escalate_after=2)
+STALE = Policy(id=2, target=Target.NO_SUBMISSION_FOR_YEARS, years=5, cadence_days=180,
+               first_send_on=date(2026, 1, 1), max_reminders=10)
+SILENT = StateStatus(party_id=10, electoral_group="AFR", first_report_on=None,
+                     last_submission_on=None)
+REPORTED = StateStatus(party_id=11, electoral_group="WEOG", first_report_on=date(2005, 1, 1),
+                       last_submission_on=date(2024, 3, 1))
+QUIET_SINCE_2019 = StateStatus(party_id=12, electoral_group="APG",
+                               first_report_on=date(2005, 1, 1),
+                               last_submission_on=date(2019, 6, 30))
+NATIONAL = Contact(poc_id=100, party_id=10, national=True)
+ASSISTANCE = Contact(poc_id=101, party_id=10, national=False)
+
+
+def sent(cycle: int, days_ago: int, acknowledged: bool = False, policy: int = 1,
+         party: int = 10) -> SentCycle:
+    return SentCycle(policy_id=policy, party_id=party, cycle=cycle,
+                     sent_at=NOW - timedelta(days=days_ago), acknowledged=acknowledged)
+
+
+def due_of(result: Plan) -> list[tuple[int, int, int, tuple[int, ...], bool]]:
+    return [(d.policy_id, d.party_id, d.cycle, d.poc_ids, d.escalated) for d in result.due]
+
+
+@pytest.mark.parametrize(("case", "history", "expected"), [
+    ("first reminder of a new policy", [], [(1, 10, 1, (100,), False)]),
+    ("cadence not yet over", [sent(1, 30)], []),
+    ("cadence over: next cycle", [sent(1, 91)], [(1, 10, 2, (100,), False)]),
+    ("a two-week outage catches up once", [sent(1, 104)], [(1, 10, 2, (100,), False)]),
+    ("two unacknowledged: escalate to every PoC", [sent(1, 200), sent(2, 100)],
+     [(1, 10, 3, (100, 101), True)]),
+    ("an acknowledgement resets escalation", [sent(1, 200), sent(2, 100, acknowledged=True)],
+     [(1, 10, 3, (100,), False)]),
+    ("maximum reached", [sent(n, 400 - 90 * n) for n in range(1, 5)], []),
+])
+def test_cycles_of_the_non_reporting_policy(
+    case: str, history: list[SentCycle], expected: list[tuple[int, int, int, tuple[int, ...], bool]]
+) -> None:
+    result = plan([NON_REPORTING], [SILENT], [NATIONAL, ASSISTANCE], history, NOW)
+    assert due_of(result) == expected, case
+
+
+def test_a_state_that_reports_stops_being_reminded() -> None:
+    reported_now = replace(SILENT, first_report_on=date(2026, 11, 20),
+                           last_submission_on=date(2026, 11, 20))
+    assert plan([NON_REPORTING], [reported_now], [NATIONAL], [sent(1, 120)], NOW).due == []
+
+
+def test_a_new_policy_dated_in_the_past_sends_one_reminder_not_a_burst() -> None:
+    old = replace(NON_REPORTING, first_send_on=date(2020, 1, 1))
+    result = plan([old], [SILENT], [NATIONAL], [], NOW)
+    assert due_of(result) == [(1, 10, 1, (100,), False)]
+    after = plan([old], [SILENT], [NATIONAL], [sent(1, 0)], NOW)
+    assert after.due == []
+
+
+def test_a_first_send_date_in_the_future_waits_for_it() -> None:
+    later = replace(NON_REPORTING, first_send_on=date(2026, 12, 1))
+    assert plan([later], [SILENT], [NATIONAL], [], NOW).due == []
+
+
+def test_a_snoozed_poc_is_skipped_until_the_snooze_ends() -> None:
+    snoozing = replace(NATIONAL, snoozed_until=NOW + timedelta(days=30))
+    assert plan([NON_REPORTING], [SILENT], [snoozing], [], NOW).due == []
+    woken = plan([NON_REPORTING], [SILENT], [snoozing], [], NOW + timedelta(days=31))
+    assert due_of(woken) == [(1, 10, 1, (100,), False)]
+
+
+def test_with_the_national_poc_snoozed_nobody_else_is_bothered() -> None:
+    snoozing = replace(NATIONAL, snoozed_until=NOW + timedelta(days=30))
+    assert plan([NON_REPORTING], [SILENT], [snoozing, ASSISTANCE], [], NOW).due == []
+
+
+def test_a_state_without_an_active_poc_is_reported_to_staff() -> None:
+    result = plan([NON_REPORTING], [SILENT], [], [], NOW)
+    assert result.due == [] and result.without_poc == [(1, 10)]
+
+
+def test_a_state_whose_pocs_all_said_not_me_is_reported_to_staff() -> None:
+    result = plan([NON_REPORTING], [SILENT], [replace(NATIONAL, wrong_contact=True)], [], NOW)
+    assert result.due == [] and result.without_poc == [(1, 10)]
+
+
+def test_paused_policies_and_paused_states_send_nothing() -> None:
+    assert plan([replace(NON_REPORTING, paused=True)], [SILENT], [NATIONAL], [], NOW).due == []
+    assert plan([NON_REPORTING], [replace(SILENT, paused=True)], [NATIONAL], [], NOW).due == []
+
+
+def test_the_stale_policy_targets_states_silent_for_five_years() -> None:
+    contacts = [Contact(poc_id=120, party_id=12, national=True),
+                Contact(poc_id=110, party_id=11, national=True), NATIONAL]
+    result = plan([STALE], [SILENT, REPORTED, QUIET_SINCE_2019], contacts, [], NOW)
+    assert [d.party_id for d in result.due] == [10, 12]
+
+
+def test_a_group_filter_keeps_other_groups_out() -> None:
+    african = replace(STALE, group="AFR")
+    contacts = [Contact(poc_id=120, party_id=12, national=True), NATIONAL]
+    assert [d.party_id for d in plan([african], [SILENT, QUIET_SINCE_2019], contacts, [],
+                                     NOW).due] == [10]
+
+
+def test_five_years_back_from_a_leap_day() -> None:
+    leap = datetime(2028, 2, 29, 12, tzinfo=UTC)
+    on_the_edge = replace(QUIET_SINCE_2019, last_submission_on=date(2023, 2, 28))
+    just_inside = replace(QUIET_SINCE_2019, last_submission_on=date(2023, 3, 1))
+    contact = Contact(poc_id=120, party_id=12, national=True)
+    assert plan([STALE], [on_the_edge], [contact], [], leap).due == []
+    assert plan([STALE], [just_inside], [contact], [], leap).due == []
+    before = replace(QUIET_SINCE_2019, last_submission_on=date(2023, 2, 27))
+    assert len(plan([STALE], [before], [contact], [], leap).due) == 1
+
+
+def test_the_dedupe_key_names_policy_state_and_cycle() -> None:
+    [reminder] = plan([NON_REPORTING], [SILENT], [NATIONAL], [sent(1, 95)], NOW).due
+    assert reminder.dedupe_key == "reminder:1:10:2"
+
+
+@pytest.mark.parametrize(("now", "zone", "expected"), [
+    # Friday 14:00 UTC = 09:00 in New York: open
+    (datetime(2026, 11, 27, 14, 0, tzinfo=UTC), "America/New_York",
+     datetime(2026, 11, 27, 14, 0, tzinfo=UTC)),
+    # Friday 23:00 UTC = Saturday 08:00 in Tokyo: Monday 09:00 Tokyo
+    (datetime(2026, 11, 27, 23, 0, tzinfo=UTC), "Asia/Tokyo",
+     datetime(2026, 11, 30, 0, 0, tzinfo=UTC)),
+    # 03:00 in Nairobi on a Tuesday: 09:00 the same day
+    (datetime(2026, 11, 24, 0, 0, tzinfo=UTC), "Africa/Nairobi",
+     datetime(2026, 11, 24, 6, 0, tzinfo=UTC)),
+    # New York springs forward on Sunday 8 March 2026: Monday opens at 09:00 EDT (13:00 UTC)
+    (datetime(2026, 3, 7, 3, 0, tzinfo=UTC), "America/New_York",
+     datetime(2026, 3, 9, 13, 0, tzinfo=UTC)),
+    # Europe falls back on Sunday 25 October 2026: Monday opens at 09:00 CET (08:00 UTC)
+    (datetime(2026, 10, 24, 12, 0, tzinfo=UTC), "Europe/Paris",
+     datetime(2026, 10, 26, 8, 0, tzinfo=UTC)),
+    # after closing on 31 December: the next working day, Friday 1 January 2027
+    (datetime(2026, 12, 31, 18, 0, tzinfo=UTC), "Europe/London",
+     datetime(2027, 1, 1, 9, 0, tzinfo=UTC)),
+])
+def test_deliveries_wait_for_the_pocs_working_hours(
+    now: datetime, zone: str, expected: datetime
+) -> None:
+    assert next_working_moment(now, zone) == expected
+
+
+def test_working_hours_are_configurable() -> None:
+    saturday_only = WorkingHours(weekdays=frozenset({5}))
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    assert next_working_moment(monday, "UTC", saturday_only) == datetime(2026, 12, 5, 9, 0,
+                                                                         tzinfo=UTC)
