@@ -4,8 +4,8 @@ No I/O and no clock of its own: the caller reads the database and the time once,
 passes plain values. The rules, in the order they apply:
 
 - A policy targets States (no first report; nothing submitted for N years; nothing since a
-  date), optionally of one regional group. A State that no longer matches (it reported) is
-  never reminded again by that policy.
+  date, the last two among States that have reported), optionally of one regional group.
+  A State that no longer matches (it reported) is never reminded again by that policy.
 - Each (policy, State) has numbered cycles. Cycle n+1 is due at the later of the policy's
   first send date and cycle n's date plus the cadence. Counting from what was actually sent,
   not from the calendar, means a new policy with a first date in the past, or a bot that was
@@ -101,6 +101,8 @@ def targets(policy: Policy, state: StateStatus, today: date) -> bool:
         return False
     if policy.target is Target.NO_FIRST_REPORT:
         return state.first_report_on is None
+    if state.first_report_on is None:
+        return False  # a State that never reported is the non-reporting policy's concern
     last = state.last_submission_on
     if policy.target is Target.NO_SUBMISSION_FOR_YEARS:
         assert policy.years is not None

@@ -12,12 +12,13 @@ class WorkingHours:
     weekdays: frozenset[int] = frozenset(range(5))  # Monday=0 ... Friday=4
 
 
-def next_working_moment(now: datetime, zone: str, hours: WorkingHours = WorkingHours()) -> datetime:
+def next_working_moment(now: datetime, zone: str, hours: WorkingHours | None = None) -> datetime:
     """`now` itself if it falls in working hours there, else the next opening, in UTC.
 
     Local times are built from wall-clock values each day, so a day that is 23 or 25 hours
     long (a daylight-saving change) still opens at 09:00 local time.
     """
+    hours = hours or WorkingHours()
     tz = ZoneInfo(zone)
     local = now.astimezone(tz)
     for offset in range(8):

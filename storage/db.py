@@ -13,7 +13,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata knows the whole schema.
-from storage import audit, outbox, parties, pocs, submissions  # noqa: F401
+from storage import audit, outbox, parties, pocs, reminders, submissions  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

@@ -80,6 +80,8 @@ class Delivery(SQLModel, table=True):
 class Recipient:
     poc_id: int
     channel: Channel
+    # Not before this instant for this recipient (their working hours); else the message's.
+    not_before: datetime | None = None
 
 
 def enqueue(
@@ -114,14 +116,15 @@ def enqueue(
     session.add(message)
     session.flush()
     assert message.id is not None
-    seen: set[Recipient] = set()
+    seen: set[tuple[int, Channel]] = set()
     for recipient in recipients:
-        if recipient in seen:
+        if (recipient.poc_id, recipient.channel) in seen:
             continue
-        seen.add(recipient)
+        seen.add((recipient.poc_id, recipient.channel))
         session.add(Delivery(
             message_id=message.id, poc_id=recipient.poc_id, channel=recipient.channel,
-            next_attempt_at=message.not_before, created_at=now, updated_at=now,
+            next_attempt_at=max(recipient.not_before or message.not_before, message.not_before),
+            created_at=now, updated_at=now,
         ))
     audit.record(session=session, actor=created_by, action="enqueue", entity="outbox_message",
                  entity_id=message.id, before=None,

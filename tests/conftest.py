@@ -26,7 +26,8 @@ if os.environ.get("CI") and "postgresql" not in BACKENDS:
     raise RuntimeError(f"CI must run the suite on PostgreSQL too: set {POSTGRES_ENV}")
 
 # Tables a test may write; reference tables are reloaded rather than emptied.
-WRITABLE_TABLES = ("delivery", "outbox_message", "poc_email", "poc", "submission", "audit_entry")
+WRITABLE_TABLES = ("reminder_pause", "poc_reply", "reminder_cycle", "reminder_policy",
+                   "delivery", "outbox_message", "poc_email", "poc", "submission", "audit_entry")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,97 @@
+"""The reminder sweep: read the registry, ask the rules what is due, queue it once.
+
+Safe to run twice, after a restart, or beside another process: each cycle is queued under a
+unique key (policy, State, cycle), and a second attempt finds it and adds nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from scheduler.reminders import Contact, Plan, Policy, SentCycle, StateStatus, Target, plan
+from scheduler.working_hours import WorkingHours, next_working_moment
+from storage import outbox
+from storage import reminders as store
+from storage.outbox import Channel, Recipient
+
+SWEEP_ACTOR = "system:reminders"
+
+
+@dataclass
+class SweepReport:
+    queued: list[tuple[int, int, int]] = field(default_factory=list)  # policy, party, cycle
+    without_poc: list[tuple[int, int]] = field(default_factory=list)
+    unreachable_pocs: list[int] = field(default_factory=list)
+
+
+def current_plan(session: Session, now: datetime) -> tuple[list[store.ReminderPolicy], Plan]:
+    """Load every fact the rules need and return the policies with the plan for `now`."""
+    stored = store.policies(session=session)
+    paused_states = {(p.party_id, p.policy_id) for p in store.pauses(session=session)}
+    rules = [
+        Policy(id=p.id or 0, target=Target(p.target), cadence_days=p.cadence_days,
+               first_send_on=p.first_send_on, max_reminders=p.max_reminders, years=p.years,
+               since=p.since, group=p.regional_group, escalate_after=p.escalate_after,
+               paused=p.paused)
+        for p in stored
+    ]
+    states = [
+        StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
+                    first_report_on=first, last_submission_on=latest)
+        for party, first, latest in store.state_statuses(session=session)
+    ]
+    contacts = [
+        Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
+                snoozed_until=snoozed, wrong_contact=wrong)
+        for poc, snoozed, wrong in store.active_contacts(session=session)
+    ]
+    history = [
+        SentCycle(policy_id=c.policy_id, party_id=c.party_id, cycle=c.cycle, sent_at=c.sent_at,
+                  acknowledged=acknowledged)
+        for c, acknowledged in store.cycles(session=session)
+    ]
+    result = plan(rules, states, contacts, history, now)
+    # a pause may name one policy or (policy_id None) all of them
+    result.due[:] = [d for d in result.due if (d.party_id, None) not in paused_states
+                     and (d.party_id, d.policy_id) not in paused_states]
+    return stored, result
+
+
+def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None) -> SweepReport:
+    """Queue every due cycle, each in its own transaction so one conflict loses no other."""
+    hours = hours or WorkingHours()
+    stored, result = current_plan(session, now)
+    by_id = {p.id: p for p in stored}
+    report = SweepReport(without_poc=list(result.without_poc))
+    zones = {poc.id: poc.timezone for poc, _, _ in store.active_contacts(session=session)}
+    for due in result.due:
+        policy = by_id[due.policy_id]
+        audience = outbox.audience_of(session=session, poc_ids=list(due.poc_ids))
+        report.unreachable_pocs.extend(audience.unreachable)
+        recipients = [
+            Recipient(r.poc_id, r.channel,
+                      not_before=next_working_moment(now, zones.get(r.poc_id, "UTC"), hours))
+            for r in audience.recipients if r.channel in {Channel(c) for c in policy.channels}
+        ]
+        if not recipients:
+            continue
+        context = {"cycle": due.cycle, "policy": policy.name, "escalated": due.escalated}
+        try:
+            message = outbox.enqueue(
+                session=session, kind="reminder", template=policy.template, context=context,
+                audience=f"reminder {policy.name}, party {due.party_id}, cycle {due.cycle}",
+                recipients=recipients, created_by=SWEEP_ACTOR, now=now,
+                dedupe_key=due.dedupe_key,
+            )
+            session.add(store.ReminderCycle(
+                policy_id=due.policy_id, party_id=due.party_id, cycle=due.cycle,
+                message_id=message.id or 0, escalated=due.escalated, sent_at=now))
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another sweep queued this cycle first: nothing to add
+            continue
+        report.queued.append((due.policy_id, due.party_id, due.cycle))
+    session.commit()
+    return report

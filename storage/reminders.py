@@ -1,0 +1,202 @@
+"""Reminder policies, the cycles sent under them, PoC replies, and pauses per State.
+
+What is due is decided in scheduler/reminders.py from plain values; this module stores the
+facts that decision needs and reads them back in bulk.
+"""
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, col, func, select
+
+from storage import audit
+from storage.columns import UTCDateTime
+from storage.parties import Party, PartyKind
+from storage.pocs import PocRole, PocStatus, PointOfContact
+from storage.submissions import Submission, SubmissionKind
+
+
+class ReplyAnswer(StrEnum):
+    RECEIVED = "received"
+    SNOOZE = "snooze"
+    WRONG_CONTACT = "wrong_contact"
+
+
+SNOOZE_DAYS = 30
+
+
+class ReminderPolicy(SQLModel, table=True):
+    __tablename__ = "reminder_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    target: str = Field(max_length=40)
+    years: int | None = None
+    since: date | None = None
+    regional_group: str | None = Field(default=None, max_length=10)
+    template: str = Field(max_length=80)
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cadence_days: int
+    first_send_on: date
+    max_reminders: int
+    escalate_after: int | None = None
+    paused: bool = False
+    created_by: str = Field(max_length=120)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReminderCycle(SQLModel, table=True):
+    """One reminder cycle sent to one State under one policy: the history the rules read."""
+
+    __tablename__ = "reminder_cycle"
+    __table_args__ = (UniqueConstraint("policy_id", "party_id", "cycle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="reminder_policy.id", index=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    cycle: int
+    message_id: int = Field(foreign_key="outbox_message.id")
+    escalated: bool = False
+    sent_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PocReply(SQLModel, table=True):
+    """A PoC's answer to a reminder: received, remind me later, or not the right contact."""
+
+    __tablename__ = "poc_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    poc_id: int = Field(foreign_key="poc.id", index=True)
+    message_id: int = Field(foreign_key="outbox_message.id", index=True)
+    answer: str = Field(max_length=20)
+    snooze_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    channel: str = Field(max_length=10)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    seen_by_staff: bool = False
+
+
+class ReminderPause(SQLModel, table=True):
+    """Staff paused reminders for one State (under one policy, or all when policy_id is null)."""
+
+    __tablename__ = "reminder_pause"
+    __table_args__ = (UniqueConstraint("party_id", "policy_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    policy_id: int | None = Field(default=None, foreign_key="reminder_policy.id")
+    created_by: str = Field(max_length=120)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def policy_snapshot(policy: ReminderPolicy) -> dict[str, Any]:
+    return {
+        "name": policy.name, "target": policy.target, "years": policy.years,
+        "since": policy.since.isoformat() if policy.since else None,
+        "regional_group": policy.regional_group, "template": policy.template,
+        "channels": list(policy.channels), "cadence_days": policy.cadence_days,
+        "first_send_on": policy.first_send_on.isoformat(),
+        "max_reminders": policy.max_reminders, "escalate_after": policy.escalate_after,
+        "paused": policy.paused,
+    }
+
+
+DEFAULT_POLICIES: tuple[dict[str, Any], ...] = (
+    {"name": "non-reporting", "target": "no_first_report", "template": "reminder_first_report",
+     "cadence_days": 90, "max_reminders": 8, "escalate_after": 2},
+    {"name": "no-submission-5-years", "target": "no_submission_for_years", "years": 5,
+     "template": "reminder_update", "cadence_days": 180, "max_reminders": 6,
+     "escalate_after": 2},
+)
+
+
+def ensure_default_policies(*, session: Session, today: date, now: datetime) -> int:
+    """Create the two shipped policies once (by name); staff edits are never overwritten."""
+    existing = set(session.exec(select(ReminderPolicy.name)))
+    created = 0
+    for values in DEFAULT_POLICIES:
+        if values["name"] in existing:
+            continue
+        policy = ReminderPolicy(**values, channels=["email", "telegram"], first_send_on=today,
+                                created_by="system:defaults", created_at=now)
+        session.add(policy)
+        session.flush()
+        audit.record(session=session, actor="system:defaults", action="create",
+                     entity="reminder_policy", entity_id=policy.id or 0, before=None,
+                     after=policy_snapshot(policy), now=now)
+        created += 1
+    return created
+
+
+def policies(*, session: Session) -> list[ReminderPolicy]:
+    return list(session.exec(select(ReminderPolicy).order_by(col(ReminderPolicy.id))))
+
+
+def state_statuses(*, session: Session) -> list[tuple[Party, date | None, date | None]]:
+    """Each Member State with the date of its first report and of its latest submission."""
+    first = func.min(Submission.submitted_on).filter(
+        col(Submission.kind) == SubmissionKind.FIRST_REPORT)
+    latest = func.max(Submission.submitted_on)
+    dates = (
+        select(col(Submission.party_id).label("party_id"), first.label("first"),
+               latest.label("latest"))
+        .group_by(col(Submission.party_id))
+        .subquery()
+    )
+    query = (
+        select(Party, dates.c.first, dates.c.latest)
+        .outerjoin(dates, dates.c.party_id == col(Party.id))
+        .where(Party.kind == PartyKind.STATE)
+        .order_by(col(Party.id))
+    )
+    return [(party, first_on, latest_on) for party, first_on, latest_on in session.exec(query)]
+
+
+def active_contacts(*, session: Session) -> list[tuple[PointOfContact, datetime | None, bool]]:
+    """Active PoCs of States, each with its latest snooze end and whether it said "not me"."""
+    replies: dict[int, list[PocReply]] = {}
+    for reply in session.exec(select(PocReply).order_by(col(PocReply.at))):
+        replies.setdefault(reply.poc_id, []).append(reply)
+    query = (
+        select(PointOfContact)
+        .join(Party, col(Party.id) == col(PointOfContact.party_id))
+        .where(PointOfContact.status == PocStatus.ACTIVE, Party.kind == PartyKind.STATE)
+    )
+    result = []
+    for poc in session.exec(query.order_by(col(PointOfContact.id))):
+        own = replies.get(poc.id or 0, [])
+        snoozes = [r.snooze_until for r in own if r.snooze_until is not None]
+        wrong = any(r.answer == ReplyAnswer.WRONG_CONTACT for r in own)
+        result.append((poc, max(snoozes) if snoozes else None, wrong))
+    return result
+
+
+def cycles(*, session: Session) -> list[tuple[ReminderCycle, bool]]:
+    """Every cycle sent, with whether any of its PoCs acknowledged it."""
+    acknowledged = set(session.exec(select(PocReply.message_id).where(
+        col(PocReply.answer).in_([ReplyAnswer.RECEIVED, ReplyAnswer.SNOOZE]))))
+    return [(cycle, cycle.message_id in acknowledged)
+            for cycle in session.exec(select(ReminderCycle).order_by(col(ReminderCycle.id)))]
+
+
+def pauses(*, session: Session) -> list[ReminderPause]:
+    return list(session.exec(select(ReminderPause)))
+
+
+def is_national(poc: PointOfContact) -> bool:
+    return poc.role == PocRole.NATIONAL
+
+
+def record_reply(*, session: Session, poc_id: int, message_id: int, answer: ReplyAnswer,
+                 channel: str, now: datetime) -> PocReply:
+    snooze_until = now + timedelta(days=SNOOZE_DAYS) if answer is ReplyAnswer.SNOOZE else None
+    reply = PocReply(poc_id=poc_id, message_id=message_id, answer=answer, channel=channel,
+                     snooze_until=snooze_until, at=now)
+    session.add(reply)
+    session.flush()
+    audit.record(session=session, actor=f"poc:{poc_id}", action=f"reply_{answer}",
+                 entity="poc_reply", entity_id=reply.id or 0, before=None,
+                 after={"message_id": message_id, "answer": answer.value, "channel": channel},
+                 now=now)
+    return reply
