@@ -1,12 +1,12 @@
 """The `outreach` command line: registry, imports, exports, figures, demo."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
-from bot import cli_files, cli_outbox, cli_pocs
+from bot import cli_files, cli_outbox, cli_pocs, cli_reminders
 from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
@@ -16,6 +16,7 @@ from bot.settings import Settings
 from storage import parties, pocs
 from storage.db import migrate, session_scope
 from storage.reference_data import load_reference_data
+from storage.reminders import ensure_default_policies
 from storage.status import ReportingStatus, reporting_status
 
 app = typer.Typer(
@@ -47,11 +48,14 @@ def main(ctx: typer.Context) -> None:
 
 @app.command()
 def init(ctx: typer.Context) -> None:
-    """Create or upgrade the database and load the reference data. Safe to run again."""
+    """Create or upgrade the database, load the reference data and the default reminder
+    policies. Safe to run again."""
     cli = context(ctx)
     migrate(cli.engine)
     with session_scope(cli.engine) as session:
         load = load_reference_data(session=session)
+        now = datetime.now(UTC)
+        ensure_default_policies(session=session, today=now.date(), now=now)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
         created=load.created, updated=load.updated)
 
@@ -61,6 +65,7 @@ app.command()(cli_outbox.send)
 app.add_typer(cli_outbox.deliveries_app, name="deliveries")
 app.command()(cli_outbox.dispatch)
 app.command()(cli_outbox.templates)
+app.add_typer(cli_reminders.app, name="reminders")
 
 
 @app.command()

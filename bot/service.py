@@ -6,18 +6,23 @@ import asyncio
 import logging
 import signal
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import text
+from sqlmodel import Session
 from tornado.web import Application, RequestHandler
 
 from bot.context import CliContext
 from bot.links import unsubscribe_signature_valid
 from bot.render import message, render
 from bot.wiring import build_dispatcher
-from scheduler.ticks import DISPATCH_JOB_ID, add_tick, build_scheduler
+from scheduler.leader import Leadership, lock_for
+from scheduler.sweep import sweep
+from scheduler.ticks import DISPATCH_JOB_ID, SWEEP_JOB_ID, add_tick, build_scheduler
 from storage import pocs
 from storage.db import migrate, session_scope
 from storage.reference_data import load_reference_data
+from storage.reminders import ensure_default_policies
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,14 @@ class UnsubscribeHandler(RequestHandler):
         self._page("done")
 
 
+async def _sweep_reminders(context: CliContext) -> None:
+    with Session(context.engine, expire_on_commit=False) as session:
+        report = sweep(session=session, now=datetime.now(UTC))
+    if report.queued or report.without_poc:
+        log.info("reminders: %d queued, %d due without a PoC to write to",
+                 len(report.queued), len(report.without_poc))
+
+
 async def _serve(context: CliContext) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -95,10 +108,22 @@ async def _serve(context: CliContext) -> None:
     scheduler = build_scheduler()
     add_tick(scheduler, DISPATCH_JOB_ID, dispatcher.run_once,
              context.settings.dispatch_every_seconds)
-    scheduler.start()
+    add_tick(scheduler, SWEEP_JOB_ID, partial(_sweep_reminders, context),
+             context.settings.sweep_every_seconds)
+    # Only one process runs the ticks: the holder of the scheduler lock (PostgreSQL advisory
+    # lock, or a lock file beside the SQLite database). The others stand by and take over.
+    lock = lock_for(context.engine)
+    scheduler.start(paused=lock is not None)
+    leadership = None
+    if lock is not None:
+        leadership = asyncio.create_task(Leadership(lock).run(
+            on_gain=scheduler.resume, on_lose=scheduler.pause, stop=stop,
+            retry_seconds=context.settings.leader_retry_seconds))
     log.info("%s", message("run_started", host=context.settings.http_host,
                            port=context.settings.http_port))
     await stop.wait()
+    if leadership is not None:
+        await leadership
     scheduler.shutdown(wait=False)
     server.stop()
     await server.close_all_connections()
@@ -114,4 +139,6 @@ def serve(context: CliContext) -> None:
     migrate(context.engine)
     with session_scope(context.engine) as session:
         load_reference_data(session=session)
+        now = datetime.now(UTC)
+        ensure_default_policies(session=session, today=now.date(), now=now)
     asyncio.run(_serve(context))

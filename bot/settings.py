@@ -29,6 +29,13 @@ class Settings(BaseSettings):
         default=15, gt=0, description="How often `outreach run` sends what is due."
     )
 
+    sweep_every_seconds: float = Field(
+        default=3600, gt=0, description="How often `outreach run` queues due reminders."
+    )
+    leader_retry_seconds: float = Field(
+        default=15, gt=0,
+        description="How often a standing-by `outreach run` tries to take over the scheduler.",
+    )
     smtp_url: SecretStr | None = Field(
         default=None,
         description="smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; "

@@ -4,6 +4,7 @@ Safe to run twice, after a restart, or beside another process: each cycle is que
 unique key (policy, State, cycle), and a second attempt finds it and adds nothing.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,44 +27,61 @@ class SweepReport:
     unreachable_pocs: list[int] = field(default_factory=list)
 
 
-def current_plan(session: Session, now: datetime) -> tuple[list[store.ReminderPolicy], Plan]:
-    """Load every fact the rules need and return the policies with the plan for `now`."""
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rules read, loaded once."""
+
+    stored: list[store.ReminderPolicy]
+    policies: list[Policy]
+    states: list[StateStatus]
+    contacts: list[Contact]
+    history: list[SentCycle]
+    paused: frozenset[tuple[int, int | None]]  # (party, policy or None for all)
+
+    def plan(self, now: datetime, simulated: Sequence[SentCycle] = ()) -> Plan:
+        result = plan(self.policies, self.states, self.contacts, [*self.history, *simulated],
+                      now)
+        due = [d for d in result.due if (d.party_id, None) not in self.paused
+               and (d.party_id, d.policy_id) not in self.paused]
+        return Plan(due=due, without_poc=result.without_poc)
+
+
+def load_facts(session: Session) -> Facts:
     stored = store.policies(session=session)
-    paused_states = {(p.party_id, p.policy_id) for p in store.pauses(session=session)}
-    rules = [
-        Policy(id=p.id or 0, target=Target(p.target), cadence_days=p.cadence_days,
-               first_send_on=p.first_send_on, max_reminders=p.max_reminders, years=p.years,
-               since=p.since, group=p.regional_group, escalate_after=p.escalate_after,
-               paused=p.paused)
-        for p in stored
-    ]
-    states = [
-        StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
-                    first_report_on=first, last_submission_on=latest)
-        for party, first, latest in store.state_statuses(session=session)
-    ]
-    contacts = [
-        Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
-                snoozed_until=snoozed, wrong_contact=wrong)
-        for poc, snoozed, wrong in store.active_contacts(session=session)
-    ]
-    history = [
-        SentCycle(policy_id=c.policy_id, party_id=c.party_id, cycle=c.cycle, sent_at=c.sent_at,
-                  acknowledged=acknowledged)
-        for c, acknowledged in store.cycles(session=session)
-    ]
-    result = plan(rules, states, contacts, history, now)
-    # a pause may name one policy or (policy_id None) all of them
-    result.due[:] = [d for d in result.due if (d.party_id, None) not in paused_states
-                     and (d.party_id, d.policy_id) not in paused_states]
-    return stored, result
+    return Facts(
+        stored=stored,
+        policies=[
+            Policy(id=p.id or 0, target=Target(p.target), cadence_days=p.cadence_days,
+                   first_send_on=p.first_send_on, max_reminders=p.max_reminders,
+                   years=p.years, since=p.since, group=p.regional_group,
+                   escalate_after=p.escalate_after, paused=p.paused)
+            for p in stored
+        ],
+        states=[
+            StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
+                        first_report_on=first, last_submission_on=latest)
+            for party, first, latest in store.state_statuses(session=session)
+        ],
+        contacts=[
+            Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
+                    snoozed_until=snoozed, wrong_contact=wrong)
+            for poc, snoozed, wrong in store.active_contacts(session=session)
+        ],
+        history=[
+            SentCycle(policy_id=c.policy_id, party_id=c.party_id, cycle=c.cycle,
+                      sent_at=c.sent_at, acknowledged=acknowledged)
+            for c, acknowledged in store.cycles(session=session)
+        ],
+        paused=frozenset((p.party_id, p.policy_id) for p in store.pauses(session=session)),
+    )
 
 
 def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None) -> SweepReport:
     """Queue every due cycle, each in its own transaction so one conflict loses no other."""
     hours = hours or WorkingHours()
-    stored, result = current_plan(session, now)
-    by_id = {p.id: p for p in stored}
+    facts = load_facts(session)
+    result = facts.plan(now)
+    by_id = {p.id: p for p in facts.stored}
     report = SweepReport(without_poc=list(result.without_poc))
     zones = {poc.id: poc.timezone for poc, _, _ in store.active_contacts(session=session)}
     for due in result.due:

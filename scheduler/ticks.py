@@ -12,6 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 DISPATCH_JOB_ID = "dispatch"
+SWEEP_JOB_ID = "reminder-sweep"
 
 
 def build_scheduler() -> AsyncIOScheduler:

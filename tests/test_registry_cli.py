@@ -18,12 +18,15 @@ from tests.conftest import Invoke
 def test_init_twice_changes_nothing(outreach: Invoke, session: Session) -> None:
     first = outreach("init")
     assert first.exit_code == 0, first.output
-    assert "0 added, 0 corrected" in first.output  # the fixture already initialised it
+    assert "0 added, 0 corrected" in first.output  # the fixture already loaded the references
     parties_before = session.exec(select(func.count()).select_from(Party)).one()
+    audit_before = session.exec(select(func.count()).select_from(AuditEntry)).one()
     assert outreach("init").exit_code == 0
     session.expire_all()
     assert session.exec(select(func.count()).select_from(Party)).one() == parties_before
-    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == 0
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audit_before
+    policies = json.loads(outreach("reminders", "policies", "--format", "json").output)
+    assert [p["name"] for p in policies] == ["non-reporting", "no-submission-5-years"]
 
 
 def test_init_creates_a_sqlite_database_under_the_data_directory(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from bot.links import unsubscribe_url
 from storage import pocs
-from storage.outbox import Delivery
+from storage.outbox import Delivery, OutboxMessage
 from tests.outbox_helpers import add_poc, queue
 from tests.smtp_sink import SmtpSink
 from tests.test_service import running_service
@@ -82,4 +82,5 @@ def test_the_service_sends_due_deliveries_and_honours_one_click_unsubscribe(
         queue(session, [poc_id], now=datetime.now(UTC))  # nothing to send: the only channel is gone
         assert service.stop() == 0
     assert len(sink.messages) == 1
-    assert [d.state for d in session.exec(select(Delivery))] == ["sent"]
+    one_off = select(Delivery).join(OutboxMessage).where(OutboxMessage.kind == "one_off")
+    assert [d.state for d in session.exec(one_off)] == ["sent"]
