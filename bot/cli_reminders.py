@@ -255,8 +255,8 @@ def history(
 @app.command("sweep")
 def run_sweep(ctx: typer.Context) -> None:
     """Queue every reminder due now (what `outreach run` does every hour)."""
-    with registry(ctx) as (_cli, session):
-        report = sweep(session=session, now=utc_now())
+    with registry(ctx) as (cli, session):
+        report = sweep(session=session, now=utc_now(), hours=cli.settings.working_hours)
         codes = {p.id: p.code for p in session.exec(select(Party))}
     say("sweep_done", count=len(report.queued))
     if report.without_poc:

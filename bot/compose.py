@@ -64,7 +64,8 @@ def pick_language(template: str, wanted: str) -> tuple[str, bool]:
 
 
 def render_message(template: str, wanted_language: str, context: dict[str, Any],
-                   unsubscribe_url: str | None = None) -> RenderedMessage:
+                   unsubscribe_url: str | None = None,
+                   reply_urls: dict[str, str] | None = None) -> RenderedMessage:
     language, fell_back = pick_language(template, wanted_language)
     env = environment()
     values = {
@@ -72,6 +73,7 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
         "language": language,
         "direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
         "unsubscribe_url": unsubscribe_url,
+        "reply_urls": reply_urls,
     }
 
     def part(filename: str, **extra: Any) -> str:

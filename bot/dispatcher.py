@@ -28,7 +28,8 @@ from bot.channels.contract import (
     UncertainDelivery,
 )
 from bot.compose import render_message
-from bot.links import unsubscribe_url
+from bot.links import reply_urls, unsubscribe_url
+from bot.telegram_replies import reply_buttons
 from scheduler.backoff import retry_delay
 from storage import outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage
@@ -36,6 +37,7 @@ from storage.parties import Party
 
 log = logging.getLogger(__name__)
 DISPATCHER_ACTOR = "system:dispatcher"
+REMINDER_KIND = "reminder"  # messages whose recipients can answer: received, later, not me
 
 
 def utc_now() -> datetime:
@@ -178,11 +180,14 @@ class Dispatcher:
             "party": {"code": party.code, "name": party.name},
             "message": message.context,
         }
-        unsubscribe = None
+        unsubscribe = answers = None
         if self.links.public_url and self.links.secret:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
+            if message.kind == REMINDER_KIND:
+                answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
         try:
-            rendered = render_message(message.template, poc.language, context, unsubscribe)
+            rendered = render_message(message.template, poc.language, context, unsubscribe,
+                                      answers if delivery.channel == Channel.EMAIL else None)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error
         if delivery.channel == Channel.EMAIL:
@@ -199,5 +204,7 @@ class Dispatcher:
             )
         if poc.telegram_unreachable_at is not None or poc.telegram_chat_id is None:
             raise NotDeliverable("the Point of Contact cannot be reached on Telegram")
+        buttons = (reply_buttons(delivery.id, rendered.language)
+                   if message.kind == REMINDER_KIND else ())
         return OutgoingTelegram(delivery_id=delivery.id, chat_id=poc.telegram_chat_id,
-                                html=rendered.telegram)
+                                html=rendered.telegram, buttons=buttons)

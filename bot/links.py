@@ -1,12 +1,18 @@
-"""Signed links a PoC can follow without logging in (one-click unsubscribe)."""
+"""Signed links a PoC can follow without logging in: unsubscribe, and answers to reminders."""
 
 import hashlib
 import hmac
 
+REPLY_ANSWERS = ("received", "snooze", "wrong_contact")
 
-def _signature(secret: str, purpose: str, poc_id: int) -> str:
-    digest = hmac.new(secret.encode(), f"{purpose}:{poc_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+
+def _signature(secret: str, purpose: str, *parts: object) -> str:
+    payload = ":".join([purpose, *map(str, parts)]).encode()
+    return hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()[:32]
+
+
+def _valid(secret: str, signature: str, purpose: str, *parts: object) -> bool:
+    return hmac.compare_digest(_signature(secret, purpose, *parts), signature)
 
 
 def unsubscribe_url(public_url: str, secret: str, poc_id: int) -> str:
@@ -14,4 +20,18 @@ def unsubscribe_url(public_url: str, secret: str, poc_id: int) -> str:
 
 
 def unsubscribe_signature_valid(secret: str, poc_id: int, signature: str) -> bool:
-    return hmac.compare_digest(_signature(secret, "unsub", poc_id), signature)
+    return _valid(secret, signature, "unsub", poc_id)
+
+
+def reply_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
+    """One link per answer a PoC can give to the reminder of this delivery."""
+    base = public_url.rstrip("/")
+    return {
+        answer: f"{base}/reply/{delivery_id}/{answer}/"
+        f"{_signature(secret, 'reply', delivery_id, answer)}"
+        for answer in REPLY_ANSWERS
+    }
+
+
+def reply_signature_valid(secret: str, delivery_id: int, answer: str, signature: str) -> bool:
+    return _valid(secret, signature, "reply", delivery_id, answer)

@@ -8,21 +8,24 @@ import signal
 from datetime import UTC, datetime
 from functools import partial
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlmodel import Session
 from tornado.web import Application, RequestHandler
 
 from bot.context import CliContext
-from bot.links import unsubscribe_signature_valid
+from bot.links import reply_signature_valid, unsubscribe_signature_valid
 from bot.render import message, render
+from bot.telegram_replies import build_reply_application, run_reply_bot
 from bot.wiring import build_dispatcher
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep
 from scheduler.ticks import DISPATCH_JOB_ID, SWEEP_JOB_ID, add_tick, build_scheduler
 from storage import pocs
 from storage.db import migrate, session_scope
+from storage.outbox import Delivery
 from storage.reference_data import load_reference_data
-from storage.reminders import ensure_default_policies
+from storage.reminders import ReplyAnswer, ensure_default_policies, reply_to_delivery
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +87,91 @@ class UnsubscribeHandler(RequestHandler):
         self._page("done")
 
 
+class ReplyHandler(RequestHandler):
+    """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records."""
+
+    def initialize(self, context: CliContext) -> None:
+        self.context = context
+
+    def _language(self, delivery_id: int) -> str | None:
+        with session_scope(self.context.engine) as session:
+            delivery = session.get(Delivery, delivery_id)
+            poc = session.get(pocs.PointOfContact, delivery.poc_id) if delivery else None
+            return poc.language if poc else None
+
+    def _valid(self, delivery_id: str, answer: str, signature: str) -> bool:
+        secret = self.context.settings.secret_key
+        return secret is not None and reply_signature_valid(
+            secret.get_secret_value(), int(delivery_id), answer, signature)
+
+    def _page(self, name: str, language: str, status: int = 200, **values: object) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(render(name, language, **values))
+
+    def get(self, delivery_id: str, answer: str, signature: str) -> None:
+        language = self._language(int(delivery_id))
+        if language is None or not self._valid(delivery_id, answer, signature):
+            self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
+            return
+        self._page("web/reply_confirm.html.j2", language, answer=answer)
+
+    def post(self, delivery_id: str, answer: str, signature: str) -> None:
+        if not self._valid(delivery_id, answer, signature):
+            self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
+            return
+        with session_scope(self.context.engine) as session:
+            recorded = reply_to_delivery(session=session, delivery_id=int(delivery_id),
+                                         answer=ReplyAnswer(answer), channel="email",
+                                         now=datetime.now(UTC))
+            language = recorded[1].language if recorded else "en"
+            until = recorded[0].snooze_until if recorded else None
+        if recorded is None:
+            self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
+            return
+        log.info("delivery %s: reply %s recorded", delivery_id, answer)
+        self._page("web/reply.html.j2", language, state=answer,
+                   snooze_until=until.date().isoformat() if until else "")
+
+
 async def _sweep_reminders(context: CliContext) -> None:
     with Session(context.engine, expire_on_commit=False) as session:
-        report = sweep(session=session, now=datetime.now(UTC))
+        report = sweep(session=session, now=datetime.now(UTC),
+                       hours=context.settings.working_hours)
     if report.queued or report.without_poc:
         log.info("reminders: %d queued, %d due without a PoC to write to",
                  len(report.queued), len(report.without_poc))
+
+
+class LeaderDuties:
+    """What only the leading process does: the ticks, and reading Telegram's updates (two
+    processes polling one bot token would make Telegram answer 409 Conflict)."""
+
+    def __init__(self, scheduler: AsyncIOScheduler, context: CliContext) -> None:
+        self._scheduler = scheduler
+        self._context = context
+        self._bot_stop: asyncio.Event | None = None
+        self._bot_task: asyncio.Task[None] | None = None
+
+    def gain(self) -> None:
+        self._scheduler.resume()
+        token = self._context.settings.telegram_token
+        running = self._bot_task is not None and not (self._bot_stop and self._bot_stop.is_set())
+        if token is not None and not running:
+            application = build_reply_application(
+                token.get_secret_value(), self._context.settings.telegram_api_url,
+                self._context.engine)
+            self._bot_stop = asyncio.Event()
+            self._bot_task = asyncio.create_task(run_reply_bot(application, self._bot_stop))
+
+    def lose(self) -> None:
+        self._scheduler.pause()
+        if self._bot_stop is not None:
+            self._bot_stop.set()
+
+    async def stopped(self) -> None:
+        if self._bot_task is not None:
+            await self._bot_task
 
 
 async def _serve(context: CliContext) -> None:
@@ -100,6 +182,8 @@ async def _serve(context: CliContext) -> None:
     application = Application([
         (r"/healthz", HealthHandler, {"context": context}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, {"context": context}),
+        (r"/reply/([0-9]{1,12})/(received|snooze|wrong_contact)/([0-9a-f]{32})", ReplyHandler,
+         {"context": context}),
     ])
     server = application.listen(context.settings.http_port, address=context.settings.http_host)
     dispatcher = build_dispatcher(context)
@@ -113,17 +197,23 @@ async def _serve(context: CliContext) -> None:
     # Only one process runs the ticks: the holder of the scheduler lock (PostgreSQL advisory
     # lock, or a lock file beside the SQLite database). The others stand by and take over.
     lock = lock_for(context.engine)
-    scheduler.start(paused=lock is not None)
+    duties = LeaderDuties(scheduler, context)
+    scheduler.start(paused=True)
     leadership = None
-    if lock is not None:
+    if lock is None:
+        duties.gain()
+    else:
         leadership = asyncio.create_task(Leadership(lock).run(
-            on_gain=scheduler.resume, on_lose=scheduler.pause, stop=stop,
+            on_gain=duties.gain, on_lose=duties.lose, stop=stop,
             retry_seconds=context.settings.leader_retry_seconds))
     log.info("%s", message("run_started", host=context.settings.http_host,
                            port=context.settings.http_port))
     await stop.wait()
     if leadership is not None:
         await leadership
+    else:
+        duties.lose()
+    await duties.stopped()
     scheduler.shutdown(wait=False)
     server.stop()
     await server.close_all_connections()

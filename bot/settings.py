@@ -1,9 +1,12 @@
 """One typed Settings object, read from OUTREACH_* environment variables once, in main()."""
 
+from datetime import time
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.working_hours import WorkingHours
 
 
 class Settings(BaseSettings):
@@ -31,6 +34,16 @@ class Settings(BaseSettings):
 
     sweep_every_seconds: float = Field(
         default=3600, gt=0, description="How often `outreach run` queues due reminders."
+    )
+    working_hours_start: time = Field(
+        default=time(9, 0), description="Reminders reach a PoC from this local time (HH:MM)."
+    )
+    working_hours_end: time = Field(
+        default=time(17, 0), description="... until this local time (HH:MM)."
+    )
+    working_days: list[int] = Field(
+        default=[0, 1, 2, 3, 4],
+        description="Local weekdays reminders may arrive on, Monday=0, as JSON: [0,1,2,3,4].",
     )
     leader_retry_seconds: float = Field(
         default=15, gt=0,
@@ -76,6 +89,19 @@ class Settings(BaseSettings):
         if self.public_url and self.secret_key is None:
             raise ValueError("OUTREACH_PUBLIC_URL needs OUTREACH_SECRET_KEY to sign its links")
         return self
+
+    @model_validator(mode="after")
+    def _working_hours_make_sense(self) -> "Settings":
+        if self.working_hours_start >= self.working_hours_end:
+            raise ValueError("OUTREACH_WORKING_HOURS_START must be before ..._END")
+        if not self.working_days or any(day not in range(7) for day in self.working_days):
+            raise ValueError("OUTREACH_WORKING_DAYS takes weekdays 0 (Monday) to 6 (Sunday)")
+        return self
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours(start=self.working_hours_start, end=self.working_hours_end,
+                            weekdays=frozenset(self.working_days))
 
     @field_validator("log_level")
     @classmethod

@@ -82,6 +82,7 @@ def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None)
     facts = load_facts(session)
     result = facts.plan(now)
     by_id = {p.id: p for p in facts.stored}
+    last_submission = {state.party_id: state.last_submission_on for state in facts.states}
     report = SweepReport(without_poc=list(result.without_poc))
     zones = {poc.id: poc.timezone for poc, _, _ in store.active_contacts(session=session)}
     for due in result.due:
@@ -95,7 +96,11 @@ def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None)
         ]
         if not recipients:
             continue
-        context = {"cycle": due.cycle, "policy": policy.name, "escalated": due.escalated}
+        context: dict[str, object] = {"cycle": due.cycle, "policy": policy.name,
+                                      "escalated": due.escalated}
+        latest = last_submission.get(due.party_id)
+        if latest is not None:
+            context["last_submission"] = latest.isoformat()
         try:
             message = outbox.enqueue(
                 session=session, kind="reminder", template=policy.template, context=context,

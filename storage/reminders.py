@@ -13,6 +13,7 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
 from storage.columns import UTCDateTime
+from storage.outbox import Delivery, OutboxMessage
 from storage.parties import Party, PartyKind
 from storage.pocs import PocRole, PocStatus, PointOfContact
 from storage.submissions import Submission, SubmissionKind
@@ -200,3 +201,26 @@ def record_reply(*, session: Session, poc_id: int, message_id: int, answer: Repl
                  after={"message_id": message_id, "answer": answer.value, "channel": channel},
                  now=now)
     return reply
+
+
+def reply_to_delivery(
+    *, session: Session, delivery_id: int, answer: ReplyAnswer, channel: str, now: datetime,
+    telegram_chat_id: int | None = None,
+) -> tuple[PocReply, PointOfContact] | None:
+    """Record a PoC's answer to the reminder behind `delivery_id`.
+
+    None when the delivery is unknown, is not a reminder, or (Telegram) the button was pressed
+    in another chat than the PoC's: an answer is only ever taken from its addressee.
+    """
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None:
+        return None
+    message = session.get(OutboxMessage, delivery.message_id)
+    poc = session.get(PointOfContact, delivery.poc_id)
+    if message is None or poc is None or message.kind != "reminder":
+        return None
+    if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
+        return None
+    reply = record_reply(session=session, poc_id=delivery.poc_id, message_id=message.id or 0,
+                         answer=answer, channel=channel, now=now)
+    return reply, poc

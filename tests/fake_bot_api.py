@@ -13,6 +13,11 @@ Telegram's answers can be injected: flood control (429 with retry_after), a bloc
 a chat that does not exist (400), a group upgraded to a supergroup (400 with
 migrate_to_chat_id), a slow answer (the message is recorded, the response comes late). Every
 control is thread-safe.
+
+A person can press an inline button (`press_button`): the callback query is queued as an
+update for getUpdates (offsets confirm updates as Telegram does; a long poll waits at most
+`poll_cap` seconds so specs stay fast), and answerCallbackQuery / editMessageReplyMarkup are
+recorded (`callback_answers`, `edited_markups`).
 """
 
 import asyncio
@@ -47,6 +52,12 @@ _JSON_FIELDS = frozenset(
 )
 
 
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+
+
 @dataclass(frozen=True)
 class ReceivedMessage:
     """One sendMessage the fake accepted (answered 200)."""
@@ -58,6 +69,41 @@ class ReceivedMessage:
     reply_markup: JSONDict | None
     link_preview_options: JSONDict | None
     timestamp: float  # time.monotonic() when the request arrived
+
+
+@dataclass(frozen=True)
+class AnsweredCallback:
+    """One answerCallbackQuery, with the press it answered."""
+
+    callback_query_id: str
+    chat_id: int  # where the button was pressed
+    data: str  # the pressed button's callback data
+    text: str | None
+    show_alert: bool
+
+
+@dataclass(frozen=True)
+class EditedMarkup:
+    """One editMessageReplyMarkup the fake accepted; reply_markup None removes the keyboard."""
+
+    chat_id: int
+    message_id: int
+    reply_markup: JSONDict | None
+
+
+@dataclass(frozen=True)
+class _Press:
+    chat_id: int
+    data: str
+
+
+@dataclass(frozen=True)
+class _LongPoll:
+    """A getUpdates call, answered by the server's loop once updates come or time is up."""
+
+    offset: int | None
+    limit: int
+    timeout: float
 
 
 class _ApiError(Exception):
@@ -79,11 +125,13 @@ class FakeBotApi:
         enforce_limits: bool = False,
         messages_per_second: int = 30,
         per_chat_per_second: int = 1,
+        poll_cap: float = 1.0,
     ) -> None:
         self.tokens = frozenset(tokens)
         self.enforce_limits = enforce_limits
         self.messages_per_second = messages_per_second
         self.per_chat_per_second = per_chat_per_second
+        self.poll_cap = poll_cap  # a getUpdates long poll waits at most this long
         self._lock = threading.Lock()
         self._messages: list[ReceivedMessage] = []
         self._calls: list[str] = []
@@ -97,6 +145,12 @@ class FakeBotApi:
         self._missing: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._next_message_id = 1
+        self._updates: list[JSONDict] = []  # queued, not yet confirmed by an offset
+        self._next_update_id = 1
+        self._presses: dict[str, _Press] = {}  # callback query id -> the press
+        self._callback_answers: list[AnsweredCallback] = []
+        self._edited_markups: list[EditedMarkup] = []
+        self._refused_edits: deque[str] = deque()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -192,8 +246,51 @@ class FakeBotApi:
         with self._lock:
             self._migrated[chat_id] = new_chat_id
 
+    def press_button(self, chat_id: int, from_user_id: int, message_id: int, data: str) -> None:
+        """A person presses an inline button of message `message_id` in chat `chat_id`.
+
+        The callback query is queued for getUpdates, as Telegram would deliver it.
+        """
+        with self._lock:
+            update_id = self._next_update_id
+            self._next_update_id += 1
+            query_id = f"cbq-{update_id}"
+            self._presses[query_id] = _Press(chat_id=chat_id, data=data)
+            sent = [m for m in self._messages if m.message_id == message_id]
+            chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
+            if chat["type"] != "private":
+                chat["title"] = "Group"
+            self._updates.append(
+                {
+                    "update_id": update_id,
+                    "callback_query": {
+                        "id": query_id,
+                        "from": {
+                            "id": from_user_id,
+                            "is_bot": False,
+                            "first_name": "Test",
+                            "language_code": "en",
+                        },
+                        "message": {
+                            "message_id": message_id,
+                            "date": int(time.time()),
+                            "chat": chat,
+                            "from": self._bot_user(),
+                            "text": sent[0].text if sent else "Reminder",
+                        },
+                        "chat_instance": f"ci-{chat_id}",
+                        "data": data,
+                    },
+                }
+            )
+
+    def refuse_next_edit(self, description: str = NOT_MODIFIED) -> None:
+        """The next editMessageReplyMarkup gets 400 with `description` (and is not recorded)."""
+        with self._lock:
+            self._refused_edits.append(description)
+
     def reset(self) -> None:
-        """Forget messages, calls, counters and every injected behaviour."""
+        """Forget messages, calls, counters, updates and every injected behaviour."""
         with self._lock:
             self._messages.clear()
             self._calls.clear()
@@ -206,6 +303,11 @@ class FakeBotApi:
             self._deactivated.clear()
             self._missing.clear()
             self._migrated.clear()
+            self._updates.clear()
+            self._presses.clear()
+            self._callback_answers.clear()
+            self._edited_markups.clear()
+            self._refused_edits.clear()
 
     # -- observations --------------------------------------------------------------------
 
@@ -222,6 +324,22 @@ class FakeBotApi:
         """Every method called with a valid token, in order (getMe, sendMessage, ...)."""
         with self._lock:
             return list(self._calls)
+
+    @property
+    def callback_answers(self) -> list[AnsweredCallback]:
+        with self._lock:
+            return list(self._callback_answers)
+
+    @property
+    def edited_markups(self) -> list[EditedMarkup]:
+        with self._lock:
+            return list(self._edited_markups)
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by a getUpdates offset."""
+        with self._lock:
+            return len(self._updates)
 
     @property
     def too_many_requests_sent(self) -> int:
@@ -242,10 +360,79 @@ class FakeBotApi:
         if method in {"setMyCommands", "deleteWebhook", "setWebhook", "deleteMyCommands"}:
             return True, 0.0
         if method == "getUpdates":
-            return [], 0.0
+            return self._long_poll(params), 0.0
+        if method == "answerCallbackQuery":
+            return self._answer_callback_query(params), 0.0
+        if method == "editMessageReplyMarkup":
+            return self._edit_message_reply_markup(params), 0.0
         if method == "sendMessage":
             return self._send_message(params)
         raise _ApiError(404, "Not Found: method not found")
+
+    def _long_poll(self, params: JSONDict) -> _LongPoll:
+        try:
+            offset = int(params["offset"]) if params.get("offset") is not None else None
+            limit = int(params.get("limit") or 100)
+            timeout = float(params.get("timeout") or 0)
+        except (TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: wrong parameter in getUpdates") from None
+        with self._lock:
+            if offset is not None:  # confirms every update before it, as Telegram does
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        return _LongPoll(offset=offset, limit=max(1, min(limit, 100)), timeout=max(0.0, timeout))
+
+    async def get_updates(self, poll: _LongPoll) -> list[JSONDict]:
+        """Queued updates at once, else wait for one up to min(timeout, poll_cap) seconds."""
+        deadline = time.monotonic() + min(poll.timeout, self.poll_cap)
+        while True:
+            with self._lock:
+                updates = self._updates[: poll.limit]
+            if updates or time.monotonic() >= deadline:
+                return updates
+            await asyncio.sleep(0.01)
+
+    def _answer_callback_query(self, params: JSONDict) -> bool:
+        query_id = str(params.get("callback_query_id") or "")
+        with self._lock:
+            press = self._presses.get(query_id)
+            if press is None:
+                raise _ApiError(
+                    400,
+                    "Bad Request: query is too old and response timeout expired or query ID "
+                    "is invalid",
+                )
+            text = params.get("text")
+            if text is not None and len(str(text)) > 200:
+                raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+            self._callback_answers.append(
+                AnsweredCallback(
+                    callback_query_id=query_id,
+                    chat_id=press.chat_id,
+                    data=press.data,
+                    text=None if text is None else str(text),
+                    show_alert=str(params.get("show_alert", "")).lower() in {"true", "1"},
+                )
+            )
+        return True
+
+    def _edit_message_reply_markup(self, params: JSONDict) -> bool:
+        try:
+            chat_id = int(params["chat_id"])
+            message_id = int(params["message_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: message to edit not found") from None
+        with self._lock:
+            if self._refused_edits:
+                raise _ApiError(400, self._refused_edits.popleft())
+            markup = params.get("reply_markup")
+            self._edited_markups.append(
+                EditedMarkup(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=markup if isinstance(markup, dict) else None,
+                )
+            )
+        return True
 
     def _bot_user(self) -> JSONDict:
         return {
@@ -298,7 +485,7 @@ class FakeBotApi:
                 )
             )
             delay = self._delays.popleft() if self._delays else 0.0
-        chat_type = "private" if chat_id > 0 else "supergroup" if chat_id < -(10**12) else "group"
+        chat_type = _chat_type(chat_id)
         chat: JSONDict = {"id": chat_id, "type": chat_type}
         if chat_type != "private":
             chat["title"] = "Group"
@@ -336,6 +523,10 @@ class FakeBotApi:
         chat_recent.append(now)
 
 
+def _chat_type(chat_id: int) -> str:
+    return "private" if chat_id > 0 else "supergroup" if chat_id < -(10**12) else "group"
+
+
 def _parameters(request: tornado.httputil.HTTPServerRequest) -> JSONDict:
     content_type = request.headers.get("Content-Type", "")
     if content_type.startswith("application/json"):
@@ -367,6 +558,8 @@ class _MethodHandler(tornado.web.RequestHandler):
         except _ApiError as error:
             self._answer(error.status, _error_body(error))
             return
+        if isinstance(result, _LongPoll):
+            result = await self.api.get_updates(result)
         if delay:
             await asyncio.sleep(delay)
         self._answer(200, {"ok": True, "result": result})

@@ -62,6 +62,8 @@ class OutgoingTelegram:
     delivery_id: int
     chat_id: int
     html: str  # Telegram HTML parse mode; every interpolated value already escaped
+    # Inline keyboard, one button a row: (label, callback data of at most 64 bytes).
+    buttons: tuple[tuple[str, str], ...] = ()
 
 
 Item = TypeVar("Item", contravariant=True)

@@ -1,9 +1,10 @@
 """Telegram channel: one message per delivery through the Bot API (python-telegram-bot).
 
 Only sendMessage is used (and getMe, once per batch, to check the token); the bot never
-polls getUpdates here. Sends are paced under Telegram's limits (about 30 messages a second
-overall, one a second per chat) by a Pacer keyed on the chat id, and a 429 retry_after pauses
-every later send.
+polls getUpdates here (bot/telegram_replies.py answers the PoCs' button presses). An item's
+buttons go out as an inline keyboard, one button a row. Sends are paced under Telegram's
+limits (about 30 messages a second overall, one a second per chat) by a Pacer keyed on the chat
+id, and a 429 retry_after pauses every later send.
 
 Telegram's answers map onto the contract:
 
@@ -31,7 +32,7 @@ from types import TracebackType
 from typing import Self
 
 import httpx
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -167,19 +168,22 @@ class TelegramSender:
 
     async def _send_following_migration(self, item: OutgoingTelegram) -> SendResult:
         """Send; if the group became a supergroup, send once more, at once, to its new id."""
+        keyboard = _keyboard(item.buttons)
         try:
-            return await self._send_once(item.chat_id, item.html)
+            return await self._send_once(item.chat_id, item.html, keyboard)
         except ChatMigrated as migrated:
             new_chat_id = int(migrated.new_chat_id)
         log.info("telegram delivery %s: group moved to a supergroup, resending", item.delivery_id)
         try:
-            result = await self._send_once(new_chat_id, item.html)
+            result = await self._send_once(new_chat_id, item.html, keyboard)
         except ChatMigrated as again:  # moved twice in a row: the next attempt follows
             new_chat_id = int(again.new_chat_id)
             result = SendResult.transient("group chat was upgraded to a supergroup")
         return dataclasses.replace(result, migrated_to_chat_id=new_chat_id)
 
-    async def _send_once(self, chat_id: int, html: str) -> SendResult:
+    async def _send_once(
+        self, chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None
+    ) -> SendResult:
         """One paced sendMessage; raises ChatMigrated (to retry) and UncertainDelivery."""
         if self._bot is None:
             raise RuntimeError("use `async with sender:` before send()")
@@ -190,6 +194,7 @@ class TelegramSender:
                 text=html,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=keyboard,
                 read_timeout=self._read_timeout,
             )
         except ChatMigrated:
@@ -227,6 +232,15 @@ class TelegramSender:
         if self._token:
             text = text.replace(self._token, "<token>")
         return f"{prefix}: {text}" if prefix else text
+
+
+def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+    """One inline button a row, or no keyboard at all."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in buttons]
+    )
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:

@@ -1,0 +1,239 @@
+"""A PoC's answer to a reminder from Telegram: three buttons under the message, and the bot
+that takes the presses.
+
+Each reminder sent by Telegram carries one button a row (OutgoingTelegram.buttons), labelled
+in the PoC's language from templates/telegram/<language>/replies.j2:
+
+    Received | Report in preparation: remind me in 30 days | I am not the right contact
+
+with callback data "r:<delivery id>:<answer>". The reply bot (build_reply_application, run by
+run_reply_bot) long-polls getUpdates; on a press it records the answer through
+storage.reminders.reply_to_delivery, which takes it only from the PoC's own chat, answers the
+callback with a thank-you in the PoC's language, and removes the buttons so the PoC sees the
+answer was taken. A press from any other chat, or for an unknown delivery or a message that
+is not a reminder, records nothing and is answered "this button is not for this chat".
+
+Logs name the delivery id and the answer only: never a chat id, a name or the token.
+"""
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from jinja2 import Template
+from sqlalchemy import Engine
+from sqlmodel import Session
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
+
+from bot.render import DEFAULT_LANGUAGE, environment
+from storage.reminders import ReplyAnswer, reply_to_delivery
+
+__all__ = [
+    "CALLBACK_PATTERN",
+    "acknowledgement",
+    "build_reply_application",
+    "callback_data",
+    "not_yours",
+    "parse_callback",
+    "reply_buttons",
+    "run_reply_bot",
+]
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# What the handler is registered for; parse_callback is stricter (ASCII digits, a sane length).
+CALLBACK_PATTERN = r"^r:\d+:(received|snooze|wrong_contact)$"
+_CALLBACK = re.compile(r"r:([1-9][0-9]{0,17}):(received|snooze|wrong_contact)")
+MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
+MAX_ANSWER_CHARS = 200  # Telegram's limit on a callback answer's text
+# The buttons under a reminder, top to bottom.
+BUTTON_ORDER = (ReplyAnswer.RECEIVED, ReplyAnswer.SNOOZE, ReplyAnswer.WRONG_CONTACT)
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def _replies(language: str) -> Template:
+    return environment().select_template(
+        [f"telegram/{language}/replies.j2", f"telegram/{DEFAULT_LANGUAGE}/replies.j2"]
+    )
+
+
+def _say(language: str, macro: str, **params: Any) -> str:
+    return str(getattr(_replies(language).module, macro)(**params)).strip()
+
+
+def callback_data(delivery_id: int, answer: ReplyAnswer) -> str:
+    data = f"r:{delivery_id}:{answer.value}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data longer than {MAX_CALLBACK_BYTES} bytes")
+    return data
+
+
+def reply_buttons(delivery_id: int, language: str) -> tuple[tuple[str, str], ...]:
+    """The (label, callback data) buttons under a reminder, labelled in the PoC's language."""
+    return tuple(
+        (_say(language, answer.value), callback_data(delivery_id, answer))
+        for answer in BUTTON_ORDER
+    )
+
+
+def parse_callback(data: str) -> tuple[int, ReplyAnswer] | None:
+    """(delivery id, answer) from a button's callback data; None if it is not one of ours."""
+    match = _CALLBACK.fullmatch(data)
+    if match is None:
+        return None
+    return int(match.group(1)), ReplyAnswer(match.group(2))
+
+
+def acknowledgement(answer: ReplyAnswer, language: str, snooze_until: date | None = None) -> str:
+    """What the PoC reads once the answer is recorded (a callback answer: plain text)."""
+    if answer is ReplyAnswer.SNOOZE:
+        until = snooze_until.isoformat()[:10] if snooze_until is not None else ""
+        text = _say(language, "thanks_snooze", until=until)
+    else:
+        text = _say(language, f"thanks_{answer.value}")
+    return text[:MAX_ANSWER_CHARS]
+
+
+def not_yours(language: str = DEFAULT_LANGUAGE) -> str:
+    """The answer to a press that records nothing (another chat, unknown delivery)."""
+    return _say(language, "not_yours")[:MAX_ANSWER_CHARS]
+
+
+# -- the bot ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    language: str
+    snooze_until: date | None
+
+
+def _record(
+    engine: Engine, delivery_id: int, answer: ReplyAnswer, chat_id: int, now: datetime
+) -> _Recorded | None:
+    """The storage call, in a transaction of its own; plain values out, no ORM objects."""
+    with Session(engine, expire_on_commit=False) as session:
+        taken = reply_to_delivery(
+            session=session,
+            delivery_id=delivery_id,
+            answer=answer,
+            channel=CHANNEL,
+            now=now,
+            telegram_chat_id=chat_id,
+        )
+        if taken is None:
+            session.rollback()
+            return None
+        reply, poc = taken
+        recorded = _Recorded(
+            language=poc.language,
+            snooze_until=reply.snooze_until.date() if reply.snooze_until else None,
+        )
+        session.commit()
+        return recorded
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_reply_application(
+    token: str,
+    base_url: str,
+    engine: Engine,
+    clock: Callable[[], datetime] = _utc_now,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The reply bot: python-telegram-bot's Application with the one button handler.
+
+    `base_url` is the Bot API URL up to and including /bot (Settings.telegram_api_url). No
+    persistence and no job queue: every answer is in the database.
+    """
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        chat = update.effective_chat
+        parsed = parse_callback(query.data) if isinstance(query.data, str) else None
+        recorded: _Recorded | None = None
+        if parsed is not None and chat is not None:
+            delivery_id, answer = parsed
+            try:
+                recorded = await asyncio.to_thread(
+                    _record, engine, delivery_id, answer, chat.id, clock()
+                )
+            except Exception:
+                # Nothing recorded: stop the spinner, keep the buttons so the PoC can retry.
+                log.exception("telegram reply to delivery %s (%s): not recorded", *parsed)
+                await _answer(query.answer(), parsed)
+                return
+        if parsed is None or recorded is None:
+            log.info(
+                "telegram reply to delivery %s (%s): refused (unknown, not a reminder, "
+                "or pressed outside the PoC's chat)",
+                *(parsed if parsed is not None else ("?", "unparsed")),
+            )
+            await _answer(query.answer(text=not_yours()), parsed)
+            return
+        delivery_id, answer = parsed
+        log.info("telegram reply to delivery %s: %s recorded", delivery_id, answer.value)
+        text = acknowledgement(answer, recorded.language, recorded.snooze_until)
+        await _answer(query.answer(text=text), parsed)
+        if query.message is not None:
+            try:  # the buttons go: the PoC sees the answer was taken
+                await context.bot.edit_message_reply_markup(
+                    chat_id=query.message.chat.id,
+                    message_id=query.message.message_id,
+                    reply_markup=None,
+                )
+            except TelegramError as error:  # "message is not modified", too old to edit...
+                if "not modified" not in error.message.lower():
+                    log.warning(
+                        "telegram reply to delivery %s: buttons not removed (%s)",
+                        delivery_id,
+                        type(error).__name__,
+                    )
+
+    application = ApplicationBuilder().token(token).base_url(base_url).job_queue(None).build()
+    application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
+    return application
+
+
+async def _answer(call: Awaitable[object], parsed: tuple[int, ReplyAnswer] | None) -> None:
+    """Await answerCallbackQuery; a failure (query too old, network) is logged, not raised."""
+    try:
+        await call
+    except TelegramError as error:
+        log.warning(
+            "telegram reply to delivery %s: callback not answered (%s)",
+            parsed[0] if parsed is not None else "?",
+            type(error).__name__,
+        )
+
+
+async def run_reply_bot(
+    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> None:
+    """Long-poll for button presses until `stop` is set, then shut down cleanly."""
+    async with application:
+        await application.start()
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("the reply application was built without an updater")
+        await updater.start_polling(
+            allowed_updates=["callback_query", "message"], drop_pending_updates=False
+        )
+        try:
+            await stop.wait()
+        finally:
+            await updater.stop()
+            await application.stop()
