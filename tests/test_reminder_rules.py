@@ -168,3 +168,15 @@ def test_working_hours_are_configurable() -> None:
     monday = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     assert next_working_moment(monday, "UTC", saturday_only) == datetime(2026, 12, 5, 9, 0,
                                                                          tzinfo=UTC)
+
+
+@pytest.mark.parametrize("now", [
+    datetime(2026, 3, 31, 23, 59, tzinfo=UTC),  # last minute of a quarter
+    datetime(2026, 4, 1, 0, 0, tzinfo=UTC),  # first minute of the next
+    datetime(2026, 12, 31, 23, 59, tzinfo=UTC),  # year end
+])
+def test_quarter_and_year_ends_change_nothing_but_the_date(now: datetime) -> None:
+    just_due = [SentCycle(1, 10, 1, now - timedelta(days=90), False)]
+    not_yet = [SentCycle(1, 10, 1, now - timedelta(days=90) + timedelta(minutes=1), False)]
+    assert len(plan([NON_REPORTING], [SILENT], [NATIONAL], just_due, now).due) == 1
+    assert plan([NON_REPORTING], [SILENT], [NATIONAL], not_yet, now).due == []

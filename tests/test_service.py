@@ -117,6 +117,7 @@ def running_service(
     tmp_path: Path, database_url: str, extra_env: dict[str, str] | None = None
 ) -> Iterator[Service]:
     """`outreach run` as a child process; always killed when the block ends."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = service_env(tmp_path / "data", database_url, port) | (extra_env or {})
     stdout_path = tmp_path / "service.stdout"
