@@ -87,6 +87,11 @@ class UnsubscribeHandler(RequestHandler):
         self._page("done")
 
 
+# Staff see these in `outreach reminders replies`; the log line reaches their monitoring.
+WRONG_CONTACT_ALERT = ("delivery %s: the PoC says they are not the right contact; they get no "
+                       "more reminders: find the right one (outreach reminders replies)")
+
+
 class ReplyHandler(RequestHandler):
     """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records."""
 
@@ -130,6 +135,8 @@ class ReplyHandler(RequestHandler):
             self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
             return
         log.info("delivery %s: reply %s recorded", delivery_id, answer)
+        if answer == ReplyAnswer.WRONG_CONTACT:
+            log.warning(WRONG_CONTACT_ALERT, delivery_id)
         self._page("web/reply.html.j2", language, state=answer,
                    snooze_until=until.date().isoformat() if until else "")
 

@@ -186,6 +186,10 @@ def build_reply_application(
             return
         delivery_id, answer = parsed
         log.info("telegram reply to delivery %s: %s recorded", delivery_id, answer.value)
+        if answer is ReplyAnswer.WRONG_CONTACT:
+            log.warning("delivery %s: the PoC says they are not the right contact; they get no "
+                        "more reminders: find the right one (outreach reminders replies)",
+                        delivery_id)
         text = acknowledgement(answer, recorded.language, recorded.snooze_until)
         await _answer(query.answer(text=text), parsed)
         if query.message is not None:
