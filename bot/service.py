@@ -16,7 +16,7 @@ from tornado.web import Application, RequestHandler
 from bot.context import CliContext
 from bot.links import reply_signature_valid, unsubscribe_signature_valid
 from bot.render import message, render
-from bot.telegram_replies import build_reply_application, run_reply_bot
+from bot.telegram_replies import WRONG_CONTACT_ALERT, build_reply_application, run_reply_bot
 from bot.wiring import build_dispatcher
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep
@@ -85,11 +85,6 @@ class UnsubscribeHandler(RequestHandler):
         log.info("poc %s: e-mail unsubscribe (%s)", poc_id,
                  "recorded" if opted_out else "already recorded")
         self._page("done")
-
-
-# Staff see these in `outreach reminders replies`; the log line reaches their monitoring.
-WRONG_CONTACT_ALERT = ("delivery %s: the PoC says they are not the right contact; they get no "
-                       "more reminders: find the right one (outreach reminders replies)")
 
 
 class ReplyHandler(RequestHandler):

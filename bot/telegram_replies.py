@@ -54,6 +54,9 @@ _CALLBACK = re.compile(r"r:([1-9][0-9]{0,17}):(received|snooze|wrong_contact)")
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 MAX_ANSWER_CHARS = 200  # Telegram's limit on a callback answer's text
 # The buttons under a reminder, top to bottom.
+# Staff see these in `outreach reminders replies`; the log line reaches their monitoring.
+WRONG_CONTACT_ALERT = ("delivery %s: the PoC says they are not the right contact; they get no "
+                       "more reminders: find the right one (outreach reminders replies)")
 BUTTON_ORDER = (ReplyAnswer.RECEIVED, ReplyAnswer.SNOOZE, ReplyAnswer.WRONG_CONTACT)
 
 
@@ -187,9 +190,7 @@ def build_reply_application(
         delivery_id, answer = parsed
         log.info("telegram reply to delivery %s: %s recorded", delivery_id, answer.value)
         if answer is ReplyAnswer.WRONG_CONTACT:
-            log.warning("delivery %s: the PoC says they are not the right contact; they get no "
-                        "more reminders: find the right one (outreach reminders replies)",
-                        delivery_id)
+            log.warning(WRONG_CONTACT_ALERT, delivery_id)
         text = acknowledgement(answer, recorded.language, recorded.snooze_until)
         await _answer(query.answer(text=text), parsed)
         if query.message is not None:
