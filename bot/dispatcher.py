@@ -29,7 +29,7 @@ from bot.channels.contract import (
 )
 from bot.compose import render_message
 from bot.links import reply_urls, unsubscribe_url
-from bot.telegram_replies import reply_buttons
+from bot.reply_words import reply_buttons
 from scheduler.backoff import retry_delay
 from storage import outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage

@@ -16,7 +16,8 @@ from tornado.web import Application, RequestHandler
 from bot.context import CliContext
 from bot.links import reply_signature_valid, unsubscribe_signature_valid
 from bot.render import message, render
-from bot.telegram_replies import WRONG_CONTACT_ALERT, build_reply_application, run_reply_bot
+from bot.reply_words import WRONG_CONTACT_ALERT
+from bot.telegram_replies import build_reply_application, run_reply_bot
 from bot.wiring import build_dispatcher
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep

@@ -16,14 +16,8 @@ from sqlmodel import Session, col, select
 
 from bot.channels.contract import Outcome, OutgoingTelegram
 from bot.channels.telegram import TelegramSender
-from bot.telegram_replies import (
-    acknowledgement,
-    build_reply_application,
-    not_yours,
-    parse_callback,
-    reply_buttons,
-    run_reply_bot,
-)
+from bot.reply_words import acknowledgement, not_yours, parse_callback, reply_buttons
+from bot.telegram_replies import build_reply_application, run_reply_bot
 from storage import outbox
 from storage.outbox import Channel, Delivery
 from storage.reminders import SNOOZE_DAYS, PocReply, ReplyAnswer
