@@ -1,6 +1,6 @@
 """The `outreach` command line: registry, imports, exports, figures, demo."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -13,10 +13,8 @@ from bot.output import ListFormat, as_json, listing
 from bot.records import ORG_COLUMNS, STATE_COLUMNS, org_record, state_record
 from bot.render import render
 from bot.settings import Settings
+from bot.startup import prepare_registry
 from storage import parties, pocs
-from storage.db import migrate, session_scope
-from storage.reference_data import load_reference_data
-from storage.reminders import ensure_default_policies
 from storage.status import ReportingStatus, reporting_status
 
 app = typer.Typer(
@@ -51,11 +49,7 @@ def init(ctx: typer.Context) -> None:
     """Create or upgrade the database, load the reference data and the default reminder
     policies. Safe to run again."""
     cli = context(ctx)
-    migrate(cli.engine)
-    with session_scope(cli.engine) as session:
-        load = load_reference_data(session=session)
-        now = datetime.now(UTC)
-        ensure_default_policies(session=session, today=now.date(), now=now)
+    load = prepare_registry(cli.engine)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
         created=load.created, updated=load.updated)
 

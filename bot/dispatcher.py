@@ -12,12 +12,13 @@ import random
 import socket
 import uuid
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.channels.contract import (
     Outcome,
@@ -64,6 +65,39 @@ class LinkSettings:
     message_id_domain: str = "outreach.invalid"
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """A claimed batch and everything needed to render it, read in five queries."""
+
+    deliveries: dict[int, Delivery]
+    messages: dict[int, OutboxMessage]
+    pocs: dict[int, pocs.PointOfContact]
+    parties: dict[int, Party]
+    emails: dict[int, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, session: Session, ids: list[int]) -> "_Batch":
+        fresh = {"populate_existing": True}  # never trust what an earlier batch cached
+        deliveries = {d.id or 0: d for d in session.exec(
+            select(Delivery).where(col(Delivery.id).in_(ids)).execution_options(**fresh))}
+        poc_ids = {d.poc_id for d in deliveries.values()}
+        message_ids = {d.message_id for d in deliveries.values()}
+        contacts = {p.id or 0: p for p in session.exec(
+            select(pocs.PointOfContact).where(col(pocs.PointOfContact.id).in_(poc_ids))
+            .execution_options(**fresh))}
+        messages = {m.id or 0: m for m in session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.id).in_(message_ids)))}
+        parties = {p.id or 0: p for p in session.exec(
+            select(Party).where(col(Party.id).in_({c.party_id for c in contacts.values()})))}
+        emails: dict[int, tuple[str, ...]] = {}
+        query = (select(pocs.PocEmail).where(col(pocs.PocEmail.poc_id).in_(poc_ids))
+                 .order_by(col(pocs.PocEmail.poc_id), col(pocs.PocEmail.position))
+                 .execution_options(**fresh))
+        for row in session.exec(query):
+            emails[row.poc_id] = (*emails.get(row.poc_id, ()), row.address)
+        return cls(deliveries, messages, contacts, parties, emails)
+
+
 class NotDeliverable(Exception):
     """Known before sending that this delivery cannot go out (opted out, no address...)."""
 
@@ -90,27 +124,36 @@ class Dispatcher:
             if self.telegram is not None:
                 channels.append((Channel.TELEGRAM, self.telegram))
             for channel, sender in channels:
-                while True:
-                    ids = outbox.claim(session=session, owner=self.owner, now=self.clock(),
-                                       limit=self.batch_size, lease=self.lease, channel=channel)
-                    if not ids:
-                        break
-                    async with sender:
-                        for delivery_id in ids:
-                            stats.add(await self._deliver(session, sender, delivery_id))
+                async with AsyncExitStack() as opened:
+                    entered = False
+                    while True:
+                        ids = outbox.claim(session=session, owner=self.owner, now=self.clock(),
+                                           limit=self.batch_size, lease=self.lease,
+                                           channel=channel)
+                        if not ids:
+                            break
+                        if not entered:  # one connection for the whole run, none if idle
+                            await opened.enter_async_context(sender)
+                            entered = True
+                        batch = _Batch.load(session, ids)
+                        try:
+                            for delivery_id in ids:
+                                stats.add(await self._deliver(session, sender, batch,
+                                                              delivery_id))
+                        finally:
+                            session.commit()  # the last outcome staged in the batch
         return stats
 
     async def _deliver(
-        self, session: Session, sender: Sender[Any], delivery_id: int
+        self, session: Session, sender: Sender[Any], batch: "_Batch", delivery_id: int
     ) -> DispatchStats:
         stats = DispatchStats()
-        delivery = session.get(Delivery, delivery_id, populate_existing=True)
-        assert delivery is not None
+        delivery = batch.deliveries[delivery_id]
         try:
-            item = self._prepare(session, delivery)
+            item = self._prepare(batch, delivery)
         except NotDeliverable as reason:
             outbox.record_failed(session=session, delivery_id=delivery_id, owner=self.owner,
-                                 now=self.clock(), reason=str(reason))
+                                 now=self.clock(), reason=str(reason), commit=False)
             stats.failed += 1
             return stats
         attempt = delivery.attempts + 1  # read before mark_sending counts it in SQL
@@ -123,7 +166,7 @@ class Dispatcher:
         except UncertainDelivery as error:
             outbox.record_uncertain(
                 session=session, delivery_id=delivery_id, owner=self.owner, now=self.clock(),
-                reason=str(error) or "no answer after sending",
+                reason=str(error) or "no answer after sending", commit=False,
             )
             stats.uncertain += 1
             return stats
@@ -131,7 +174,8 @@ class Dispatcher:
             # A sender bug after the hand-over: we cannot know whether it left.
             log.exception("delivery %s: sender failed unexpectedly", delivery_id)
             outbox.record_uncertain(session=session, delivery_id=delivery_id, owner=self.owner,
-                                    now=self.clock(), reason="internal error while sending")
+                                    now=self.clock(), reason="internal error while sending",
+                                    commit=False)
             stats.uncertain += 1
             return stats
         self._record(session, delivery, attempt, result, stats)
@@ -150,31 +194,31 @@ class Dispatcher:
                                            actor=DISPATCHER_ACTOR, now=now)
         if result.outcome is Outcome.SENT:
             outbox.record_sent(session=session, delivery_id=delivery.id, owner=self.owner,
-                               now=now, external_id=result.external_id)
+                               now=now, external_id=result.external_id, commit=False)
             stats.sent += 1
         elif result.outcome is Outcome.TRANSIENT and attempts < self.max_attempts:
             wait = retry_delay(attempts, result.retry_after, self.rng)
             outbox.record_retry(session=session, delivery_id=delivery.id, owner=self.owner,
-                                now=now, reason=result.reason, next_attempt_at=now + wait)
+                                now=now, reason=result.reason, next_attempt_at=now + wait,
+                                commit=False)
             stats.retried += 1
         else:
             reason = result.reason
             if result.outcome is Outcome.TRANSIENT:
                 reason = f"gave up after {attempts} attempts: {reason}"
             outbox.record_failed(session=session, delivery_id=delivery.id, owner=self.owner,
-                                 now=now, reason=reason)
+                                 now=now, reason=reason, commit=False)
             stats.failed += 1
 
-    def _prepare(self, session: Session, delivery: Delivery) -> OutgoingEmail | OutgoingTelegram:
+    def _prepare(self, batch: "_Batch", delivery: Delivery) -> OutgoingEmail | OutgoingTelegram:
         assert delivery.id is not None
-        message = session.get(OutboxMessage, delivery.message_id)
-        poc = session.get(pocs.PointOfContact, delivery.poc_id, populate_existing=True)
-        assert message is not None and poc is not None and poc.id is not None
-        party = session.get(Party, poc.party_id)
-        assert party is not None
+        message = batch.messages[delivery.message_id]
+        poc = batch.pocs[delivery.poc_id]
+        party = batch.parties[poc.party_id]
+        assert poc.id is not None
         if poc.status != pocs.PocStatus.ACTIVE:
             raise NotDeliverable("the Point of Contact was deactivated")
-        emails = pocs.emails_of(session=session, poc_id=poc.id)
+        emails = batch.emails.get(poc.id, ())
         context = {
             "poc": {"full_name": poc.full_name, "title": poc.title, "emails": list(emails)},
             "party": {"code": party.code, "name": party.name},

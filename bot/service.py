@@ -17,16 +17,16 @@ from bot.context import CliContext
 from bot.links import reply_signature_valid, unsubscribe_signature_valid
 from bot.render import message, render
 from bot.reply_words import WRONG_CONTACT_ALERT
+from bot.startup import prepare_registry
 from bot.telegram_replies import build_reply_application, run_reply_bot
 from bot.wiring import build_dispatcher
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep
 from scheduler.ticks import DISPATCH_JOB_ID, SWEEP_JOB_ID, add_tick, build_scheduler
 from storage import pocs
-from storage.db import migrate, session_scope
+from storage.db import session_scope
 from storage.outbox import Delivery
-from storage.reference_data import load_reference_data
-from storage.reminders import ReplyAnswer, ensure_default_policies, reply_to_delivery
+from storage.reminders import ReplyAnswer, reply_to_delivery
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,5 @@ def serve(context: CliContext) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
-    migrate(context.engine)
-    with session_scope(context.engine) as session:
-        load_reference_data(session=session)
-        now = datetime.now(UTC)
-        ensure_default_policies(session=session, today=now.date(), now=now)
+    prepare_registry(context.engine)
     asyncio.run(_serve(context))

@@ -1,6 +1,7 @@
 """Engines, sessions and schema migrations."""
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any
@@ -10,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata knows the whole schema.
@@ -64,3 +66,22 @@ def schema_is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def prepare(engine: Engine, fill: Callable[[Session], object], attempts: int = 3) -> None:
+    """Migrate, then run `fill` (reference data, defaults) in one transaction.
+
+    Several processes may start at once against one database: migrations wait for each
+    other (an advisory lock on PostgreSQL), and a fill that lost a race to insert the same
+    rows is simply run again, when it finds them there and changes nothing.
+    """
+    migrate(engine)
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                fill(session)
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)

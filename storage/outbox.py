@@ -174,23 +174,30 @@ def claim(
 
 
 def _conditional(session: Session, delivery_id: int, owner: str, states: tuple[str, ...],
-                 **values: Any) -> bool:
+                 commit: bool, **values: Any) -> bool:
     result = session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.lease_owner) == owner,
                col(Delivery.state).in_(states))
         .values(**values)
+        .execution_options(synchronize_session=False)
     )
     assert isinstance(result, CursorResult)
-    session.commit()
+    if commit:
+        session.commit()
     return bool(result.rowcount == 1)
 
 
 def mark_sending(*, session: Session, delivery_id: int, owner: str, now: datetime,
                  lease: timedelta) -> bool:
-    """The last word before the network: committed, so a crash after it reads `uncertain`."""
+    """The last word before the network: committed, so a crash after it reads `uncertain`.
+
+    The same commit carries whatever outcome the caller staged with commit=False (the
+    previous delivery's), which saves a disk flush per message and changes no guarantee:
+    an outcome lost in a crash leaves its row `sending`, hence `uncertain`, never resent.
+    """
     return _conditional(
-        session, delivery_id, owner, CLAIMABLE, state=DeliveryState.SENDING,
+        session, delivery_id, owner, CLAIMABLE, True, state=DeliveryState.SENDING,
         attempts=Delivery.attempts + 1, lease_until=now + lease, updated_at=now,
     )
 
@@ -200,42 +207,44 @@ _RECORDABLE = (DeliveryState.SENDING, DeliveryState.UNCERTAIN)
 
 
 def record_sent(*, session: Session, delivery_id: int, owner: str, now: datetime,
-                external_id: str | None) -> bool:
+                external_id: str | None, commit: bool = True) -> bool:
     return _conditional(
-        session, delivery_id, owner, _RECORDABLE, state=DeliveryState.SENT, sent_at=now,
+        session, delivery_id, owner, _RECORDABLE, commit, state=DeliveryState.SENT, sent_at=now,
         external_id=external_id, last_error="", lease_owner=None, lease_until=None,
         updated_at=now,
     )
 
 
 def record_retry(*, session: Session, delivery_id: int, owner: str, now: datetime,
-                 reason: str, next_attempt_at: datetime) -> bool:
+                 reason: str, next_attempt_at: datetime, commit: bool = True) -> bool:
     return _conditional(
-        session, delivery_id, owner, _RECORDABLE, state=DeliveryState.RETRY,
+        session, delivery_id, owner, _RECORDABLE, commit, state=DeliveryState.RETRY,
         last_error=reason[:500], next_attempt_at=next_attempt_at, lease_owner=None,
         lease_until=None, updated_at=now,
     )
 
 
 def record_failed(*, session: Session, delivery_id: int, owner: str, now: datetime,
-                  reason: str) -> bool:
+                  reason: str, commit: bool = True) -> bool:
     return _conditional(
-        session, delivery_id, owner, (*_RECORDABLE, *CLAIMABLE), state=DeliveryState.FAILED,
+        session, delivery_id, owner, (*_RECORDABLE, *CLAIMABLE), commit,
+        state=DeliveryState.FAILED,
         last_error=reason[:500], lease_owner=None, lease_until=None, updated_at=now,
     )
 
 
 def record_uncertain(*, session: Session, delivery_id: int, owner: str, now: datetime,
-                     reason: str) -> bool:
+                     reason: str, commit: bool = True) -> bool:
     return _conditional(
-        session, delivery_id, owner, _RECORDABLE, state=DeliveryState.UNCERTAIN,
+        session, delivery_id, owner, _RECORDABLE, commit, state=DeliveryState.UNCERTAIN,
         last_error=reason[:500], lease_owner=None, lease_until=None, updated_at=now,
     )
 
 
-def release(*, session: Session, delivery_id: int, owner: str, now: datetime) -> bool:
+def release(*, session: Session, delivery_id: int, owner: str, now: datetime,
+            commit: bool = True) -> bool:
     """Give back a claim that never reached the network (shutting down, not yet due)."""
-    return _conditional(session, delivery_id, owner, CLAIMABLE, lease_owner=None,
+    return _conditional(session, delivery_id, owner, CLAIMABLE, commit, lease_owner=None,
                         lease_until=None, updated_at=now)
 
 
