@@ -37,6 +37,7 @@ class Facts:
     contacts: list[Contact]
     history: list[SentCycle]
     paused: frozenset[tuple[int, int | None]]  # (party, policy or None for all)
+    zones: dict[int, str]  # PoC id -> IANA time zone, for working hours
 
     def plan(self, now: datetime, simulated: Sequence[SentCycle] = ()) -> Plan:
         result = plan(self.policies, self.states, self.contacts, [*self.history, *simulated],
@@ -48,6 +49,7 @@ class Facts:
 
 def load_facts(session: Session) -> Facts:
     stored = store.policies(session=session)
+    active = store.active_contacts(session=session)
     return Facts(
         stored=stored,
         policies=[
@@ -65,7 +67,7 @@ def load_facts(session: Session) -> Facts:
         contacts=[
             Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
                     snoozed_until=snoozed, wrong_contact=wrong)
-            for poc, snoozed, wrong in store.active_contacts(session=session)
+            for poc, snoozed, wrong in active
         ],
         history=[
             SentCycle(policy_id=c.policy_id, party_id=c.party_id, cycle=c.cycle,
@@ -73,6 +75,7 @@ def load_facts(session: Session) -> Facts:
             for c, acknowledged in store.cycles(session=session)
         ],
         paused=frozenset((p.party_id, p.policy_id) for p in store.pauses(session=session)),
+        zones={poc.id or 0: poc.timezone for poc, _, _ in active},
     )
 
 
@@ -84,14 +87,13 @@ def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None)
     by_id = {p.id: p for p in facts.stored}
     last_submission = {state.party_id: state.last_submission_on for state in facts.states}
     report = SweepReport(without_poc=list(result.without_poc))
-    zones = {poc.id: poc.timezone for poc, _, _ in store.active_contacts(session=session)}
     for due in result.due:
         policy = by_id[due.policy_id]
         audience = outbox.audience_of(session=session, poc_ids=list(due.poc_ids))
         report.unreachable_pocs.extend(audience.unreachable)
         recipients = [
             Recipient(r.poc_id, r.channel,
-                      not_before=next_working_moment(now, zones.get(r.poc_id, "UTC"), hours))
+                      not_before=next_working_moment(now, facts.zones.get(r.poc_id, "UTC"), hours))
             for r in audience.recipients if r.channel in {Channel(c) for c in policy.channels}
         ]
         if not recipients:

@@ -3,6 +3,7 @@
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -23,6 +24,7 @@ def _blank_to_none(value: str) -> str | None:
     return value or None
 
 
+@cache
 def aliases() -> dict[str, str]:
     """Former and common names (Turkey, Ivory Coast...) -> ISO3, for "did you mean"."""
     return {row["alias"]: row["iso3"] for row in _rows("aliases.csv")}
