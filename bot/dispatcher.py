@@ -32,6 +32,7 @@ from bot.compose import render_message
 from bot.links import reply_urls, unsubscribe_url
 from bot.reply_words import reply_buttons
 from scheduler.backoff import retry_delay
+from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage
 from storage.parties import Party
@@ -114,6 +115,7 @@ class Dispatcher:
     max_attempts: int = 8
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.Random)
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
 
     async def run_once(self) -> DispatchStats:
         """Send everything due now, batch by batch, then return what happened."""
@@ -178,10 +180,11 @@ class Dispatcher:
                                     commit=False)
             stats.uncertain += 1
             return stats
-        self._record(session, delivery, attempt, result, stats)
+        self._record(session, batch, delivery, attempt, result, stats)
         return stats
 
-    def _record(self, session: Session, delivery: Delivery, attempts: int, result: SendResult,
+    def _record(self, session: Session, batch: "_Batch", delivery: Delivery, attempts: int,
+                result: SendResult,
                 stats: DispatchStats) -> None:
         assert delivery.id is not None
         now = self.clock()
@@ -197,9 +200,13 @@ class Dispatcher:
                                now=now, external_id=result.external_id, commit=False)
             stats.sent += 1
         elif result.outcome is Outcome.TRANSIENT and attempts < self.max_attempts:
-            wait = retry_delay(attempts, result.retry_after, self.rng)
+            retry_at = now + retry_delay(attempts, result.retry_after, self.rng)
+            if batch.messages[delivery.message_id].kind == REMINDER_KIND:
+                # a reminder retried is still a reminder: in the PoC's working hours
+                zone = batch.pocs[delivery.poc_id].timezone
+                retry_at = next_working_moment(retry_at, zone, self.working_hours)
             outbox.record_retry(session=session, delivery_id=delivery.id, owner=self.owner,
-                                now=now, reason=result.reason, next_attempt_at=now + wait,
+                                now=now, reason=result.reason, next_attempt_at=retry_at,
                                 commit=False)
             stats.retried += 1
         else:

@@ -19,4 +19,4 @@ def build_dispatcher(cli: CliContext) -> Dispatcher:
     links = LinkSettings(public_url=settings.public_url, secret=secret,
                          message_id_domain=domain or "outreach.invalid")
     return Dispatcher(engine=cli.engine, email=sender_from_settings(settings), telegram=telegram,
-                      links=links)
+                      links=links, working_hours=settings.working_hours)

@@ -2,7 +2,7 @@
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -223,3 +223,25 @@ def test_queueing_with_the_same_key_twice_adds_nothing(session: Session) -> None
     second = queue(session, [poc], dedupe_key="policy-1/FRA/cycle-3")
     assert first.id == second.id
     assert len(session.exec(select(Delivery)).all()) == 1
+
+
+def test_a_reminder_retried_waits_for_the_pocs_working_hours(
+    engine: Engine, session: Session
+) -> None:
+    poc = add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
+    stored = pocs.get(session=session, poc_id=poc)
+    assert stored is not None
+    stored.timezone = "Asia/Tokyo"  # NOW, Friday 14:00 UTC, is 23:00 in Tokyo
+    session.add(stored)
+    session.commit()
+    audience = outbox.audience_of(session=session, poc_ids=[poc])
+    outbox.enqueue(session=session, kind="reminder", template="reminder_first_report",
+                   context={}, audience="test", recipients=audience.recipients,
+                   created_by="test", now=NOW)
+    session.commit()
+    flaky = ScriptedSender(answer=lambda item: SendResult.transient("421 try later"))
+    asyncio.run(dispatcher(engine, flaky).run_once())
+    session.expire_all()
+    delivery = session.exec(select(Delivery)).one()
+    assert delivery.state == DeliveryState.RETRY
+    assert delivery.next_attempt_at == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Mon 09:00
