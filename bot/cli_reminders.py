@@ -10,7 +10,7 @@ from bot.cli_common import FORMAT_HELP, fail, registry, resolve_party, say
 from bot.compose import message_templates, pick_language
 from bot.dispatcher import utc_now
 from bot.output import ListFormat, listing
-from scheduler.reminders import SentCycle, Target
+from scheduler.reminders import EscalateTo, SentCycle, Target
 from scheduler.sweep import load_facts, sweep
 from storage import audit, outbox, pocs
 from storage import reminders as store
@@ -22,7 +22,7 @@ app = typer.Typer(help="Reminders to States that have not reported or not update
 
 POLICY_COLUMNS = ("id", "name", "target", "years", "since", "regional_group", "template",
                   "channels", "cadence_days", "first_send_on", "max_reminders",
-                  "escalate_after", "paused")
+                  "escalate_after", "escalate_to", "paused")
 PLAN_COLUMNS = ("date", "policy", "state", "cycle", "pocs", "escalated", "english_fallback")
 HISTORY_COLUMNS = ("policy", "cycle", "queued_at", "message", "escalated", "deliveries",
                    "replies")
@@ -48,8 +48,9 @@ def list_policies(ctx: typer.Context, fmt: Fmt = ListFormat.TABLE) -> None:
 
 def _checked_policy(policy: store.ReminderPolicy) -> None:
     target = Target(policy.target)
-    if target is Target.NO_SUBMISSION_FOR_YEARS and not policy.years:
-        fail("policy_invalid", text="--years is required for no_submission_for_years")
+    if target in (Target.NO_SUBMISSION_FOR_YEARS, Target.ACTION_PLAN_UPDATE_DUE) and (
+            not policy.years):
+        fail("policy_invalid", text=f"--years is required for {target.value}")
     if target is Target.NO_SUBMISSION_SINCE and policy.since is None:
         fail("policy_invalid", text="--since is required for no_submission_since")
     if policy.template not in message_templates():
@@ -77,7 +78,8 @@ def add(
     template: Annotated[str, typer.Option(help="Message template (see `outreach templates`).")],
     every: Annotated[int, typer.Option(help="Cadence in days between reminders.")],
     years: Annotated[int | None, typer.Option(
-        help="For no_submission_for_years: N years without a submission.")] = None,
+        help="For no_submission_for_years (N years without a submission) and "
+        "action_plan_update_due (latest action plan older than N years).")] = None,
     since: Annotated[str | None, typer.Option(
         help="For no_submission_since: nothing submitted since YYYY-MM-DD.")] = None,
     group: Annotated[str | None, typer.Option(
@@ -88,7 +90,11 @@ def add(
         help="First send date, YYYY-MM-DD (default today).")] = None,
     max_reminders: Annotated[int, typer.Option("--max", help="At most this many per State.")] = 6,
     escalate_after: Annotated[int | None, typer.Option(
-        help="After N unacknowledged reminders, write to every active PoC.")] = None,
+        help="After N unacknowledged reminders, write to more people (see --escalate-to).")
+    ] = None,
+    escalate_to: Annotated[EscalateTo, typer.Option(
+        help="other_pocs: every active PoC of the State; mission: its Permanent Mission "
+        "address (a PoC of role mission).")] = EscalateTo.OTHER_POCS,
 ) -> None:
     """Add a reminder policy (audited)."""
     now = utc_now()
@@ -98,7 +104,8 @@ def add(
             regional_group=group.upper() if group else None, template=template,
             channels=channel or ["email", "telegram"], cadence_days=every,
             first_send_on=_day(first, "--first") or now.date(), max_reminders=max_reminders,
-            escalate_after=escalate_after, created_by=cli.actor, created_at=now)
+            escalate_after=escalate_after, escalate_to=escalate_to.value, created_by=cli.actor,
+            created_at=now)
         _checked_policy(policy)
         if session.exec(select(store.ReminderPolicy).where(
                 store.ReminderPolicy.name == name)).first():
@@ -119,6 +126,8 @@ def edit(
     first: Annotated[str | None, typer.Option(help="First send date, YYYY-MM-DD.")] = None,
     max_reminders: Annotated[int | None, typer.Option("--max", help="Maximum per State.")] = None,
     escalate_after: Annotated[int | None, typer.Option(help="Escalate after N.")] = None,
+    escalate_to: Annotated[EscalateTo | None, typer.Option(
+        help="other_pocs or mission.")] = None,
     channel: Annotated[list[str] | None, typer.Option(help="email and/or telegram.")] = None,
 ) -> None:
     """Change a policy's template, cadence, dates, maximum, escalation or channels (audited)."""
@@ -128,6 +137,7 @@ def edit(
         changes: dict[str, Any] = {
             "template": template, "cadence_days": every, "first_send_on": _day(first, "--first"),
             "max_reminders": max_reminders, "escalate_after": escalate_after,
+            "escalate_to": escalate_to.value if escalate_to else None,
             "channels": channel or None,
         }
         for name, value in changes.items():

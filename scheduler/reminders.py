@@ -13,7 +13,10 @@ passes plain values. The rules, in the order they apply:
 - At most `max_reminders` cycles per State; paused policies and paused States send nothing.
 - Recipients are the State's active national PoCs (any active PoC if it has no national one)
   who have not snoozed past `now` and have not said they are the wrong contact. After
-  `escalate_after` unacknowledged cycles in a row, every other active PoC is added too.
+  `escalate_after` unacknowledged cycles in a row, every other active PoC is added too, or,
+  if the policy says so, the Permanent Mission address staff registered (a PoC of role
+  "mission", never written to otherwise).
+- "Action plan update due" targets States whose latest action plan is older than N years.
 - A State the policy targets but that has no active PoC at all is reported to staff.
 """
 
@@ -27,6 +30,12 @@ class Target(StrEnum):
     NO_FIRST_REPORT = "no_first_report"
     NO_SUBMISSION_FOR_YEARS = "no_submission_for_years"
     NO_SUBMISSION_SINCE = "no_submission_since"
+    ACTION_PLAN_UPDATE_DUE = "action_plan_update_due"
+
+
+class EscalateTo(StrEnum):
+    OTHER_POCS = "other_pocs"  # every active PoC of the State
+    MISSION = "mission"  # the Permanent Mission address staff registered (role "mission")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class Policy:
     since: date | None = None
     group: str | None = None
     escalate_after: int | None = None
+    escalate_to: EscalateTo = EscalateTo.OTHER_POCS
     paused: bool = False
 
 
@@ -50,6 +60,7 @@ class StateStatus:
     first_report_on: date | None
     last_submission_on: date | None
     paused: bool = False
+    last_action_plan_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Contact:
     national: bool
     snoozed_until: datetime | None = None
     wrong_contact: bool = False
+    mission: bool = False  # a Permanent Mission address: written to only on escalation
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,10 @@ def targets(policy: Policy, state: StateStatus, today: date) -> bool:
         return state.first_report_on is None
     if state.first_report_on is None:
         return False  # a State that never reported is the non-reporting policy's concern
+    if policy.target is Target.ACTION_PLAN_UPDATE_DUE:
+        assert policy.years is not None
+        plan_on = state.last_action_plan_on
+        return plan_on is not None and plan_on < _years_before(today, policy.years)
     last = state.last_submission_on
     if policy.target is Target.NO_SUBMISSION_FOR_YEARS:
         assert policy.years is not None
@@ -163,7 +179,9 @@ def plan(
             cycles = sent.get((policy.id, state.party_id), [])
             if len(cycles) >= policy.max_reminders or not _is_due(next_due(policy, cycles), now):
                 continue
-            contacts_of_state = by_party.get(state.party_id, [])
+            everyone = by_party.get(state.party_id, [])
+            missions = [c for c in everyone if c.mission and not c.wrong_contact]
+            contacts_of_state = [c for c in everyone if not c.mission]
             if not contacts_of_state:
                 without_poc.append((policy.id, state.party_id))
                 continue
@@ -178,10 +196,14 @@ def plan(
             # The national PoCs are the addressees while there are any; a snoozed national
             # PoC is not replaced by the others, who would be written to out of turn.
             has_national = any(c.national for c in willing)
-            chosen = usable if escalated or not has_national else [
-                c for c in usable if c.national]
-            if not chosen:
+            base = [c for c in usable if c.national] if has_national else usable
+            if not base:
                 continue  # every PoC snoozed: the cycle waits for the first to wake
+            chosen = base
+            if escalated and policy.escalate_to is EscalateTo.OTHER_POCS:
+                chosen = usable
+            elif escalated:
+                chosen = base + missions
             due.append(DueReminder(
                 policy_id=policy.id, party_id=state.party_id, cycle=len(cycles) + 1,
                 poc_ids=tuple(sorted(c.poc_id for c in chosen)), escalated=escalated,

@@ -11,7 +11,16 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from scheduler.reminders import Contact, Plan, Policy, SentCycle, StateStatus, Target, plan
+from scheduler.reminders import (
+    Contact,
+    EscalateTo,
+    Plan,
+    Policy,
+    SentCycle,
+    StateStatus,
+    Target,
+    plan,
+)
 from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import outbox
 from storage import reminders as store
@@ -56,17 +65,19 @@ def load_facts(session: Session) -> Facts:
             Policy(id=p.id or 0, target=Target(p.target), cadence_days=p.cadence_days,
                    first_send_on=p.first_send_on, max_reminders=p.max_reminders,
                    years=p.years, since=p.since, group=p.regional_group,
-                   escalate_after=p.escalate_after, paused=p.paused)
+                   escalate_after=p.escalate_after, escalate_to=EscalateTo(p.escalate_to),
+                   paused=p.paused)
             for p in stored
         ],
         states=[
             StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
-                        first_report_on=first, last_submission_on=latest)
-            for party, first, latest in store.state_statuses(session=session)
+                        first_report_on=first, last_submission_on=latest,
+                        last_action_plan_on=plan_on)
+            for party, first, latest, plan_on in store.state_statuses(session=session)
         ],
         contacts=[
             Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
-                    snoozed_until=snoozed, wrong_contact=wrong)
+                    snoozed_until=snoozed, wrong_contact=wrong, mission=store.is_mission(poc))
             for poc, snoozed, wrong in active
         ],
         history=[

@@ -21,6 +21,7 @@ class PocRole(StrEnum):
     NATIONAL = "national"
     ASSISTANCE = "assistance"
     COORDINATOR = "coordinator"
+    MISSION = "mission"  # a Permanent Mission's address, written to when reminders escalate
 
 
 class PocStatus(StrEnum):

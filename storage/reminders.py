@@ -43,6 +43,7 @@ class ReminderPolicy(SQLModel, table=True):
     first_send_on: date
     max_reminders: int
     escalate_after: int | None = None
+    escalate_to: str = Field(default="other_pocs", max_length=20)
     paused: bool = False
     created_by: str = Field(max_length=120)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -99,7 +100,7 @@ def policy_snapshot(policy: ReminderPolicy) -> dict[str, Any]:
         "channels": list(policy.channels), "cadence_days": policy.cadence_days,
         "first_send_on": policy.first_send_on.isoformat(),
         "max_reminders": policy.max_reminders, "escalate_after": policy.escalate_after,
-        "paused": policy.paused,
+        "escalate_to": policy.escalate_to, "paused": policy.paused,
     }
 
 
@@ -134,24 +135,30 @@ def policies(*, session: Session) -> list[ReminderPolicy]:
     return list(session.exec(select(ReminderPolicy).order_by(col(ReminderPolicy.id))))
 
 
-def state_statuses(*, session: Session) -> list[tuple[Party, date | None, date | None]]:
-    """Each Member State with the date of its first report and of its latest submission."""
+def state_statuses(
+    *, session: Session
+) -> list[tuple[Party, date | None, date | None, date | None]]:
+    """Each Member State with the dates of its first report, its latest submission and its
+    latest action plan."""
     first = func.min(Submission.submitted_on).filter(
         col(Submission.kind) == SubmissionKind.FIRST_REPORT)
     latest = func.max(Submission.submitted_on)
+    plan = func.max(Submission.submitted_on).filter(
+        col(Submission.kind) == SubmissionKind.ACTION_PLAN)
     dates = (
         select(col(Submission.party_id).label("party_id"), first.label("first"),
-               latest.label("latest"))
+               latest.label("latest"), plan.label("plan"))
         .group_by(col(Submission.party_id))
         .subquery()
     )
     query = (
-        select(Party, dates.c.first, dates.c.latest)
+        select(Party, dates.c.first, dates.c.latest, dates.c.plan)
         .outerjoin(dates, dates.c.party_id == col(Party.id))
         .where(Party.kind == PartyKind.STATE)
         .order_by(col(Party.id))
     )
-    return [(party, first_on, latest_on) for party, first_on, latest_on in session.exec(query)]
+    return [(party, first_on, latest_on, plan_on)
+            for party, first_on, latest_on, plan_on in session.exec(query)]
 
 
 def active_contacts(*, session: Session) -> list[tuple[PointOfContact, datetime | None, bool]]:
@@ -187,6 +194,10 @@ def pauses(*, session: Session) -> list[ReminderPause]:
 
 def is_national(poc: PointOfContact) -> bool:
     return poc.role == PocRole.NATIONAL
+
+
+def is_mission(poc: PointOfContact) -> bool:
+    return poc.role == PocRole.MISSION
 
 
 def record_reply(*, session: Session, poc_id: int, message_id: int, answer: ReplyAnswer,

@@ -7,6 +7,7 @@ import pytest
 
 from scheduler.reminders import (
     Contact,
+    EscalateTo,
     Plan,
     Policy,
     SentCycle,
@@ -180,3 +181,38 @@ def test_quarter_and_year_ends_change_nothing_but_the_date(now: datetime) -> Non
     not_yet = [SentCycle(1, 10, 1, now - timedelta(days=90) + timedelta(minutes=1), False)]
     assert len(plan([NON_REPORTING], [SILENT], [NATIONAL], just_due, now).due) == 1
     assert plan([NON_REPORTING], [SILENT], [NATIONAL], not_yet, now).due == []
+
+
+PLAN_UPDATE = Policy(id=3, target=Target.ACTION_PLAN_UPDATE_DUE, years=3, cadence_days=180,
+                     first_send_on=date(2026, 1, 1), max_reminders=3)
+
+
+def test_an_action_plan_older_than_the_policys_years_is_due_for_an_update() -> None:
+    old_plan = replace(QUIET_SINCE_2019, last_action_plan_on=date(2020, 5, 1))
+    fresh_plan = replace(QUIET_SINCE_2019, last_action_plan_on=date(2025, 5, 1))
+    no_plan = QUIET_SINCE_2019
+    contact = Contact(poc_id=120, party_id=12, national=True)
+    assert len(plan([PLAN_UPDATE], [old_plan], [contact], [], NOW).due) == 1
+    assert plan([PLAN_UPDATE], [fresh_plan], [contact], [], NOW).due == []
+    assert plan([PLAN_UPDATE], [no_plan], [contact], [], NOW).due == []
+
+
+MISSION = Contact(poc_id=190, party_id=10, national=False, mission=True)
+
+
+def test_a_mission_address_is_written_to_only_when_a_policy_escalates_to_it() -> None:
+    to_mission = replace(NON_REPORTING, escalate_to=EscalateTo.MISSION)
+    contacts = [NATIONAL, ASSISTANCE, MISSION]
+    assert due_of(plan([to_mission], [SILENT], contacts, [], NOW)) == [
+        (1, 10, 1, (100,), False)]
+    unanswered = [sent(1, 200), sent(2, 100)]
+    assert due_of(plan([to_mission], [SILENT], contacts, unanswered, NOW)) == [
+        (1, 10, 3, (100, 190), True)]
+    # escalating to the other PoCs never includes the mission address
+    assert due_of(plan([NON_REPORTING], [SILENT], contacts, unanswered, NOW)) == [
+        (1, 10, 3, (100, 101), True)]
+
+
+def test_a_state_with_only_a_mission_address_is_reported_to_staff() -> None:
+    result = plan([NON_REPORTING], [SILENT], [MISSION], [], NOW)
+    assert result.due == [] and result.without_poc == [(1, 10)]

@@ -105,3 +105,37 @@ def test_sweep_queues_and_history_and_replies_show_it(outreach: Invoke, session:
     session.commit()
     [reply] = json.loads(outreach("reminders", "replies", "--format", "json").output)
     assert (reply["state"], reply["answer"]) == ("JPN", "wrong_contact")
+
+
+def test_escalation_can_reach_the_permanent_mission_staff_registered(
+    outreach: Invoke, session: Session
+) -> None:
+    outreach("init")
+    only_silent(session, {"JPN"})
+    add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
+    added = outreach("pocs", "add", "--party", "JPN", "--name", "Permanent Mission of Japan",
+                     "--email", "mission.jpn@example.org", "--role", "mission")
+    assert added.exit_code == 0, added.output
+    outreach("reminders", "edit", "1", "--escalate-to", "mission", "--escalate-after", "1")
+    rows = json.loads(outreach("reminders", "plan", "--days", "100", "--format",
+                               "json").output)
+    assert [(r["cycle"], r["pocs"], r["escalated"]) for r in rows] == [(1, 1, False),
+                                                                       (2, 2, True)]
+
+
+def test_a_policy_for_action_plans_due_an_update(outreach: Invoke, session: Session) -> None:
+    only_silent(session, set())
+    japan = session.exec(select(Party).where(Party.code == "JPN")).one()
+    assert japan.id is not None
+    submissions.add(session=session, party_id=japan.id, kind="action_plan",
+                    submitted_on=date(2019, 6, 1), symbol="", note="", actor="test")
+    session.commit()
+    add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
+    result = outreach("reminders", "add", "plan-update", "--target", "action_plan_update_due",
+                      "--years", "3", "--template", "reminder_update", "--every", "365")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(outreach("reminders", "plan", "--days", "1", "--format", "json").output)
+    assert [(r["policy"], r["state"]) for r in rows] == [("plan-update", "JPN")]
+    no_years = outreach("reminders", "add", "x", "--target", "action_plan_update_due",
+                        "--template", "reminder_update", "--every", "365")
+    assert no_years.exit_code == 1 and "--years is required" in no_years.stderr

@@ -81,7 +81,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TIMESTAMP, nullable=False),
         sa.Column("updated_at", UTC_TIMESTAMP, nullable=False),
         sa.CheckConstraint(
-            "role IN ('national', 'assistance', 'coordinator')", name="ck_poc_role"
+            "role IN ('national', 'assistance', 'coordinator', 'mission')", name="ck_poc_role"
         ),
         sa.CheckConstraint("status IN ('active', 'inactive')", name="ck_poc_status"),
     )

@@ -33,15 +33,19 @@ def upgrade() -> None:
         sa.Column("first_send_on", sa.Date(), nullable=False),
         sa.Column("max_reminders", sa.Integer(), nullable=False),
         sa.Column("escalate_after", sa.Integer(), nullable=True),
+        sa.Column("escalate_to", sa.String(20), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.String(120), nullable=False),
         sa.Column("created_at", UTC_TIMESTAMP, nullable=False),
         sa.CheckConstraint(
-            "target IN ('no_first_report', 'no_submission_for_years', 'no_submission_since')",
+            "target IN ('no_first_report', 'no_submission_for_years', 'no_submission_since',"
+            " 'action_plan_update_due')",
             name="ck_reminder_policy_target",
         ),
         sa.CheckConstraint("cadence_days > 0 AND max_reminders > 0",
                            name="ck_reminder_policy_positive"),
+        sa.CheckConstraint("escalate_to IN ('other_pocs', 'mission')",
+                           name="ck_reminder_policy_escalate_to"),
     )
     op.create_table(
         "reminder_cycle",
