@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.cli_common import FORMAT_HELP, fail, registry, resolve_party, say, today
 from bot.output import FileFormat, ListFormat, as_csv, listing, write_file
 from bot.records import (
+    EVENT_FILE_COLUMNS,
     POC_FILE_COLUMNS,
     STATE_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -18,14 +19,17 @@ from bot.records import (
     submission_record,
 )
 from bot.render import problem_line
-from storage import parties, pocs, submissions
+from storage import events, parties, pocs, submissions
+from storage.import_events import file_row as event_file_row
+from storage.import_events import import_events
 from storage.import_pocs import file_row, import_pocs
 from storage.import_submissions import import_submissions
 from storage.importing import ImportReport
 from storage.tabular import Table, TableError, read_table
 
-import_app = typer.Typer(help="Import PoCs or submissions from CSV or XLSX, all or nothing.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import PoCs, submissions or events from CSV or XLSX, all or nothing.",
+    no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
 
 FileArgument = Annotated[Path, typer.Argument(help="A .csv (UTF-8, comma or semicolon) or "
@@ -65,6 +69,14 @@ def import_submissions_command(
 ) -> None:
     """Import submissions (first reports, additional information, action plans)."""
     _run_import(ctx, file, dry_run, import_submissions)
+
+
+@import_app.command("events")
+def import_events_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import outreach events; an event is matched on its start date and title."""
+    _run_import(ctx, file, dry_run, import_events)
 
 
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
@@ -108,6 +120,16 @@ def export_submissions(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
     with registry(ctx) as (_cli, session):
         rows = _all_submissions(session)
     _export(rows, SUBMISSION_FILE_COLUMNS, fmt, out)
+
+
+@export_app.command("events")
+def export_events(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                  out: OutFile = None) -> None:
+    """Every event not deleted, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            dict(event_file_row(view)) for view in events.listing(session=session)]
+    _export(rows, EVENT_FILE_COLUMNS, fmt, out)
 
 
 @export_app.command("states")

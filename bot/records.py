@@ -19,6 +19,9 @@ POC_FILE_COLUMNS = ("party", "role", "full_name", "title", "agency", "email", "p
                     "date_verified")
 SUBMISSION_COLUMNS = ("id", "state", "state_name", "kind", "date", "symbol", "note")
 SUBMISSION_FILE_COLUMNS = ("state", "kind", "date", "symbol", "note")
+EVENT_FILE_COLUMNS = ("start_date", "end_date", "title", "city", "country", "mode", "type",
+                      "organisers", "iro_involvement", "audiences", "participants",
+                      "committee_role", "source_url", "notes")
 
 
 def state_record(party: Party) -> dict[str, Any]:

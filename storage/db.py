@@ -15,7 +15,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata knows the whole schema.
-from storage import audit, outbox, parties, pocs, reminders, submissions  # noqa: F401
+from storage import (  # noqa: F401
+    audit,
+    events,
+    outbox,
+    parties,
+    pocs,
+    reminders,
+    submissions,
+)
 
 
 def make_engine(url: str) -> Engine:

@@ -1,0 +1,250 @@
+"""Outreach events: workshops, conferences, visits and the like, with audiences and organisers.
+
+Deleting is soft: `deleted_at` is set and the row, with its audit history, stays.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage import audit
+from storage.columns import UTCDateTime
+from storage.parties import Party
+
+# An organiser that is neither an organisation nor a State: the 1540 Committee itself.
+COMMITTEE = "committee"
+
+
+class EventMode(StrEnum):
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+
+class EventType(StrEnum):
+    WORKSHOP = "workshop"
+    CONFERENCE = "conference"
+    POC_TRAINING = "poc_training"
+    VISIT = "visit"
+    PEER_REVIEW = "peer_review"
+    ROUNDTABLE = "roundtable"
+    WEBINAR = "webinar"
+    BRIEFING = "briefing"
+    OTHER = "other"
+
+
+class IroInvolvement(StrEnum):
+    ORGANISED = "organised"
+    CO_ORGANISED = "co_organised"
+    INVOLVED = "involved"
+    NONE = "none"
+
+
+class CommitteeRole(StrEnum):
+    CHAIR = "chair"
+    MEMBER = "member"
+    EXPERT = "expert"
+
+
+class Audience(StrEnum):
+    STATES = "states"
+    ACADEMIA = "academia"
+    INDUSTRY = "industry"
+    PARLIAMENTARIANS = "parliamentarians"
+    CIVIL_SOCIETY = "civil_society"
+    ORGANISATIONS = "organisations"
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    start_date: date = Field(index=True)
+    end_date: date
+    city: str = Field(default="", max_length=120)
+    country_party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    mode: str = Field(default=EventMode.IN_PERSON, max_length=20)
+    type: str = Field(default=EventType.OTHER, max_length=20)
+    iro_involvement: str = Field(default=IroInvolvement.NONE, max_length=20)
+    participants: int | None = None
+    committee_role: str | None = Field(default=None, max_length=20)
+    source_url: str = Field(default="", max_length=500)
+    notes: str = Field(default="", max_length=2000)
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_by: str = Field(max_length=120)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class EventAudience(SQLModel, table=True):
+    __tablename__ = "event_audience"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    audience: str = Field(primary_key=True, max_length=20)
+
+
+class EventOrganiser(SQLModel, table=True):
+    """An organiser in the order given: an organisation acronym, an ISO3 code or "committee"."""
+
+    __tablename__ = "event_organiser"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    code: str = Field(max_length=20)
+
+
+@dataclass(frozen=True)
+class EventFields:
+    """Everything a person can set on an event, already validated."""
+
+    title: str
+    start_date: date
+    end_date: date
+    city: str = ""
+    country_party_id: int | None = None
+    mode: str = EventMode.IN_PERSON
+    type: str = EventType.OTHER
+    iro_involvement: str = IroInvolvement.NONE
+    participants: int | None = None
+    committee_role: str | None = None
+    source_url: str = ""
+    notes: str = ""
+    audiences: tuple[str, ...] = ()
+    organisers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: Event
+    country: Party | None
+    audiences: tuple[str, ...]
+    organisers: tuple[str, ...]
+
+
+_SCALARS = ("title", "start_date", "end_date", "city", "country_party_id", "mode", "type",
+            "iro_involvement", "participants", "committee_role", "source_url", "notes")
+
+
+def audiences_of(*, session: Session, event_id: int) -> tuple[str, ...]:
+    query = select(EventAudience.audience).where(EventAudience.event_id == event_id)
+    stored = set(session.exec(query))
+    return tuple(audience.value for audience in Audience if audience.value in stored)
+
+
+def organisers_of(*, session: Session, event_id: int) -> tuple[str, ...]:
+    query = (select(EventOrganiser.code).where(EventOrganiser.event_id == event_id)
+             .order_by(col(EventOrganiser.position)))
+    return tuple(session.exec(query))
+
+
+def fields_of(*, session: Session, event: Event) -> EventFields:
+    assert event.id is not None
+    values = {name: getattr(event, name) for name in _SCALARS}
+    return EventFields(**values, audiences=audiences_of(session=session, event_id=event.id),
+                       organisers=organisers_of(session=session, event_id=event.id))
+
+
+def snapshot(fields: EventFields) -> dict[str, Any]:
+    return {
+        "title": fields.title,
+        "start_date": fields.start_date.isoformat(),
+        "end_date": fields.end_date.isoformat(),
+        "city": fields.city,
+        "country_party_id": fields.country_party_id,
+        "mode": fields.mode,
+        "type": fields.type,
+        "iro_involvement": fields.iro_involvement,
+        "participants": fields.participants,
+        "committee_role": fields.committee_role,
+        "source_url": fields.source_url,
+        "notes": fields.notes,
+        "audiences": list(fields.audiences),
+        "organisers": list(fields.organisers),
+    }
+
+
+def find(*, session: Session, start_date: date, title: str) -> Event | None:
+    """The live event on this day with this title, whatever its case.
+
+    Case is folded in Python over the day's few events: SQLite's lower() knows only ASCII,
+    and "Séminaire" must match "SÉMINAIRE" there as on PostgreSQL.
+    """
+    query = select(Event).where(Event.start_date == start_date, col(Event.deleted_at).is_(None))
+    wanted = title.casefold()
+    return next((e for e in session.exec(query) if e.title.casefold() == wanted), None)
+
+
+def _write_children(session: Session, event_id: int, fields: EventFields) -> None:
+    for audience in session.exec(select(EventAudience).where(EventAudience.event_id == event_id)):
+        session.delete(audience)
+    for organiser in session.exec(
+        select(EventOrganiser).where(EventOrganiser.event_id == event_id)
+    ):
+        session.delete(organiser)
+    session.flush()
+    for audience_code in fields.audiences:
+        session.add(EventAudience(event_id=event_id, audience=audience_code))
+    for position, code in enumerate(fields.organisers):
+        session.add(EventOrganiser(event_id=event_id, position=position, code=code))
+
+
+def add(
+    *, session: Session, fields: EventFields, actor: str, now: datetime | None = None
+) -> Event:
+    moment = now or datetime.now(UTC)
+    values = {name: getattr(fields, name) for name in _SCALARS}
+    event = Event(**values, created_by=actor, created_at=moment, updated_at=moment)
+    session.add(event)
+    session.flush()
+    assert event.id is not None
+    _write_children(session, event.id, fields)
+    audit.record(
+        session=session, actor=actor, action="create", entity="event", entity_id=event.id,
+        before=None, after=snapshot(fields), now=moment,
+    )
+    return event
+
+
+def amend(
+    *, session: Session, event: Event, fields: EventFields, actor: str,
+    now: datetime | None = None,
+) -> bool:
+    """Give an event these values; False when it has them already."""
+    current = fields_of(session=session, event=event)
+    if current == fields:
+        return False
+    assert event.id is not None
+    moment = now or datetime.now(UTC)
+    for name in _SCALARS:
+        setattr(event, name, getattr(fields, name))
+    event.updated_at = moment
+    session.add(event)
+    if (current.audiences, current.organisers) != (fields.audiences, fields.organisers):
+        _write_children(session, event.id, fields)
+    audit.record(
+        session=session, actor=actor, action="update", entity="event", entity_id=event.id,
+        before=snapshot(current), after=snapshot(fields), now=moment,
+    )
+    return True
+
+
+def listing(*, session: Session) -> list[EventView]:
+    """Live events by start date and title."""
+    query = (select(Event).where(col(Event.deleted_at).is_(None))
+             .order_by(col(Event.start_date), col(Event.title)))
+    events: Sequence[Event] = list(session.exec(query))
+    countries = {p.id: p for p in session.exec(select(Party))}
+    views = []
+    for event in events:
+        assert event.id is not None
+        country = countries.get(event.country_party_id) if event.country_party_id else None
+        views.append(EventView(event, country,
+                               audiences_of(session=session, event_id=event.id),
+                               organisers_of(session=session, event_id=event.id)))
+    return views
