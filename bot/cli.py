@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot import cli_files, cli_outbox, cli_pocs, cli_reminders
+from bot import cli_files, cli_outbox, cli_pocs, cli_reminders, cli_staff
 from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
@@ -49,7 +49,7 @@ def init(ctx: typer.Context) -> None:
     """Create or upgrade the database, load the reference data and the default reminder
     policies. Safe to run again."""
     cli = context(ctx)
-    load = prepare_registry(cli.engine)
+    load = prepare_registry(cli.engine, admin_ids=cli.settings.admin_ids)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
         created=load.created, updated=load.updated)
 
@@ -60,6 +60,7 @@ app.add_typer(cli_outbox.deliveries_app, name="deliveries")
 app.command()(cli_outbox.dispatch)
 app.command()(cli_outbox.templates)
 app.add_typer(cli_reminders.app, name="reminders")
+app.add_typer(cli_staff.app, name="staff")
 
 
 @app.command()

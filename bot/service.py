@@ -229,5 +229,5 @@ def serve(context: CliContext) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
-    prepare_registry(context.engine)
+    prepare_registry(context.engine, admin_ids=context.settings.admin_ids)
     asyncio.run(_serve(context))

@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.working_hours import WorkingHours
+from storage.staff import is_user_id
 
 
 class Settings(BaseSettings):
@@ -76,6 +77,11 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/bot",
         description="Bot API base URL up to and including /bot (python-telegram-bot base_url).",
     )
+    admin_telegram_ids: str = Field(
+        default="",
+        description="Comma-separated Telegram user ids made admin at `outreach init` and "
+        "`outreach run` (never revoked by removing them).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -103,6 +109,17 @@ class Settings(BaseSettings):
         return WorkingHours(start=self.working_hours_start, end=self.working_hours_end,
                             weekdays=frozenset(self.working_days))
 
+    @field_validator("admin_telegram_ids")
+    @classmethod
+    def _numeric_user_ids(cls, value: str) -> str:
+        _user_ids(value)
+        return value
+
+    @property
+    def admin_ids(self) -> list[int]:
+        """The Telegram user ids of OUTREACH_ADMIN_TELEGRAM_IDS, in the order given."""
+        return _user_ids(self.admin_telegram_ids)
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -115,3 +132,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'outreach.db').resolve()}"
+
+
+def _user_ids(value: str) -> list[int]:
+    """Parse "1, 2,3" into [1, 2, 3]; anything but Telegram user ids is a clear ValueError."""
+    ids: list[int] = []
+    for entry in (part.strip() for part in value.split(",")):
+        if not entry:
+            continue
+        if not (entry.isascii() and entry.isdigit() and is_user_id(int(entry))):
+            raise ValueError(
+                f"OUTREACH_ADMIN_TELEGRAM_IDS takes Telegram user ids (positive whole numbers) "
+                f"separated by commas; {entry!r} is not one")
+        ids.append(int(entry))
+    return ids

@@ -22,6 +22,7 @@ from storage import (  # noqa: F401
     parties,
     pocs,
     reminders,
+    staff,
     submissions,
 )
 
