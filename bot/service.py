@@ -1,5 +1,6 @@
-"""`outreach run`: the long-lived process: migrations, the dispatcher tick, and HTTP
-(/healthz for monitors, /unsubscribe for PoCs). The Telegram bot joins it in a later release.
+"""`outreach run`: the long-lived process: migrations; in the leading process, the ticks
+(dispatch, reminder sweep) and the Telegram bot (reply buttons, staff commands); in every
+process, HTTP (/healthz for monitors, /unsubscribe and /reply for PoCs).
 """
 
 import asyncio

@@ -36,6 +36,7 @@ from bot.reply_words import (
     not_yours,
     parse_callback,
 )
+from bot.staff_bot import add_staff_handlers
 from storage.reminders import ReplyAnswer, reply_to_delivery
 
 __all__ = ["build_reply_application", "run_reply_bot"]
@@ -144,6 +145,7 @@ def build_reply_application(
 
     application = ApplicationBuilder().token(token).base_url(base_url).job_queue(None).build()
     application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
+    add_staff_handlers(application, engine, clock)
     return application
 
 
@@ -162,9 +164,12 @@ async def _answer(call: Awaitable[object], parsed: tuple[int, ReplyAnswer] | Non
 async def run_reply_bot(
     application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
 ) -> None:
-    """Long-poll for button presses until `stop` is set, then shut down cleanly."""
+    """Long-poll for button presses and staff commands until `stop` is set, then shut down
+    cleanly. The application's post_init (the staff's command menus) runs once started."""
     async with application:
         await application.start()
+        if application.post_init is not None:
+            await application.post_init(application)
         updater = application.updater
         if updater is None:
             raise RuntimeError("the reply application was built without an updater")

@@ -14,10 +14,12 @@ a chat that does not exist (400), a group upgraded to a supergroup (400 with
 migrate_to_chat_id), a slow answer (the message is recorded, the response comes late). Every
 control is thread-safe.
 
-A person can press an inline button (`press_button`): the callback query is queued as an
-update for getUpdates (offsets confirm updates as Telegram does; a long poll waits at most
-`poll_cap` seconds so specs stay fast), and answerCallbackQuery / editMessageReplyMarkup are
-recorded (`callback_answers`, `edited_markups`).
+A person can press an inline button (`press_button`) or type a command (`send_text`): the
+callback query or the message is queued as an update for getUpdates (offsets confirm updates
+as Telegram does; a long poll waits at most `poll_cap` seconds so specs stay fast), and
+answerCallbackQuery / editMessageReplyMarkup / editMessageText are recorded
+(`callback_answers`, `edited_markups`, `edited_texts`), and so is setMyCommands with its
+scope (`my_commands`; `refuse_set_my_commands` makes the server answer 400 instead).
 """
 
 import asyncio
@@ -92,6 +94,25 @@ class EditedMarkup:
 
 
 @dataclass(frozen=True)
+class EditedText:
+    """One editMessageText the fake accepted."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    parse_mode: str | None
+    reply_markup: JSONDict | None
+
+
+@dataclass(frozen=True)
+class SetCommands:
+    """One setMyCommands the fake accepted: the commands and the scope (None: default)."""
+
+    commands: list[JSONDict]
+    scope: JSONDict | None
+
+
+@dataclass(frozen=True)
 class _Press:
     chat_id: int
     data: str
@@ -151,6 +172,9 @@ class FakeBotApi:
         self._callback_answers: list[AnsweredCallback] = []
         self._edited_markups: list[EditedMarkup] = []
         self._refused_edits: deque[str] = deque()
+        self._edited_texts: list[EditedText] = []
+        self._my_commands: list[SetCommands] = []
+        self._refuse_set_my_commands = False
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -284,6 +308,34 @@ class FakeBotApi:
                 }
             )
 
+    def send_text(self, chat_id: int, user_id: int, text: str) -> None:
+        """A person (`user_id`) writes `text` in chat `chat_id`; a leading /command is marked
+        as a bot_command entity, as Telegram does. Queued for getUpdates."""
+        with self._lock:
+            update_id = self._next_update_id
+            self._next_update_id += 1
+            chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
+            if chat["type"] != "private":
+                chat["title"] = "Group"
+            message: JSONDict = {
+                "message_id": self._next_message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": {"id": user_id, "is_bot": False, "first_name": "Test",
+                         "language_code": "en"},
+                "text": text,
+            }
+            self._next_message_id += 1
+            if text.startswith("/"):
+                length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            self._updates.append({"update_id": update_id, "message": message})
+
+    def refuse_set_my_commands(self, refuse: bool = True) -> None:
+        """setMyCommands gets 400 (a server that refuses) while `refuse` holds."""
+        with self._lock:
+            self._refuse_set_my_commands = refuse
+
     def refuse_next_edit(self, description: str = NOT_MODIFIED) -> None:
         """The next editMessageReplyMarkup gets 400 with `description` (and is not recorded)."""
         with self._lock:
@@ -308,6 +360,9 @@ class FakeBotApi:
             self._callback_answers.clear()
             self._edited_markups.clear()
             self._refused_edits.clear()
+            self._edited_texts.clear()
+            self._my_commands.clear()
+            self._refuse_set_my_commands = False
 
     # -- observations --------------------------------------------------------------------
 
@@ -336,6 +391,16 @@ class FakeBotApi:
             return list(self._edited_markups)
 
     @property
+    def edited_texts(self) -> list[EditedText]:
+        with self._lock:
+            return list(self._edited_texts)
+
+    @property
+    def my_commands(self) -> list[SetCommands]:
+        with self._lock:
+            return list(self._my_commands)
+
+    @property
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         with self._lock:
@@ -357,7 +422,11 @@ class FakeBotApi:
             self._calls.append(method)
         if method == "getMe":
             return self._bot_user(), 0.0
-        if method in {"setMyCommands", "deleteWebhook", "setWebhook", "deleteMyCommands"}:
+        if method == "setMyCommands":
+            return self._set_my_commands(params), 0.0
+        if method == "editMessageText":
+            return self._edit_message_text(params), 0.0
+        if method in {"deleteWebhook", "setWebhook", "deleteMyCommands"}:
             return True, 0.0
         if method == "getUpdates":
             return self._long_poll(params), 0.0
@@ -433,6 +502,47 @@ class FakeBotApi:
                 )
             )
         return True
+
+    def _set_my_commands(self, params: JSONDict) -> bool:
+        commands = params.get("commands")
+        scope = params.get("scope")
+        if not isinstance(commands, list):
+            raise _ApiError(400, "Bad Request: can't parse commands JSON object")
+        with self._lock:
+            if self._refuse_set_my_commands:
+                raise _ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
+            self._my_commands.append(
+                SetCommands(commands=commands, scope=scope if isinstance(scope, dict) else None)
+            )
+        return True
+
+    def _edit_message_text(self, params: JSONDict) -> JSONDict:
+        try:
+            chat_id = int(params["chat_id"])
+            message_id = int(params["message_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: message to edit not found") from None
+        text = params.get("text")
+        if not isinstance(text, str) or not text:
+            raise _ApiError(400, "Bad Request: message text is empty")
+        markup = params.get("reply_markup")
+        with self._lock:
+            if self._refused_edits:
+                raise _ApiError(400, self._refused_edits.popleft())
+            self._edited_texts.append(
+                EditedText(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    text=text,
+                    parse_mode=params.get("parse_mode"),
+                    reply_markup=markup if isinstance(markup, dict) else None,
+                )
+            )
+        chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
+        if chat["type"] != "private":
+            chat["title"] = "Group"
+        return {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                "from": self._bot_user(), "text": text}
 
     def _bot_user(self) -> JSONDict:
         return {

@@ -1,0 +1,278 @@
+"""The staff's commands in the reply bot: /start, /help and the one-line /log of an event.
+
+Only the Committee's staff and admins (storage.staff) may use them. Anyone else gets one
+polite sentence, for any command, and nothing more; the refusal is logged with the Telegram
+user id only (no name, no text).
+
+/log takes the line of bot.log_command, checks the row with the importer itself
+(storage.import_events, dry run: the chat accepts exactly what `outreach import events`
+accepts), and shows the summary with Save / Cancel buttons. The draft is kept in
+application.bot_data under a short random token for 15 minutes; only the person who typed
+/log can press its buttons. Save imports the row for real, as actor "telegram:<user id>".
+
+At start the command menus are set: /help for everyone, and the commands of each active
+member's role in their own chat. Words come from templates/chat/<language>/staff.html.j2.
+Handlers stay thin: every database call runs in a worker thread with a Session of its own.
+"""
+
+import asyncio
+import html
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from jinja2 import Template
+from sqlalchemy import Engine
+from sqlmodel import Session
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.log_command import parse_log_line, summary, usage
+from bot.render import DEFAULT_LANGUAGE, environment, problem_line
+from storage.import_events import import_events
+from storage.staff import StaffRole, members, role_of
+from storage.tabular import Table
+
+__all__ = ["DRAFT_LIFETIME", "add_staff_handlers", "commands_for", "set_staff_commands"]
+
+log = logging.getLogger(__name__)
+
+DRAFT_LIFETIME = timedelta(minutes=15)
+_DRAFTS = "staff_log_drafts"  # the key of application.bot_data holding the /log drafts
+_CALLBACK_PATTERN = r"^log:(save|cancel):[A-Za-z0-9_-]{1,16}$"
+
+# What each role may type, in menu order (only commands that work are listed).
+_COMMANDS: dict[StaffRole, tuple[str, ...]] = {
+    StaffRole.STAFF: ("help", "log"),
+    StaffRole.ADMIN: ("help", "log"),
+}
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+# -- words --------------------------------------------------------------------------------
+
+
+def _template() -> Template:
+    return environment().get_template(f"chat/{DEFAULT_LANGUAGE}/staff.html.j2")
+
+
+def say(code: str, **params: Any) -> str:
+    """One message of the staff template (Telegram HTML, what people typed escaped)."""
+    return str(getattr(_template().module, code)(**params)).strip()
+
+
+def commands_for(role: StaffRole) -> list[tuple[str, str]]:
+    """(command, description) that the role may use."""
+    return [(name, say(f"describe_{name}")) for name in _COMMANDS[role]]
+
+
+# -- storage calls, each in a worker thread with a Session of its own ----------------------
+
+
+def _role(engine: Engine, user_id: int) -> StaffRole | None:
+    with Session(engine) as session:
+        return role_of(session=session, telegram_user_id=user_id)
+
+
+def _import(engine: Engine, row: dict[str, str], actor: str, now: datetime,
+            dry_run: bool) -> list[str]:
+    """Import the one row as `outreach import events` would; the problems as Telegram HTML."""
+    table = Table(columns=list(row), rows=[(1, dict(row))])
+    with Session(engine) as session:
+        report = import_events(session=session, table=table, actor=actor, today=now.date(),
+                               dry_run=dry_run)
+        if report.problems or dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    # one line typed in the chat: "line 1" would say nothing
+    return [html.escape(problem_line(replace(problem, line=None)))
+            for problem in report.problems]
+
+
+def _active_members(engine: Engine) -> list[tuple[int, StaffRole]]:
+    with Session(engine) as session:
+        return [(member.telegram_user_id, StaffRole(member.role))
+                for member in members(session=session)]
+
+
+# -- the handlers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Draft:
+    row: dict[str, str]
+    user_id: int
+    expires: datetime
+
+
+def _sender_id(update: Update) -> int | None:
+    user = update.effective_user
+    return None if user is None else user.id
+
+
+async def _reply(update: Update, text: str,
+                 markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime]) -> None:
+    """Register /start, /help, /log (and its buttons) and the command menus set at start."""
+    drafts: dict[str, _Draft] = application.bot_data.setdefault(_DRAFTS, {})
+
+    async def staff_role(update: Update) -> StaffRole | None:
+        """The sender's role; someone without one is answered the refusal and logged."""
+        user_id = _sender_id(update)
+        role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
+        if role is None:
+            log.info("telegram staff command refused for user %s", user_id)
+            await _reply(update, say("refused"))
+        return role
+
+    async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        role = await staff_role(update)
+        if role is not None:
+            await _reply(update, say("help", commands=commands_for(role)))
+
+    async def on_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        role = await staff_role(update)
+        message = update.effective_message
+        user_id = _sender_id(update)
+        if role is None or message is None or user_id is None:
+            return
+        text = message.text or ""
+        if not " ".join(context.args or []).strip():
+            await _reply(update, usage())
+            return
+        row, problems = parse_log_line(text)
+        if row is None:
+            await _reply(update, "\n".join(problems))
+            return
+        now = clock()
+        problems = await asyncio.to_thread(_import, engine, row, f"telegram:{user_id}", now,
+                                           True)
+        if problems:
+            await _reply(update, "\n".join([say("not_saved"), *problems, usage()]))
+            return
+        for token in [t for t, draft in drafts.items() if draft.expires <= now]:
+            del drafts[token]
+        token = secrets.token_urlsafe(6)
+        drafts[token] = _Draft(row=row, user_id=user_id, expires=now + DRAFT_LIFETIME)
+        buttons = InlineKeyboardMarkup([[
+            InlineKeyboardButton(say("save_button"), callback_data=f"log:save:{token}"),
+            InlineKeyboardButton(say("cancel_button"), callback_data=f"log:cancel:{token}"),
+        ]])
+        await _reply(update, summary(row), buttons)
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or not isinstance(query.data, str):
+            return
+        _, action, token = query.data.split(":", 2)
+        user_id = query.from_user.id
+        now = clock()
+        draft = drafts.get(token)
+        if draft is not None and draft.expires <= now:
+            del drafts[token]
+            draft = None
+        if draft is None:
+            await _quietly(query.answer())
+            await _edit(query, say("expired"))
+            return
+        if draft.user_id != user_id:
+            log.info("telegram /log button refused for user %s (not the author)", user_id)
+            await _quietly(query.answer(text=say("not_your_draft")))
+            return
+        del drafts[token]  # one press only: a second Save finds nothing
+        title = draft.row.get("title", "")
+        if action == "cancel":
+            await _quietly(query.answer())
+            await _edit(query, say("cancelled", title=title))
+            return
+        if await asyncio.to_thread(_role, engine, user_id) is None:
+            log.info("telegram staff command refused for user %s", user_id)
+            await _quietly(query.answer())
+            await _edit(query, say("refused"))
+            return
+        try:
+            problems = await asyncio.to_thread(_import, engine, draft.row,
+                                               f"telegram:{user_id}", now, False)
+        except Exception:
+            log.exception("telegram /log by user %s: not saved", user_id)
+            drafts[token] = draft  # the person may press Save again
+            await _quietly(query.answer(text=say("failed")))
+            return
+        await _quietly(query.answer())
+        if problems:
+            await _edit(query, "\n".join([say("not_saved"), *problems]))
+            return
+        log.info("telegram /log by user %s: event saved", user_id)
+        await _edit(query, say("saved", title=title))
+
+    async def on_other_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        role = await staff_role(update)
+        if role is not None:
+            await _reply(update, say("help", commands=commands_for(role)))
+
+    async def post_init(app: App) -> None:
+        await set_staff_commands(app, engine)
+
+    application.add_handler(CommandHandler(["start", "help"], on_help))
+    application.add_handler(CommandHandler("log", on_log))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
+    application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
+    application.post_init = post_init
+
+
+async def _quietly(call: Any) -> None:
+    """Await an answerCallbackQuery; a refusal (query too old) is logged, not raised."""
+    try:
+        await call
+    except TelegramError as error:
+        log.warning("telegram /log button: callback not answered (%s)", type(error).__name__)
+
+
+async def _edit(query: Any, text: str) -> None:
+    """Replace the summary with `text`, buttons gone; a refused edit is logged, not raised."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+    except TelegramError as error:
+        log.warning("telegram /log message not edited (%s)", type(error).__name__)
+
+
+async def set_staff_commands(application: App, engine: Engine) -> None:
+    """The command menus: /help for everyone, each active member's commands in their chat.
+
+    A server that refuses is logged once, as a warning, and the bot goes on without menus.
+    """
+    try:
+        everyone = [BotCommand("help", say("describe_help"))]
+        await application.bot.set_my_commands(everyone, scope=BotCommandScopeDefault())
+        for user_id, role in await asyncio.to_thread(_active_members, engine):
+            commands = [BotCommand(name, text) for name, text in commands_for(role)]
+            await application.bot.set_my_commands(
+                commands, scope=BotCommandScopeChat(chat_id=user_id))
+    except TelegramError as error:
+        log.warning("telegram command menus not set (%s)", type(error).__name__)

@@ -1,0 +1,239 @@
+"""Staff talk to the bot: /help lists what their role may do, /log records an event.
+
+The reply bot runs python-telegram-bot's real Application (long polling) against the fake Bot
+API, in the test's own event loop; events land in the test's database (SQLite, PostgreSQL).
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.log_command import usage
+from bot.staff_bot import DRAFT_LIFETIME, say
+from bot.telegram_replies import build_reply_application, run_reply_bot
+from storage import events
+from storage.events import Event
+from storage.staff import StaffRole, grant, revoke
+from tests.fake_bot_api import FakeBotApi, ReceivedMessage
+from tests.outbox_helpers import NOW
+
+STAFF = 5550001
+ADMIN = 5550002
+GONE = 5550003  # staff once, revoked
+STRANGER = 5550009
+EXAMPLE = ("/log 2022-03-14 | Regional workshop on export controls | Bangkok, THA "
+           "| audiences=states,industry | iro=co_organised:UNODA")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(poll_cap=0.3) as fake:
+        yield fake
+
+
+@pytest.fixture
+def staff(session: Session) -> None:
+    for user_id, role in ((STAFF, StaffRole.STAFF), (ADMIN, StaffRole.ADMIN),
+                          (GONE, StaffRole.STAFF)):
+        grant(session=session, telegram_user_id=user_id, role=role, actor="test", now=NOW,
+              display_name="Test Person")
+    revoke(session=session, telegram_user_id=GONE, actor="test", now=NOW)
+    session.commit()
+
+
+async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.01)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@asynccontextmanager
+async def staff_bot(api: FakeBotApi, engine: Engine, clock: Clock | None = None
+                    ) -> AsyncIterator[None]:
+    application = build_reply_application(FakeBotApi.TOKEN, api.base_url, engine,
+                                          clock=clock or Clock())
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_reply_bot(application, stop))
+    await until(lambda: "getUpdates" in api.calls or task.done())
+    if task.done():
+        await task
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def write(api: FakeBotApi, user_id: int, text: str) -> ReceivedMessage:
+    """The person writes in their private chat with the bot; the bot's one answer."""
+    before = len(api.messages_to(user_id))
+    api.send_text(chat_id=user_id, user_id=user_id, text=text)
+    await until(lambda: len(api.messages_to(user_id)) > before)
+    await asyncio.sleep(0.05)  # a second answer would show here
+    answers = api.messages_to(user_id)[before:]
+    assert len(answers) == 1, answers
+    return answers[0]
+
+
+async def press(api: FakeBotApi, user_id: int, message: ReceivedMessage, label: str,
+                chat_id: int | None = None) -> None:
+    assert message.reply_markup is not None
+    [row] = message.reply_markup["inline_keyboard"]
+    [data] = [button["callback_data"] for button in row if button["text"] == label]
+    before = len(api.callback_answers)
+    api.press_button(chat_id=chat_id or user_id, from_user_id=user_id,
+                     message_id=message.message_id, data=data)
+    await until(lambda: len(api.callback_answers) > before)
+
+
+def saved_events(engine: Engine) -> list[Event]:
+    with Session(engine) as fresh:
+        return list(fresh.exec(select(Event)))
+
+
+async def test_a_stranger_gets_one_polite_sentence_and_nothing_is_saved(
+    api: FakeBotApi, engine: Engine, staff: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff_bot")
+    async with staff_bot(api, engine):
+        answers = [await write(api, user, text) for user, text in (
+            (STRANGER, EXAMPLE), (STRANGER, "/help"), (STRANGER, "/start"),
+            (STRANGER, "/grant 1 staff"), (GONE, EXAMPLE))]
+    assert {answer.text for answer in answers} == {say("refused")}
+    assert say("refused") == "Sorry, this bot answers only the 1540 Committee's staff."
+    assert all(answer.reply_markup is None for answer in answers)
+    assert saved_events(engine) == []
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.staff_bot")
+    assert ours.count(f"refused for user {STRANGER}") == 4
+    assert f"refused for user {GONE}" in ours
+    assert "Bangkok" not in ours and "Test" not in ours
+
+
+async def test_staff_log_the_issues_example_and_save_it(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    async with staff_bot(api, engine):
+        shown = await write(api, STAFF, EXAMPLE)
+        assert shown.parse_mode == "HTML"
+        assert "<b>Regional workshop on export controls</b>" in shown.text
+        assert "Audiences: states, industry" in shown.text
+        assert saved_events(engine) == []  # nothing before Save
+        assert shown.reply_markup is not None
+        [buttons] = shown.reply_markup["inline_keyboard"]
+        assert [b["text"] for b in buttons] == ["Save", "Cancel"]
+        assert all(b["callback_data"].startswith(("log:save:", "log:cancel:"))
+                   for b in buttons)
+        await press(api, ADMIN, shown, "Save", chat_id=STAFF)  # not the author: refused
+        assert api.callback_answers[-1].text == say("not_your_draft")
+        assert saved_events(engine) == []
+        await press(api, STAFF, shown, "Save")
+        await until(lambda: len(api.edited_texts) == 1)
+        await press(api, STAFF, shown, "Save")  # a second press saves nothing more
+        await until(lambda: len(api.edited_texts) == 2)
+    edited = api.edited_texts[0]
+    assert (edited.chat_id, edited.message_id) == (STAFF, shown.message_id)
+    assert edited.text == "Saved: <b>Regional workshop on export controls</b>"
+    assert edited.reply_markup is None
+    assert api.edited_texts[1].text == say("expired")
+    with Session(engine) as fresh:
+        event = events.find(session=fresh, start_date=date(2022, 3, 14),
+                            title="Regional workshop on export controls")
+        assert event is not None and event.id is not None
+        assert (event.city, event.iro_involvement) == ("Bangkok", "co_organised")
+        assert events.audiences_of(session=fresh, event_id=event.id) == ("states", "industry")
+        assert events.organisers_of(session=fresh, event_id=event.id) == ("UNODA",)
+    assert len(saved_events(engine)) == 1
+
+
+async def test_cancel_or_a_stale_draft_saves_nothing(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    clock = Clock()
+    async with staff_bot(api, engine, clock):
+        shown = await write(api, ADMIN, EXAMPLE)
+        await press(api, ADMIN, shown, "Cancel")
+        await until(lambda: len(api.edited_texts) == 1)
+        stale = await write(api, STAFF, EXAMPLE)
+        clock.now = NOW + DRAFT_LIFETIME + timedelta(seconds=1)
+        await press(api, STAFF, stale, "Save")
+        await until(lambda: len(api.edited_texts) == 2)
+    assert api.edited_texts[0].text == (
+        "Cancelled: <b>Regional workshop on export controls</b> was not saved.")
+    assert api.edited_texts[1].text == say("expired")
+    assert saved_events(engine) == []
+
+
+async def test_bad_lines_get_the_usage_hint_and_the_importers_own_words(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    async with staff_bot(api, engine):
+        empty = await write(api, STAFF, "/log")
+        bad = await write(api, STAFF, "/log 14/03/2022 | Workshop")
+        unknown = await write(api, STAFF, "/log 2022-03-14 | Workshop | Atlantis <x> "
+                                          "| audiences=aliens")
+    assert empty.text == usage()
+    assert bad.text.endswith(usage()) and '"14/03/2022" is not a date' in bad.text
+    assert empty.reply_markup is bad.reply_markup is unknown.reply_markup is None
+    assert unknown.text.startswith(say("not_saved"))
+    assert "Atlantis &lt;x&gt;" in unknown.text and "<x>" not in unknown.text
+    assert "aliens" in unknown.text and unknown.text.endswith(usage())
+    assert "line 1" not in unknown.text.lower()
+    assert saved_events(engine) == []
+
+
+async def test_help_lists_the_commands_and_titles_are_shown_escaped(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    async with staff_bot(api, engine):
+        for_staff = await write(api, STAFF, "/help")
+        for_admin = await write(api, ADMIN, "/start")
+        other = await write(api, STAFF, "/whatever")
+        shown = await write(api, STAFF, '/log 2023-01-02 | <b>Dual-use & "AI"</b> | virtual')
+        await press(api, STAFF, shown, "Save")
+        await until(lambda: len(api.edited_texts) == 1)
+    assert "/log" in for_staff.text and "/help" in for_staff.text
+    assert for_admin.text == for_staff.text == other.text
+    assert "/grant" not in for_admin.text  # only what works is listed
+    assert "&lt;b&gt;Dual-use &amp; &#34;AI&#34;&lt;/b&gt;" in shown.text
+    assert "<b>Dual" not in shown.text
+    assert api.edited_texts[0].text == (
+        "Saved: <b>&lt;b&gt;Dual-use &amp; &#34;AI&#34;&lt;/b&gt;</b>")
+    [event] = saved_events(engine)
+    assert event.title == '<b>Dual-use & "AI"</b>' and event.mode == "virtual"
+
+
+async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
+    api: FakeBotApi, engine: Engine, staff: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with staff_bot(api, engine):
+        pass
+    by_scope = [(c.scope, [command["command"] for command in c.commands])
+                for c in api.my_commands]
+    assert by_scope == [  # GONE was revoked: no menu
+        ({"type": "default"}, ["help"]),
+        ({"type": "chat", "chat_id": STAFF}, ["help", "log"]),
+        ({"type": "chat", "chat_id": ADMIN}, ["help", "log"]),
+    ]
+    api.reset()
+    api.refuse_set_my_commands()
+    caplog.set_level(logging.WARNING, logger="bot.staff_bot")
+    async with staff_bot(api, engine):
+        answer = await write(api, STAFF, "/help")
+    assert "/log" in answer.text  # the bot runs on without menus
+    warnings = [r for r in caplog.records if r.name == "bot.staff_bot"]
+    assert len(warnings) == 1 and "menus not set" in warnings[0].getMessage()
