@@ -17,6 +17,7 @@ from storage.events import (
     IroInvolvement,
 )
 from storage.importing import (
+    FirstLines,
     ImportReport,
     PartyFinder,
     begin,
@@ -173,18 +174,15 @@ def import_events(
     if report.problems:
         return report
     finder = PartyFinder(session.exec(select(Party)))
-    first_line: dict[tuple[date, str], int] = {}
+    first_lines = FirstLines()
     valid: list[_ValidRow] = []
     for line, row in table.rows:
         checked = _validate_row(line, row, finder, today, report.problems)
         if checked is None:
             continue
         key = (checked.fields.start_date, checked.fields.title.casefold())
-        if key in first_line:
-            report.problems.append(
-                Problem(line, "duplicate_row", {"first_line": str(first_line[key])}))
+        if first_lines.is_duplicate(key, line, report.problems):
             continue
-        first_line[key] = line
         valid.append(checked)
     if report.problems:
         return report

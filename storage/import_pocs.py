@@ -20,6 +20,7 @@ from storage.contact_fields import (
     parse_telegram,
 )
 from storage.importing import (
+    FirstLines,
     ImportReport,
     PartyFinder,
     begin,
@@ -124,17 +125,14 @@ def import_pocs(
     finder = PartyFinder(session.exec(select(Party)))
     languages = [language.code for language in session.exec(select(Language))]
     valid: list[_ValidRow] = []
-    first_line: dict[tuple[int, str], int] = {}
+    first_lines = FirstLines()
     for line, row in table.rows:
         checked = _validate_row(line, row, finder, languages, today, report.problems)
         if checked is None:
             continue
         key = (checked.fields.party_id, checked.fields.emails[0])
-        if key in first_line:
-            report.problems.append(
-                Problem(line, "duplicate_row", {"first_line": str(first_line[key])}))
+        if first_lines.is_duplicate(key, line, report.problems):
             continue
-        first_line[key] = line
         valid.append(checked)
     if report.problems:
         return report

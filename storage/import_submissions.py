@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from storage import submissions
 from storage.importing import (
+    FirstLines,
     ImportReport,
     PartyFinder,
     begin,
@@ -71,18 +72,15 @@ def import_submissions(
     finder = PartyFinder(session.exec(select(Party)))
     stored_first_reports = submissions.first_report_dates(session=session)
     file_first_reports: dict[int, tuple[date, int]] = {}
-    first_line: dict[tuple[int, str, date], int] = {}
+    first_lines = FirstLines()
     valid: list[_ValidRow] = []
     for line, row in table.rows:
         checked = _validate_row(line, row, finder, today, report.problems)
         if checked is None:
             continue
         key = (checked.party_id, checked.kind, checked.submitted_on)
-        if key in first_line:
-            report.problems.append(
-                Problem(line, "duplicate_row", {"first_line": str(first_line[key])}))
+        if first_lines.is_duplicate(key, line, report.problems):
             continue
-        first_line[key] = line
         if checked.kind == SubmissionKind.FIRST_REPORT:
             # A State sends one first report; a second one is a typo for additional_info.
             stored = stored_first_reports.get(checked.party_id)

@@ -2,7 +2,7 @@
 
 import difflib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,6 +55,20 @@ def finish(session: Session, report: ImportReport) -> ImportReport:
     else:
         session.flush()
     return report
+
+
+class FirstLines:
+    """Remembers where each row's natural key first appeared, to name duplicates."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Hashable, int] = {}
+
+    def is_duplicate(self, key: Hashable, line: int, problems: list[Problem]) -> bool:
+        first = self._lines.setdefault(key, line)
+        if first == line:
+            return False
+        problems.append(Problem(line, "duplicate_row", {"first_line": str(first)}))
+        return True
 
 
 def check_header(table: Table, required: set[str], optional: set[str]) -> list[Problem]:
