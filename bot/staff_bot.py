@@ -1,8 +1,10 @@
-"""The staff's commands in the reply bot: /start, /help and the one-line /log of an event.
+"""The staff's commands in the reply bot: /start, /help, the one-line /log of an event,
+the look-ups /state, /org and /nonreporting, and the admins' /grant and /revoke.
 
 Only the Committee's staff and admins (storage.staff) may use them. Anyone else gets one
 polite sentence, for any command, and nothing more; the refusal is logged with the Telegram
-user id only (no name, no text).
+user id only (no name, no text). Staff typing an admin's command get a sentence of their own.
+The look-ups show PoCs' names to staff; names never go into a log line.
 
 /log takes the line of bot.log_command, checks the row with the importer itself
 (storage.import_events, dry run: the chat accepts exactly what `outreach import events`
@@ -19,14 +21,14 @@ import asyncio
 import html
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from jinja2 import Template
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -48,11 +50,18 @@ from telegram.ext import (
 
 from bot.log_command import parse_log_line, summary, usage
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
+from storage import pocs, submissions
 from storage.import_events import import_events
-from storage.staff import StaffRole, members, role_of
+from storage.importing import PartyFinder, fold
+from storage.parties import Party, PartyKind
+from storage.reference_data import aliases
+from storage.reminders import PocReply, ReminderCycle, ReminderPolicy
+from storage.staff import LastAdminError, StaffRole, grant, is_user_id, members, revoke, role_of
+from storage.status import reporting_status
 from storage.tabular import Table
 
-__all__ = ["DRAFT_LIFETIME", "add_staff_handlers", "commands_for", "set_staff_commands"]
+__all__ = ["COMMANDS", "DRAFT_LIFETIME", "MESSAGE_LIMIT", "add_staff_handlers", "commands_for",
+           "fitted", "say", "set_staff_commands"]
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +69,21 @@ DRAFT_LIFETIME = timedelta(minutes=15)
 _DRAFTS = "staff_log_drafts"  # the key of application.bot_data holding the /log drafts
 _CALLBACK_PATTERN = r"^log:(save|cancel):[A-Za-z0-9_-]{1,16}$"
 
+MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
+HISTORY_SHOWN = 10  # the latest submissions /state lists
+
 # What each role may type, in menu order (only commands that work are listed).
+_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
-    StaffRole.STAFF: ("help", "log"),
-    StaffRole.ADMIN: ("help", "log"),
+    StaffRole.STAFF: _STAFF_COMMANDS,
+    StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
+}
+# Every command the bot registers, with the least role that may use it.
+COMMANDS: dict[str, StaffRole] = {
+    "start": StaffRole.STAFF,
+    **{name: StaffRole.STAFF for name in _STAFF_COMMANDS},
+    "grant": StaffRole.ADMIN,
+    "revoke": StaffRole.ADMIN,
 }
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -76,14 +96,25 @@ def _template() -> Template:
     return environment().get_template(f"chat/{DEFAULT_LANGUAGE}/staff.html.j2")
 
 
-def say(code: str, **params: Any) -> str:
+def say(message: str, **params: Any) -> str:
     """One message of the staff template (Telegram HTML, what people typed escaped)."""
-    return str(getattr(_template().module, code)(**params)).strip()
+    return str(getattr(_template().module, message)(**params)).strip()
 
 
 def commands_for(role: StaffRole) -> list[tuple[str, str]]:
     """(command, description) that the role may use."""
     return [(name, say(f"describe_{name}")) for name in _COMMANDS[role]]
+
+
+def fitted(message: str, items: list[Any], **params: Any) -> str:
+    """The message `message` showing as many of `items` as Telegram takes; the template says how
+    many more there are (`items`, `more`)."""
+    shown = len(items)
+    while True:
+        text = say(message, items=items[:shown], more=len(items) - shown, **params)
+        if len(text) <= MESSAGE_LIMIT or shown == 0:
+            return text[:MESSAGE_LIMIT]
+        shown = min(shown - 1, shown * MESSAGE_LIMIT // len(text))
 
 
 # -- storage calls, each in a worker thread with a Session of its own ----------------------
@@ -108,6 +139,86 @@ def _import(engine: Engine, row: dict[str, str], actor: str, now: datetime,
     # one line typed in the chat: "line 1" would say nothing
     return [html.escape(problem_line(replace(problem, line=None)))
             for problem in report.problems]
+
+
+def _find(session: Session, value: str, kind: PartyKind) -> tuple[Party | None, str]:
+    """The party of `kind` typed (code, name, or a former name); else "" or a suggestion."""
+    finder = PartyFinder(session.exec(select(Party)))
+    party = finder.find(value)
+    if party is None:
+        code = next((iso3 for alias, iso3 in aliases().items() if fold(alias) == fold(value)),
+                    None)
+        party = None if code is None else finder.find(code)
+    if party is not None and party.kind == kind:
+        return party, ""
+    return None, finder.suggestion(value, kind=kind)
+
+
+def _active_pocs(session: Session, party_id: int) -> list[dict[str, str]]:
+    return [{"name": view.poc.full_name, "role": view.poc.role, "language": view.poc.language}
+            for view in pocs.listing(session=session, party_id=party_id)]
+
+
+def _state_view(engine: Engine, value: str) -> str:
+    """The /state answer: the State's facts, PoCs, history, last reminder and last reply."""
+    with Session(engine) as session:
+        party, suggestion = _find(session, value, PartyKind.STATE)
+        if party is None or party.id is None:
+            return say("unknown_state", value=value, suggestion=suggestion)
+        history = [(row.kind, row.submitted_on) for row, _ in
+                   reversed(submissions.history(session=session, party_id=party.id))]
+        cycle = session.exec(
+            select(ReminderCycle, ReminderPolicy)
+            .join(ReminderPolicy, col(ReminderPolicy.id) == col(ReminderCycle.policy_id))
+            .where(ReminderCycle.party_id == party.id)
+            .order_by(col(ReminderCycle.sent_at).desc(), col(ReminderCycle.id).desc())
+        ).first()
+        reply = session.exec(
+            select(PocReply)
+            .join(pocs.PointOfContact, col(pocs.PointOfContact.id) == col(PocReply.poc_id))
+            .where(pocs.PointOfContact.party_id == party.id)
+            .order_by(col(PocReply.at).desc(), col(PocReply.id).desc())
+        ).first()
+        return fitted(
+            "state", _active_pocs(session, party.id), name=party.name, iso3=party.code,
+            group=party.electoral_group or "", history=history[:HISTORY_SHOWN],
+            older=max(0, len(history) - HISTORY_SHOWN),
+            cycle=None if cycle is None else (cycle[1].name, cycle[0].sent_at.date()),
+            reply=None if reply is None else (reply.answer, reply.at.date()))
+
+
+def _org_view(engine: Engine, value: str) -> str:
+    with Session(engine) as session:
+        party, suggestion = _find(session, value, PartyKind.ORGANISATION)
+        if party is None or party.id is None:
+            return say("unknown_org", value=value, suggestion=suggestion)
+        return fitted("org", _active_pocs(session, party.id), name=party.name,
+                      acronym=party.code, scope=party.scope or "")
+
+
+def _nonreporting_view(engine: Engine) -> str:
+    with Session(engine) as session:
+        codes = reporting_status(session=session, since=submissions.RESOLUTION_ADOPTED
+                                 ).non_reporting
+        names = dict(session.exec(select(Party.code, Party.name)
+                                  .where(Party.kind == PartyKind.STATE)).all())
+    return fitted("nonreporting", [(code, names.get(code, "")) for code in codes],
+                  count=len(codes))
+
+
+def _grant(engine: Engine, user_id: int, role: StaffRole, actor: str, now: datetime) -> bool:
+    with Session(engine) as session:
+        changed = grant(session=session, telegram_user_id=user_id, role=role, actor=actor,
+                        now=now)
+        session.commit()
+    return changed
+
+
+def _revoke(engine: Engine, user_id: int, actor: str, now: datetime) -> bool:
+    with Session(engine) as session:
+        changed = revoke(session=session, telegram_user_id=user_id, actor=actor, now=now)
+        session.commit()
+    return changed
 
 
 def _active_members(engine: Engine) -> list[tuple[int, StaffRole]]:
@@ -139,17 +250,94 @@ async def _reply(update: Update, text: str,
 
 
 def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime]) -> None:
-    """Register /start, /help, /log (and its buttons) and the command menus set at start."""
+    """Register /start, /help, /log (and its buttons), /state, /org, /nonreporting, /grant,
+    /revoke, and the command menus set at start."""
     drafts: dict[str, _Draft] = application.bot_data.setdefault(_DRAFTS, {})
 
-    async def staff_role(update: Update) -> StaffRole | None:
-        """The sender's role; someone without one is answered the refusal and logged."""
+    async def staff_role(update: Update, needed: StaffRole = StaffRole.STAFF
+                         ) -> StaffRole | None:
+        """The sender's role; someone without one, or staff typing an admin's command, is
+        answered the refusal and logged."""
         user_id = _sender_id(update)
         role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
         if role is None:
             log.info("telegram staff command refused for user %s", user_id)
             await _reply(update, say("refused"))
+        elif needed is StaffRole.ADMIN and role is not StaffRole.ADMIN:
+            log.info("telegram admin command refused for user %s (staff)", user_id)
+            await _reply(update, say("admins_only"))
+            return None
         return role
+
+    def lookup(view: Callable[[Engine, str], str], usage_code: str
+               ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+        """A staff look-up: the usage hint without an argument, else the view's answer."""
+        async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if await staff_role(update) is None:
+                return
+            value = " ".join(context.args or []).strip()
+            if not value:
+                await _reply(update, say(usage_code))
+                return
+            await _reply(update, await asyncio.to_thread(view, engine, value))
+        return handler
+
+    async def on_nonreporting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await staff_role(update) is not None:
+            await _reply(update, await asyncio.to_thread(_nonreporting_view, engine))
+
+    def target_of(args: list[str], extra: tuple[str, ...]) -> tuple[int, str] | None:
+        """The user id and the optional word after it, or None when the line is not valid."""
+        if not 1 <= len(args) <= (2 if extra else 1) or not (
+                args[0].isascii() and args[0].isdigit()):
+            return None
+        word = args[1].lower() if len(args) == 2 else ""
+        if word and word not in extra:
+            return None
+        target = int(args[0])
+        return (target, word) if is_user_id(target) else None
+
+    async def on_grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user_id = _sender_id(update)
+        if await staff_role(update, StaffRole.ADMIN) is None or user_id is None:
+            return
+        parsed = target_of(list(context.args or []), ("admin", "staff"))
+        if parsed is None:
+            await _reply(update, say("grant_usage"))
+            return
+        target, word = parsed
+        role = StaffRole.ADMIN if word == "admin" else StaffRole.STAFF
+        try:
+            changed = await asyncio.to_thread(_grant, engine, target, role,
+                                              f"telegram:{user_id}", clock())
+        except LastAdminError:
+            await _reply(update, say("last_admin"))
+            return
+        log.info("telegram /grant by user %s: user %s %s", user_id, target,
+                 "granted" if changed else "unchanged")
+        await _menu(application, target, role)
+        await _reply(update, say("granted", user=target, role=role.value, changed=changed))
+
+    async def on_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user_id = _sender_id(update)
+        if await staff_role(update, StaffRole.ADMIN) is None or user_id is None:
+            return
+        parsed = target_of(list(context.args or []), ())
+        if parsed is None:
+            await _reply(update, say("revoke_usage"))
+            return
+        target, _ = parsed
+        try:
+            changed = await asyncio.to_thread(_revoke, engine, target, f"telegram:{user_id}",
+                                              clock())
+        except LastAdminError:
+            await _reply(update, say("last_admin"))
+            return
+        log.info("telegram /revoke by user %s: user %s %s", user_id, target,
+                 "revoked" if changed else "had no role")
+        if changed:
+            await _menu(application, target, None)
+        await _reply(update, say("revoked", user=target, changed=changed))
 
     async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         role = await staff_role(update)
@@ -241,6 +429,11 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
 
     application.add_handler(CommandHandler(["start", "help"], on_help))
     application.add_handler(CommandHandler("log", on_log))
+    application.add_handler(CommandHandler("state", lookup(_state_view, "state_usage")))
+    application.add_handler(CommandHandler("org", lookup(_org_view, "org_usage")))
+    application.add_handler(CommandHandler("nonreporting", on_nonreporting))
+    application.add_handler(CommandHandler("grant", on_grant))
+    application.add_handler(CommandHandler("revoke", on_revoke))
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
     application.post_init = post_init
@@ -260,6 +453,19 @@ async def _edit(query: Any, text: str) -> None:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
     except TelegramError as error:
         log.warning("telegram /log message not edited (%s)", type(error).__name__)
+
+
+async def _menu(application: App, user_id: int, role: StaffRole | None) -> None:
+    """Set (or, with no role, remove) one member's command menu; a refusal is logged."""
+    scope = BotCommandScopeChat(chat_id=user_id)
+    try:
+        if role is None:
+            await application.bot.delete_my_commands(scope=scope)
+        else:
+            await application.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands_for(role)], scope=scope)
+    except TelegramError as error:
+        log.warning("telegram command menu not set (%s)", type(error).__name__)
 
 
 async def set_staff_commands(application: App, engine: Engine) -> None:

@@ -207,8 +207,9 @@ async def test_help_lists_the_commands_and_titles_are_shown_escaped(
         await press(api, STAFF, shown, "Save")
         await until(lambda: len(api.edited_texts) == 1)
     assert "/log" in for_staff.text and "/help" in for_staff.text
-    assert for_admin.text == for_staff.text == other.text
-    assert "/grant" not in for_admin.text  # only what works is listed
+    assert for_staff.text == other.text
+    assert "/grant" not in for_staff.text  # only what the role may use is listed
+    assert "/grant" in for_admin.text and "/revoke" in for_admin.text
     assert "&lt;b&gt;Dual-use &amp; &#34;AI&#34;&lt;/b&gt;" in shown.text
     assert "<b>Dual" not in shown.text
     assert api.edited_texts[0].text == (
@@ -226,8 +227,9 @@ async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
                 for c in api.my_commands]
     assert by_scope == [  # GONE was revoked: no menu
         ({"type": "default"}, ["help"]),
-        ({"type": "chat", "chat_id": STAFF}, ["help", "log"]),
-        ({"type": "chat", "chat_id": ADMIN}, ["help", "log"]),
+        ({"type": "chat", "chat_id": STAFF}, ["help", "log", "state", "org", "nonreporting"]),
+        ({"type": "chat", "chat_id": ADMIN},
+         ["help", "log", "state", "org", "nonreporting", "grant", "revoke"]),
     ]
     api.reset()
     api.refuse_set_my_commands()
