@@ -61,6 +61,7 @@ app.command()(cli_outbox.dispatch)
 app.command()(cli_outbox.templates)
 app.add_typer(cli_reminders.app, name="reminders")
 app.add_typer(cli_staff.app, name="staff")
+app.command()(cli_staff.invite)
 
 
 @app.command()

@@ -7,7 +7,7 @@ import typer
 from bot.cli_common import FORMAT_HELP, fail, registry, say
 from bot.dispatcher import utc_now
 from bot.output import ListFormat, listing
-from storage import staff
+from storage import invitations, pocs, staff
 from storage.staff import StaffMember, StaffRole
 
 app = typer.Typer(help="List staff and admins known by their Telegram user id (active ones "
@@ -103,3 +103,27 @@ def revoke(ctx: typer.Context, telegram_user_id: UserId) -> None:
     say("staff_revoked" if changed else "staff_already_revoked", user_id=telegram_user_id)
     if from_settings:
         say("admin_in_settings", user_id=telegram_user_id)
+
+
+def invite(
+    ctx: typer.Context,
+    poc_id: Annotated[int, typer.Argument(help="The PoC's id (see `outreach pocs`).")],
+) -> None:
+    """Create a single-use Telegram invitation for a PoC, valid 7 days, and print its deep
+    link; the PoC opens it and the bot binds their chat (audited)."""
+    with registry(ctx) as (cli, session):
+        poc = pocs.get(session=session, poc_id=poc_id)
+        if poc is None:
+            fail("poc_not_found", poc_id=poc_id)
+        if poc.status != pocs.PocStatus.ACTIVE:
+            fail("poc_not_active", poc_id=poc_id)
+        now = utc_now()
+        token = invitations.create_invitation(session=session, poc_id=poc_id, actor=cli.actor,
+                                              now=now)
+        username = (cli.settings.telegram_bot_username or "").lstrip("@")
+    expires = (now + invitations.LIFETIME).isoformat(timespec="minutes")
+    if username:
+        say("invitation_link", poc_id=poc_id, expires=expires,
+            link=invitations.deep_link(username, token))
+    else:
+        say("invitation_token", poc_id=poc_id, expires=expires, token=token)

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/bot",
         description="Bot API base URL up to and including /bot (python-telegram-bot base_url).",
     )
+    telegram_bot_username: str | None = Field(
+        default=None,
+        description="The bot's @username without the @, for the links `outreach invite` prints.",
+    )
     admin_telegram_ids: str = Field(
         default="",
         description="Comma-separated Telegram user ids made admin at `outreach init` and "

@@ -48,9 +48,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.compose import UN_LANGUAGES
 from bot.log_command import parse_log_line, summary, usage
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
-from storage import pocs, submissions
+from storage import invitations, pocs, submissions
 from storage.import_events import import_events
 from storage.importing import PartyFinder, fold
 from storage.parties import Party, PartyKind
@@ -58,10 +59,11 @@ from storage.reference_data import aliases
 from storage.reminders import PocReply, ReminderCycle, ReminderPolicy
 from storage.staff import LastAdminError, StaffRole, grant, is_user_id, members, revoke, role_of
 from storage.status import reporting_status
+from storage.submissions import NATIONAL_REPORT_KINDS, SubmissionKind
 from storage.tabular import Table
 
-__all__ = ["COMMANDS", "DRAFT_LIFETIME", "MESSAGE_LIMIT", "add_staff_handlers", "commands_for",
-           "fitted", "say", "set_staff_commands"]
+__all__ = ["COMMANDS", "DRAFT_LIFETIME", "MESSAGE_LIMIT", "POC_COMMANDS", "add_staff_handlers",
+           "commands_for", "fitted", "poc_say", "say", "set_staff_commands"]
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
-_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting")
+_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -85,6 +87,9 @@ COMMANDS: dict[str, StaffRole] = {
     "grant": StaffRole.ADMIN,
     "revoke": StaffRole.ADMIN,
 }
+# What a Point of Contact may type in the chat bound to their record (storage.invitations).
+POC_COMMANDS = ("start", "help", "mystatus", "language", "stop")
+_POC_MENU = ("help", "mystatus", "language", "stop")
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -99,6 +104,17 @@ def _template() -> Template:
 def say(message: str, **params: Any) -> str:
     """One message of the staff template (Telegram HTML, what people typed escaped)."""
     return str(getattr(_template().module, message)(**params)).strip()
+
+
+def poc_say(language: str, message: str, **params: Any) -> str:
+    """One message of templates/chat/<language>/poc.html.j2, English when it is missing."""
+    template = environment().select_template(
+        [f"chat/{language}/poc.html.j2", f"chat/{DEFAULT_LANGUAGE}/poc.html.j2"])
+    return str(getattr(template.module, message)(**params)).strip()
+
+
+def poc_commands(language: str) -> list[tuple[str, str]]:
+    return [(name, poc_say(language, f"describe_{name}")) for name in _POC_MENU]
 
 
 def commands_for(role: StaffRole) -> list[tuple[str, str]]:
@@ -118,6 +134,90 @@ def fitted(message: str, items: list[Any], **params: Any) -> str:
 
 
 # -- storage calls, each in a worker thread with a Session of its own ----------------------
+
+
+@dataclass(frozen=True)
+class _Poc:
+    """The active PoC a chat is bound to."""
+
+    id: int
+    language: str
+    party_id: int
+
+
+def _poc_of(engine: Engine, chat_id: int) -> _Poc | None:
+    with Session(engine) as session:
+        poc = session.exec(
+            select(pocs.PointOfContact)
+            .where(pocs.PointOfContact.telegram_chat_id == chat_id,
+                   pocs.PointOfContact.status == pocs.PocStatus.ACTIVE)
+            .order_by(col(pocs.PointOfContact.id))
+        ).first()
+        if poc is None or poc.id is None:
+            return None
+        return _Poc(id=poc.id, language=poc.language, party_id=poc.party_id)
+
+
+def _invite(engine: Engine, poc_id: int, actor: str, now: datetime) -> tuple[str, str] | None:
+    """(token, PoC's name) of a new invitation; None when no active PoC has that id."""
+    with Session(engine) as session:
+        poc = pocs.get(session=session, poc_id=poc_id)
+        if poc is None or poc.status != pocs.PocStatus.ACTIVE:
+            return None
+        token = invitations.create_invitation(session=session, poc_id=poc_id, actor=actor,
+                                              now=now)
+        name = poc.full_name
+        session.commit()
+    return token, name
+
+
+def _redeem(engine: Engine, token: str, chat_id: int, now: datetime) -> str | None:
+    """The greeting in the PoC's language, or None when the token is not valid."""
+    with Session(engine) as session:
+        poc = invitations.redeem(session=session, token=token, chat_id=chat_id, now=now)
+        if poc is None:
+            session.rollback()
+            return None
+        party = session.get(Party, poc.party_id)
+        text = poc_say(poc.language, "greeting", name=poc.full_name,
+                       party="" if party is None else party.name)
+        session.commit()
+    return text
+
+
+def _mystatus_view(engine: Engine, poc: _Poc) -> str:
+    """The PoC's own party only: never another State's figures."""
+    with Session(engine) as session:
+        party = session.get(Party, poc.party_id)
+        if party is None:
+            return poc_say(poc.language, "mystatus_org", party="")
+        if party.kind != PartyKind.STATE:
+            return poc_say(poc.language, "mystatus_org", party=party.name)
+        rows = [row for row, _ in submissions.history(session=session, party_id=poc.party_id)]
+    firsts = [row.submitted_on for row in rows if row.kind == SubmissionKind.FIRST_REPORT]
+    return poc_say(
+        poc.language, "mystatus", party=party.name,
+        first_report=min(firsts) if firsts else None,
+        national_reports=sum(row.kind in NATIONAL_REPORT_KINDS for row in rows),
+        last_submission=max((row.submitted_on for row in rows), default=None),
+        action_plans=sum(row.kind == SubmissionKind.ACTION_PLAN for row in rows))
+
+
+def _set_language(engine: Engine, poc_id: int, language: str, actor: str,
+                  now: datetime) -> None:
+    with Session(engine) as session:
+        poc = pocs.get(session=session, poc_id=poc_id)
+        assert poc is not None
+        fields = replace(pocs.fields_of(session=session, poc=poc), language=language)
+        pocs.update(session=session, poc=poc, fields=fields, actor=actor,
+                    action="language_changed", now=now)
+        session.commit()
+
+
+def _stop(engine: Engine, poc_id: int, actor: str, now: datetime) -> None:
+    with Session(engine) as session:
+        pocs.stop_telegram(session=session, poc_id=poc_id, actor=actor, now=now)
+        session.commit()
 
 
 def _role(engine: Engine, user_id: int) -> StaffRole | None:
@@ -154,8 +254,9 @@ def _find(session: Session, value: str, kind: PartyKind) -> tuple[Party | None, 
     return None, finder.suggestion(value, kind=kind)
 
 
-def _active_pocs(session: Session, party_id: int) -> list[dict[str, str]]:
-    return [{"name": view.poc.full_name, "role": view.poc.role, "language": view.poc.language}
+def _active_pocs(session: Session, party_id: int) -> list[dict[str, Any]]:
+    return [{"name": view.poc.full_name, "role": view.poc.role, "language": view.poc.language,
+             "telegram_off": view.poc.telegram_unreachable_at is not None}
             for view in pocs.listing(session=session, party_id=party_id)]
 
 
@@ -262,12 +363,96 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
         role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
         if role is None:
             log.info("telegram staff command refused for user %s", user_id)
-            await _reply(update, say("refused"))
+            poc = await poc_of(update)
+            await _reply(update, say("refused") if poc is None
+                         else poc_say(poc.language, "staff_only"))
         elif needed is StaffRole.ADMIN and role is not StaffRole.ADMIN:
             log.info("telegram admin command refused for user %s (staff)", user_id)
             await _reply(update, say("admins_only"))
             return None
         return role
+
+    async def poc_of(update: Update) -> _Poc | None:
+        chat = update.effective_chat
+        return None if chat is None else await asyncio.to_thread(_poc_of, engine, chat.id)
+
+    async def poc_role(update: Update) -> _Poc | None:
+        """The PoC of this chat; staff are told the command is for PoCs, anyone else refused."""
+        poc = await poc_of(update)
+        if poc is None:
+            user_id = _sender_id(update)
+            role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
+            log.info("telegram PoC command refused for user %s", user_id)
+            await _reply(update, say("refused") if role is None
+                         else poc_say(DEFAULT_LANGUAGE, "poc_only"))
+        return poc
+
+    async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        args = list(context.args or [])
+        chat = update.effective_chat
+        if not args or chat is None:
+            await on_help(update, context)
+            return
+        text = await asyncio.to_thread(_redeem, engine, args[0], chat.id, clock())
+        if text is None:
+            log.info("telegram invitation refused in chat %s", chat.id)
+            await _reply(update, poc_say(DEFAULT_LANGUAGE, "invalid_invitation"))
+            return
+        log.info("telegram invitation redeemed in chat %s", chat.id)
+        poc = await poc_of(update)
+        if poc is not None:
+            await _poc_menu(application, chat.id, poc.language)
+        await _reply(update, text)
+
+    async def on_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user_id = _sender_id(update)
+        if await staff_role(update) is None or user_id is None:
+            return
+        args = list(context.args or [])
+        if len(args) != 1 or not (args[0].isascii() and args[0].isdigit()):
+            await _reply(update, say("invite_usage"))
+            return
+        now = clock()
+        made = await asyncio.to_thread(_invite, engine, int(args[0]), f"telegram:{user_id}",
+                                       now)
+        if made is None:
+            await _reply(update, say("unknown_poc", poc_id=args[0]))
+            return
+        token, name = made
+        log.info("telegram /invite by user %s: PoC %s", user_id, args[0])
+        link = invitations.deep_link(context.bot.username, token)
+        await _reply(update, say("invited", poc_id=args[0], name=name, link=link,
+                                 expires=(now + invitations.LIFETIME).isoformat(
+                                     timespec="minutes")))
+
+    async def on_mystatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        poc = await poc_role(update)
+        if poc is not None:
+            await _reply(update, await asyncio.to_thread(_mystatus_view, engine, poc))
+
+    async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        poc = await poc_role(update)
+        chat = update.effective_chat
+        if poc is None or chat is None:
+            return
+        args = [arg.lower() for arg in context.args or []]
+        if len(args) != 1 or args[0] not in UN_LANGUAGES:
+            await _reply(update, poc_say(poc.language, "language_usage",
+                                         codes=sorted(UN_LANGUAGES)))
+            return
+        await asyncio.to_thread(_set_language, engine, poc.id, args[0],
+                                f"telegram:{chat.id}", clock())
+        await _poc_menu(application, chat.id, args[0])
+        await _reply(update, poc_say(args[0], "language_changed"))
+
+    async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        poc = await poc_role(update)
+        chat = update.effective_chat
+        if poc is None or chat is None:
+            return
+        await asyncio.to_thread(_stop, engine, poc.id, f"telegram:{chat.id}", clock())
+        log.info("telegram /stop in chat %s: PoC %s", chat.id, poc.id)
+        await _reply(update, poc_say(poc.language, "stopped"))
 
     def lookup(view: Callable[[Engine, str], str], usage_code: str
                ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
@@ -340,6 +525,12 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
         await _reply(update, say("revoked", user=target, changed=changed))
 
     async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user_id = _sender_id(update)
+        role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
+        poc = None if role is not None else await poc_of(update)
+        if poc is not None:
+            await _reply(update, say("help", commands=poc_commands(poc.language)))
+            return
         role = await staff_role(update)
         if role is not None:
             await _reply(update, say("help", commands=commands_for(role)))
@@ -427,7 +618,12 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     async def post_init(app: App) -> None:
         await set_staff_commands(app, engine)
 
-    application.add_handler(CommandHandler(["start", "help"], on_help))
+    application.add_handler(CommandHandler("start", on_start))
+    application.add_handler(CommandHandler("help", on_help))
+    application.add_handler(CommandHandler("invite", on_invite))
+    application.add_handler(CommandHandler("mystatus", on_mystatus))
+    application.add_handler(CommandHandler("language", on_language))
+    application.add_handler(CommandHandler("stop", on_stop))
     application.add_handler(CommandHandler("log", on_log))
     application.add_handler(CommandHandler("state", lookup(_state_view, "state_usage")))
     application.add_handler(CommandHandler("org", lookup(_org_view, "org_usage")))
@@ -464,6 +660,16 @@ async def _menu(application: App, user_id: int, role: StaffRole | None) -> None:
         else:
             await application.bot.set_my_commands(
                 [BotCommand(name, text) for name, text in commands_for(role)], scope=scope)
+    except TelegramError as error:
+        log.warning("telegram command menu not set (%s)", type(error).__name__)
+
+
+async def _poc_menu(application: App, chat_id: int, language: str) -> None:
+    """The PoC's command menu in their chat, in their language; a refusal is logged."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in poc_commands(language)],
+            scope=BotCommandScopeChat(chat_id=chat_id))
     except TelegramError as error:
         log.warning("telegram command menu not set (%s)", type(error).__name__)
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from storage import (  # noqa: F401
     audit,
     events,
+    invitations,
     outbox,
     parties,
     pocs,

@@ -275,3 +275,13 @@ def move_telegram_chat(*, session: Session, poc_id: int, chat_id: int, actor: st
     """Telegram upgraded the PoC's group to a supergroup with a new id: follow it."""
     return _channel_change(session, poc_id, actor, now, "telegram_chat_migrated",
                            telegram_chat_id=chat_id)
+
+
+def stop_telegram(*, session: Session, poc_id: int, actor: str, now: datetime) -> bool:
+    """The PoC typed /stop: no more Telegram messages (e-mail unaffected); False when already
+    stopped or unreachable."""
+    poc = session.get(PointOfContact, poc_id)
+    if poc is None or poc.telegram_unreachable_at is not None:
+        return False
+    return _channel_change(session, poc_id, actor, now, "telegram_stopped",
+                           telegram_unreachable_at=now)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.staff_bot import COMMANDS, MESSAGE_LIMIT, commands_for, fitted, say
+from bot.staff_bot import COMMANDS, MESSAGE_LIMIT, POC_COMMANDS, commands_for, fitted, poc_say, say
 from storage import submissions
 from storage.outbox import OutboxMessage
 from storage.parties import Party, PartyKind
@@ -27,6 +27,7 @@ from tests.outbox_helpers import NOW, add_poc
 from tests.test_staff_bot import ADMIN, STAFF, STRANGER, staff_bot, write
 
 NEWCOMER = 5550010
+POC = 5550020  # a PoC whose chat is bound to their record
 
 
 @pytest.fixture
@@ -217,33 +218,51 @@ async def test_the_last_admin_cannot_revoke_themselves_but_can_revoke_staff(
 # A harmless line for each registered command: it answers without changing anything.
 TYPED = {"start": "/start", "help": "/help", "log": "/log", "state": "/state CIV",
          "org": "/org IAEA", "nonreporting": "/nonreporting", "grant": "/grant",
-         "revoke": "/revoke"}
-USERS = {"admin": ADMIN, "staff": STAFF, "unknown": STRANGER}
+         "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
+         "language": "/language", "stop": "/stop"}
+USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
+POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
     "staff": {name for name, least in COMMANDS.items() if least is StaffRole.STAFF},
+    "poc": set(POC_COMMANDS),
     "unknown": set(),
 }
-MATRIX = [(command, role, command in ALLOWED[role]) for command in COMMANDS for role in USERS]
+EVERY_COMMAND = [*COMMANDS, *sorted(POC_ONLY)]
+MATRIX = [(command, role, command in ALLOWED[role]) for command in EVERY_COMMAND
+          for role in USERS]
 
 
 def test_the_matrix_covers_every_registered_command() -> None:
-    assert set(TYPED) == set(COMMANDS)
-    assert ALLOWED["staff"] == {"start", "help", "log", "state", "org", "nonreporting"}
+    assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
+    assert ALLOWED["staff"] == {"start", "help", "log", "state", "org", "nonreporting",
+                                "invite"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
+    assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
+
+
+@pytest.fixture
+def poc(session: Session) -> int:
+    return add_poc(session, "CIV", "Test PoC", "poc@example.org", chat_id=POC)
 
 
 @pytest.mark.parametrize(("command", "role", "allowed"), MATRIX,
                          ids=[f"{c}-{r}" for c, r, _ in MATRIX])
 async def test_role_command_matrix(
-    api: FakeBotApi, engine: Engine, staff: None, command: str, role: str, allowed: bool
+    api: FakeBotApi, engine: Engine, staff: None, poc: int, command: str, role: str,
+    allowed: bool
 ) -> None:
     async with staff_bot(api, engine):
         answer = await write(api, USERS[role], TYPED[command])
-    refusals = {say("refused"), say("admins_only")}
+    refusals = {say("refused"), say("admins_only"), poc_say("en", "staff_only"),
+                poc_say("en", "poc_only")}
     if allowed:
         assert answer.text not in refusals
     elif role == "unknown":
         assert answer.text == say("refused")
+    elif role == "poc":
+        assert answer.text == poc_say("en", "staff_only")
+    elif command in POC_ONLY:
+        assert answer.text == poc_say("en", "poc_only")
     else:
         assert answer.text == say("admins_only")
