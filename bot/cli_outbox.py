@@ -57,10 +57,10 @@ def send(
     with registry(ctx) as (cli, session):
         poc_ids = _poc_ids(session, to)
         audience = outbox.audience_of(session=session, poc_ids=poc_ids)
-        fallbacks = sorted({
-            view.poc.language for view in pocs.listing(session=session, include_inactive=False)
-            if view.poc.id in poc_ids and pick_language(template, view.poc.language)[1]
-        })
+        languages = {r.poc_id: pocs.get(session=session, poc_id=r.poc_id)
+                     for r in audience.recipients}
+        fallbacks = sorted({poc.language for poc in languages.values()
+                            if poc is not None and pick_language(template, poc.language)[1]})
         message = outbox.enqueue(
             session=session, kind="one_off", template=template, context={},
             audience="to: " + ", ".join(to), recipients=audience.recipients,

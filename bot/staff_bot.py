@@ -53,9 +53,8 @@ from bot.log_command import parse_log_line, summary, usage
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
 from storage import invitations, pocs, submissions
 from storage.import_events import import_events
-from storage.importing import PartyFinder, fold
+from storage.importing import PartyFinder
 from storage.parties import Party, PartyKind
-from storage.reference_data import aliases
 from storage.reminders import PocReply, ReminderCycle, ReminderPolicy
 from storage.staff import LastAdminError, StaffRole, grant, is_user_id, members, revoke, role_of
 from storage.status import reporting_status
@@ -244,11 +243,7 @@ def _import(engine: Engine, row: dict[str, str], actor: str, now: datetime,
 def _find(session: Session, value: str, kind: PartyKind) -> tuple[Party | None, str]:
     """The party of `kind` typed (code, name, or a former name); else "" or a suggestion."""
     finder = PartyFinder(session.exec(select(Party)))
-    party = finder.find(value)
-    if party is None:
-        code = next((iso3 for alias, iso3 in aliases().items() if fold(alias) == fold(value)),
-                    None)
-        party = None if code is None else finder.find(code)
+    party = finder.find(value, former_names=True)
     if party is not None and party.kind == kind:
         return party, ""
     return None, finder.suggestion(value, kind=kind)

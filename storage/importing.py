@@ -94,8 +94,15 @@ class PartyFinder:
         self._by_key.update({fold(p.code): p for p in self._parties})
         self._aliases = aliases()
 
-    def find(self, value: str) -> Party | None:
-        return self._by_key.get(fold(value))
+    def find(self, value: str, former_names: bool = False) -> Party | None:
+        """The party named exactly; with `former_names`, "Turkey" finds Türkiye too (chat
+        look-ups accept them; imports do not, they only suggest)."""
+        party = self._by_key.get(fold(value))
+        if party is None and former_names:
+            code = next((iso3 for alias, iso3 in self._aliases.items()
+                         if fold(alias) == fold(value)), None)
+            party = None if code is None else self._by_key.get(fold(code))
+        return party
 
     def suggestion(self, value: str, kind: str | None = None) -> str:
         candidates = [p for p in self._parties if kind is None or p.kind == kind]
