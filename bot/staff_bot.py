@@ -50,6 +50,8 @@ from telegram.ext import (
 
 from bot.compose import UN_LANGUAGES
 from bot.log_command import parse_log_line, summary, usage
+from bot.log_conversation import CONVERSATION_TIMEOUT, add_log_conversation
+from bot.log_drafts import DRAFT_LIFETIME, Draft, drafts_of
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
 from storage import invitations, pocs, submissions
 from storage.import_events import import_events
@@ -66,8 +68,6 @@ __all__ = ["COMMANDS", "DRAFT_LIFETIME", "MESSAGE_LIMIT", "POC_COMMANDS", "add_s
 
 log = logging.getLogger(__name__)
 
-DRAFT_LIFETIME = timedelta(minutes=15)
-_DRAFTS = "staff_log_drafts"  # the key of application.bot_data holding the /log drafts
 _CALLBACK_PATTERN = r"^log:(save|cancel):[A-Za-z0-9_-]{1,16}$"
 
 MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
@@ -326,13 +326,6 @@ def _active_members(engine: Engine) -> list[tuple[int, StaffRole]]:
 # -- the handlers -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Draft:
-    row: dict[str, str]
-    user_id: int
-    expires: datetime
-
-
 def _sender_id(update: Update) -> int | None:
     user = update.effective_user
     return None if user is None else user.id
@@ -345,10 +338,12 @@ async def _reply(update: Update, text: str,
             text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime]) -> None:
-    """Register /start, /help, /log (and its buttons), /state, /org, /nonreporting, /grant,
-    /revoke, and the command menus set at start."""
-    drafts: dict[str, _Draft] = application.bot_data.setdefault(_DRAFTS, {})
+def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
+                       log_timeout: timedelta = CONVERSATION_TIMEOUT) -> None:
+    """Register /start, /help, /log (the guided conversation, the one-liner and its buttons),
+    /state, /org, /nonreporting, /grant, /revoke, and the command menus set at start.
+    `log_timeout`: how long a guided /log may wait for an answer before its draft is dropped."""
+    drafts = drafts_of(application.bot_data)
 
     async def staff_role(update: Update, needed: StaffRole = StaffRole.STAFF
                          ) -> StaffRole | None:
@@ -553,9 +548,10 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
         for token in [t for t, draft in drafts.items() if draft.expires <= now]:
             del drafts[token]
         token = secrets.token_urlsafe(6)
-        drafts[token] = _Draft(row=row, user_id=user_id, expires=now + DRAFT_LIFETIME)
+        drafts[token] = Draft(row=row, user_id=user_id, expires=now + DRAFT_LIFETIME)
         buttons = InlineKeyboardMarkup([[
             InlineKeyboardButton(say("save_button"), callback_data=f"log:save:{token}"),
+            InlineKeyboardButton(say("edit_button"), callback_data=f"log:edit:{token}"),
             InlineKeyboardButton(say("cancel_button"), callback_data=f"log:cancel:{token}"),
         ]])
         await _reply(update, summary(row), buttons)
@@ -619,6 +615,8 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("mystatus", on_mystatus))
     application.add_handler(CommandHandler("language", on_language))
     application.add_handler(CommandHandler("stop", on_stop))
+    # before the one-liner: /log alone, its Edit button and event:edit:<id> start the guide
+    add_log_conversation(application, engine, clock, staff_role, timeout=log_timeout)
     application.add_handler(CommandHandler("log", on_log))
     application.add_handler(CommandHandler("state", lookup(_state_view, "state_usage")))
     application.add_handler(CommandHandler("org", lookup(_org_view, "org_usage")))

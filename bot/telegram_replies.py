@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -29,6 +29,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
+from bot.log_conversation import CONVERSATION_TIMEOUT
 from bot.reply_words import (
     CALLBACK_PATTERN,
     WRONG_CONTACT_ALERT,
@@ -89,11 +90,15 @@ def build_reply_application(
     base_url: str,
     engine: Engine,
     clock: Callable[[], datetime] = _utc_now,
+    log_timeout: timedelta = CONVERSATION_TIMEOUT,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The reply bot: python-telegram-bot's Application with the one button handler.
+    """The reply bot: python-telegram-bot's Application with the button handler and the
+    staff's commands (bot.staff_bot).
 
     `base_url` is the Bot API URL up to and including /bot (Settings.telegram_api_url). No
-    persistence and no job queue: every answer is in the database.
+    persistence: every answer is in the database. The JobQueue (in memory) only ends guided
+    /log conversations left without an answer for `log_timeout`; the reminders' and the
+    dispatcher's ticks are the service's own scheduler's.
     """
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,9 +148,9 @@ def build_reply_application(
                         type(error).__name__,
                     )
 
-    application = ApplicationBuilder().token(token).base_url(base_url).job_queue(None).build()
+    application = ApplicationBuilder().token(token).base_url(base_url).build()
     application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
-    add_staff_handlers(application, engine, clock)
+    add_staff_handlers(application, engine, clock, log_timeout)
     return application
 
 

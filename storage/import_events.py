@@ -152,6 +152,24 @@ def _validate_row(
     return _ValidRow(line, fields, frozenset(column for column in OPTIONAL if column in row))
 
 
+def validate_row(
+    *, session: Session, row: dict[str, str], today: date
+) -> tuple[EventFields | None, list[Problem]]:
+    """One row checked exactly as import_events checks each line (header, then cells): the
+    fields it gives (defaults for absent columns), or the problems (line None)."""
+    table = Table(columns=list(row), rows=[(1, dict(row))])
+    report = begin(table, REQUIRED, OPTIONAL, dry_run=True)
+    if report.problems:
+        return None, [replace(problem, line=None) for problem in report.problems]
+    problems: list[Problem] = []
+    finder = PartyFinder(session.exec(select(Party)))
+    full = {column: row.get(column, "") for column in REQUIRED} | row
+    checked = _validate_row(1, full, finder, today, problems)
+    if checked is None:
+        return None, [replace(problem, line=None) for problem in problems]
+    return checked.fields, []
+
+
 # file column -> the EventFields attribute it sets
 _COLUMN_FIELDS = {"end_date": "end_date", "city": "city", "country": "country_party_id",
                   "mode": "mode", "type": "type", "organisers": "organisers",

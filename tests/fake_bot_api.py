@@ -16,7 +16,8 @@ control is thread-safe.
 
 A person can press an inline button (`press_button`) or type a command (`send_text`): the
 callback query or the message is queued as an update for getUpdates (offsets confirm updates
-as Telegram does; a long poll waits at most `poll_cap` seconds so specs stay fast), and
+as Telegram does; a long poll waits at most `poll_cap` seconds so specs stay fast; or
+`take_update` hands it to a spec that feeds Application.process_update), and
 answerCallbackQuery / editMessageReplyMarkup / editMessageText are recorded
 (`callback_answers`, `edited_markups`, `edited_texts`), and so is setMyCommands with its
 scope (`my_commands`; `refuse_set_my_commands` makes the server answer 400 instead).
@@ -330,6 +331,12 @@ class FakeBotApi:
                 length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
             self._updates.append({"update_id": update_id, "message": message})
+
+    def take_update(self) -> JSONDict:
+        """Remove and return the oldest queued update: for specs that hand updates to
+        Application.process_update themselves instead of long polling."""
+        with self._lock:
+            return self._updates.pop(0)
 
     def refuse_set_my_commands(self, refuse: bool = True) -> None:
         """setMyCommands gets 400 (a server that refuses) while `refuse` holds."""

@@ -135,8 +135,8 @@ async def test_staff_log_the_issues_example_and_save_it(
         assert saved_events(engine) == []  # nothing before Save
         assert shown.reply_markup is not None
         [buttons] = shown.reply_markup["inline_keyboard"]
-        assert [b["text"] for b in buttons] == ["Save", "Cancel"]
-        assert all(b["callback_data"].startswith(("log:save:", "log:cancel:"))
+        assert [b["text"] for b in buttons] == ["Save", "Edit", "Cancel"]
+        assert all(b["callback_data"].startswith(("log:save:", "log:edit:", "log:cancel:"))
                    for b in buttons)
         await press(api, ADMIN, shown, "Save", chat_id=STAFF)  # not the author: refused
         assert api.callback_answers[-1].text == say("not_your_draft")
@@ -182,13 +182,11 @@ async def test_bad_lines_get_the_usage_hint_and_the_importers_own_words(
     api: FakeBotApi, engine: Engine, staff: None
 ) -> None:
     async with staff_bot(api, engine):
-        empty = await write(api, STAFF, "/log")
         bad = await write(api, STAFF, "/log 14/03/2022 | Workshop")
         unknown = await write(api, STAFF, "/log 2022-03-14 | Workshop | Atlantis <x> "
                                           "| audiences=aliens")
-    assert empty.text == usage()
     assert bad.text.endswith(usage()) and '"14/03/2022" is not a date' in bad.text
-    assert empty.reply_markup is bad.reply_markup is unknown.reply_markup is None
+    assert bad.reply_markup is unknown.reply_markup is None
     assert unknown.text.startswith(say("not_saved"))
     assert "Atlantis &lt;x&gt;" in unknown.text and "<x>" not in unknown.text
     assert "aliens" in unknown.text and unknown.text.endswith(usage())

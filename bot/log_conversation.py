@@ -1,0 +1,644 @@
+"""The guided /log: an outreach event logged question by question (docs/log-conversation.mmd).
+
+    /log  ->  title -> start date -> end date -> mode -> place -> type -> audiences
+          ->  organisations' involvement -> organisers -> summary [Save | Edit | Cancel]
+
+Dates are picked on a month grid or typed as YYYY-MM-DD; choices are buttons; the place
+and the organisers are typed and resolved against the registry (storage.importing.
+PartyFinder: "Cote d'Ivoire", "Turkey", "DPRK", ISO3 codes). Edit offers every field,
+also the optional ones (participants, Committee role, source link, notes); the answer
+returns to the summary. Save checks the row with the importer (bot.log_rows): problems are
+shown with the summary again and nothing is lost. /cancel ends it at any step; a
+conversation left without an answer for `timeout` is dropped and the person is told.
+
+Two more ways in: the Edit button of the one-line /log (callback "log:edit:<token>", the
+draft of bot.log_drafts) and "event:edit:<event id>" (a stored event: Save amends it).
+Staff and admins only: the others get the staff bot's refusal.
+
+One conversation per person and chat (per_user, per_chat). Buttons are not tracked per
+message (per_message=False): every state accepts only its own question's callback data
+(bot.log_keyboards), and a button of an earlier question is answered "already answered".
+The draft lives in application.bot_data, under the conversation's key; the timeout needs
+the application's JobQueue (in memory: a restart drops unsaved drafts, as a timeout would).
+Every word comes from templates/chat/en/log_conversation.html.j2.
+"""
+
+import asyncio
+import logging
+import re
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Engine
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import log_keyboards as keys
+from bot import log_rows
+from bot.log_drafts import drafts_of
+from bot.log_keyboards import say
+from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
+from storage.import_events import LIMITS
+from storage.staff import StaffRole
+
+__all__ = ["CONVERSATION_TIMEOUT", "Step", "add_log_conversation", "log_conversation"]
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_TIMEOUT = timedelta(minutes=10)
+_GUIDED = "guided_log_drafts"  # the key of application.bot_data holding the drafts
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+App = Application[Any, Any, Any, Any, Any, Any]
+Context = ContextTypes.DEFAULT_TYPE
+StaffCheck = Callable[[Update], Awaitable[StaffRole | None]]
+Key = tuple[int, int]  # (chat id, user id): the conversation's key
+
+
+class Step(Enum):
+    """The conversation's states; the value names the field in callback data and words."""
+
+    TITLE = "title"
+    START_DATE = "start_date"
+    END_DATE = "end_date"
+    MODE = "mode"
+    PLACE = "place"
+    TYPE = "type"
+    AUDIENCES = "audiences"
+    INVOLVEMENT = "involvement"
+    ORGANISERS = "organisers"
+    SUMMARY = "summary"
+    EDIT_MENU = "edit_menu"
+    PARTICIPANTS = "participants"
+    COMMITTEE_ROLE = "committee_role"
+    SOURCE_URL = "source_url"
+    NOTES = "notes"
+
+
+# The questions of a new event, in order; then the summary.
+_GUIDE = [Step.TITLE, Step.START_DATE, Step.END_DATE, Step.MODE, Step.PLACE, Step.TYPE,
+          Step.AUDIENCES, Step.INVOLVEMENT, Step.ORGANISERS, Step.SUMMARY]
+# What Edit offers: every question, the optional extras too.
+_EDITABLE = [*_GUIDE[:-1], Step.PARTICIPANTS, Step.COMMITTEE_ROLE, Step.SOURCE_URL, Step.NOTES]
+# The callback data each state takes (bot.log_keyboards); text-only questions take none.
+_BUTTONS = {
+    Step.START_DATE: r"^lc:start:(day:\d{4}-\d{2}-\d{2}|month:\d{4}-\d{2})$",
+    Step.END_DATE: r"^lc:end:(day:\d{4}-\d{2}-\d{2}|month:\d{4}-\d{2}|same)$",
+    Step.MODE: r"^lc:mode:\w+$",
+    Step.PLACE: r"^lc:skip:place$",
+    Step.TYPE: r"^lc:type:\w+$",
+    Step.AUDIENCES: r"^lc:aud:(toggle:\w+|done)$",
+    Step.INVOLVEMENT: r"^lc:iro:\w+$",
+    Step.ORGANISERS: r"^lc:skip:organisers$",
+    Step.PARTICIPANTS: r"^lc:skip:participants$",
+    Step.COMMITTEE_ROLE: r"^lc:role:\w+$",
+    Step.SOURCE_URL: r"^lc:skip:source_url$",
+    Step.NOTES: r"^lc:skip:notes$",
+    Step.SUMMARY: r"^lc:sum:(save|edit|cancel)$",
+    Step.EDIT_MENU: r"^lc:field:\w+$",
+}
+_FREE_TEXT = {Step.TITLE, Step.START_DATE, Step.END_DATE, Step.PLACE, Step.ORGANISERS,
+              Step.PARTICIPANTS, Step.SOURCE_URL, Step.NOTES}
+
+
+@dataclass
+class Guided:
+    """One person's draft: a row of `outreach import events` columns, and where it stands."""
+
+    row: dict[str, str] = field(default_factory=dict)
+    event_id: int | None = None  # a stored event being edited: Save amends it
+    country: str = ""  # the country's name, shown in the summary
+    editing: bool = False  # one question from Edit: back to the summary after it
+
+
+def _key(update: Update) -> Key | None:
+    chat, user = update.effective_chat, update.effective_user
+    return None if chat is None or user is None else (chat.id, user.id)
+
+
+def _date(value: str) -> date | None:
+    if not _DAY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+async def _quietly(call: Awaitable[Any]) -> None:
+    """A Telegram call whose refusal (query too old, message not modified) changes nothing."""
+    try:
+        await call
+    except TelegramError as error:
+        log.warning("telegram /log conversation: call refused (%s)", type(error).__name__)
+
+
+class _Conversation:
+    """The handlers; the drafts are in application.bot_data under the conversation's key."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], staff_role: StaffCheck,
+                 timeout: timedelta) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.staff_role = staff_role
+        self.timeout = timeout
+
+    # -- the draft ------------------------------------------------------------------------
+
+    def drafts(self, context: Context) -> dict[Key, Guided]:
+        drafts: dict[Key, Guided] = context.bot_data.setdefault(_GUIDED, {})
+        return drafts
+
+    def guided(self, update: Update, context: Context) -> Guided | None:
+        key = _key(update)
+        return None if key is None else self.drafts(context).get(key)
+
+    def drop(self, update: Update, context: Context) -> Guided | None:
+        key = _key(update)
+        return None if key is None else self.drafts(context).pop(key, None)
+
+    def stay_or_end(self, update: Update, context: Context) -> object:
+        """After a refused way in: a conversation under way goes on, else there is none."""
+        return None if self.guided(update, context) is not None else ConversationHandler.END
+
+    # -- what the person sees --------------------------------------------------------------
+
+    async def send(self, update: Update, context: Context, text: str,
+                   markup: InlineKeyboardMarkup | None = None) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML,
+                                           reply_markup=markup)
+
+    def picker(self, step: Step, month: date) -> InlineKeyboardMarkup:
+        """The month grid of the start or the end date; the end's has "Same day" too."""
+        if step is Step.START_DATE:
+            return keys.month_picker("start", month, self.clock().date())
+        return keys.month_picker("end", month, self.clock().date(),
+                                 [keys.button(say("same_day_button"), "lc:end:same")])
+
+    def question(self, step: Step, guided: Guided) -> tuple[str, InlineKeyboardMarkup | None]:
+        row, today = guided.row, self.clock().date()
+        start = _date(row.get("start_date", ""))
+        if step is Step.START_DATE:
+            return say("ask_start_date"), self.picker(step, start or today)
+        if step is Step.END_DATE:
+            end = _date(row.get("end_date", ""))
+            return (say("ask_end_date", start=row.get("start_date", "")),
+                    self.picker(step, end or start or today))
+        if step is Step.PLACE:
+            virtual = row.get("mode") == EventMode.VIRTUAL
+            markup = keys.single(say("skip_button"), "lc:skip:place") if virtual else None
+            return say("ask_place", virtual=virtual), markup
+        if step in (Step.MODE, Step.TYPE, Step.INVOLVEMENT, Step.COMMITTEE_ROLE):
+            name = {Step.MODE: "mode", Step.TYPE: "type", Step.INVOLVEMENT: "iro",
+                    Step.COMMITTEE_ROLE: "role"}[step]
+            return say(f"ask_{step.value}"), keys.choices(name)
+        if step is Step.AUDIENCES:
+            return say("ask_audiences"), keys.audiences(set(_items(row.get("audiences", ""))))
+        if step is Step.ORGANISERS:
+            return say("ask_organisers"), keys.single(say("skip_button"), "lc:skip:organisers")
+        if step in (Step.PARTICIPANTS, Step.SOURCE_URL, Step.NOTES):
+            return (say(f"ask_{step.value}"),
+                    keys.single(say("clear_button"), f"lc:skip:{step.value}"))
+        return say(f"ask_{step.value}"), None
+
+    async def ask(self, update: Update, context: Context, step: Step, guided: Guided,
+                  hint: str = "") -> Step:
+        """Ask `step`'s question (after a hint when the last answer did not do)."""
+        if step is Step.SUMMARY or step is Step.EDIT_MENU:
+            return await self.show_summary(update, context, guided, hint=hint)
+        text, markup = self.question(step, guided)
+        await self.send(update, context, f"{hint}\n\n{text}" if hint else text, markup)
+        return step
+
+    async def show_summary(self, update: Update, context: Context, guided: Guided,
+                           problems: list[str] | None = None, hint: str = "") -> Step:
+        guided.editing = False
+        text = say("summary", row=guided.row, country=guided.country,
+                   event_id=guided.event_id, problems=problems or [])
+        await self.send(update, context, f"{hint}\n\n{text}" if hint else text,
+                        keys.summary_buttons())
+        return Step.SUMMARY
+
+    def following(self, done: Step, guided: Guided) -> Step:
+        """The question after `done`: the guide's next, or the summary after an Edit, unless
+        the answer makes another question necessary."""
+        row = guided.row
+        start, end = _date(row.get("start_date", "")), _date(row.get("end_date", ""))
+        if done is Step.START_DATE and end is not None and start is not None and end < start:
+            return Step.END_DATE
+        if (done is Step.MODE and row.get("mode") != EventMode.VIRTUAL
+                and not row.get("country")):
+            return Step.PLACE
+        if guided.editing or done not in _GUIDE:
+            return Step.SUMMARY
+        return _GUIDE[_GUIDE.index(done) + 1]
+
+    async def advance(self, update: Update, context: Context, done: Step,
+                      guided: Guided) -> Step:
+        return await self.ask(update, context, self.following(done, guided), guided)
+
+    async def answered(self, update: Update, step: Step, answer: str) -> None:
+        """The pressed question's message shows the answer, its buttons gone."""
+        query = update.callback_query
+        if query is not None:
+            await _quietly(query.answer())
+            await _quietly(query.edit_message_text(
+                say("answered", field=step.value, answer=answer), parse_mode=ParseMode.HTML,
+                reply_markup=None))
+
+    # -- ways in ----------------------------------------------------------------------------
+
+    async def on_new(self, update: Update, context: Context) -> object:
+        key = _key(update)
+        if await self.staff_role(update) is None or key is None:
+            return self.stay_or_end(update, context)
+        guided = Guided()
+        self.drafts(context)[key] = guided
+        log.info("telegram /log conversation started by user %s", key[1])
+        return await self.ask(update, context, Step.TITLE, guided)
+
+    async def on_edit_one_liner(self, update: Update, context: Context) -> object:
+        query, key = update.callback_query, _key(update)
+        if query is None or key is None or not isinstance(query.data, str):
+            return self.stay_or_end(update, context)
+        token = query.data.rsplit(":", 1)[1]
+        one_liners = drafts_of(context.bot_data)
+        draft = one_liners.get(token)
+        if draft is None or draft.expires <= self.clock():
+            one_liners.pop(token, None)
+            await _quietly(query.answer())
+            await _quietly(query.edit_message_text(say("draft_expired"), reply_markup=None))
+            return self.stay_or_end(update, context)
+        if draft.user_id != key[1]:
+            log.info("telegram /log edit refused for user %s (not the author)", key[1])
+            await _quietly(query.answer(text=say("not_your_draft")))
+            return self.stay_or_end(update, context)
+        await _quietly(query.answer())
+        if await self.staff_role(update) is None:
+            return self.stay_or_end(update, context)
+        del one_liners[token]
+        await _quietly(query.edit_message_reply_markup(reply_markup=None))
+        guided = Guided(row=dict(draft.row))
+        await self.resolve_country(guided)
+        self.drafts(context)[key] = guided
+        return await self.show_summary(update, context, guided)
+
+    async def on_edit_event(self, update: Update, context: Context) -> object:
+        query, key = update.callback_query, _key(update)
+        if query is None or key is None or not isinstance(query.data, str):
+            return self.stay_or_end(update, context)
+        await _quietly(query.answer())
+        if await self.staff_role(update) is None:
+            return self.stay_or_end(update, context)
+        event_id = int(query.data.rsplit(":", 1)[1])
+        loaded = await asyncio.to_thread(log_rows.load_event, self.engine, event_id)
+        if loaded is None:
+            await self.send(update, context, say("event_gone", event_id=event_id))
+            return self.stay_or_end(update, context)
+        row, country = loaded
+        guided = Guided(row=row, event_id=event_id, country=country)
+        self.drafts(context)[key] = guided
+        log.info("telegram /log conversation: user %s edits event %s", key[1], event_id)
+        return await self.show_summary(update, context, guided)
+
+    async def resolve_country(self, guided: Guided) -> None:
+        """The one-liner's country as its ISO3 code, and its name for the summary."""
+        typed = guided.row.get("country", "")
+        if typed:
+            found = await asyncio.to_thread(log_rows.state, self.engine, typed)
+            if isinstance(found, log_rows.Country):
+                guided.row["country"], guided.country = found.code, found.name
+
+    # -- answers typed ------------------------------------------------------------------------
+
+    def on_text(self, step: Step) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
+        async def handler(update: Update, context: Context) -> object:
+            guided = self.guided(update, context)
+            message = update.effective_message
+            if guided is None or message is None:
+                return ConversationHandler.END
+            text = (message.text or "").strip()
+            hint = (await self.take_text(step, guided, text) if step in _FREE_TEXT
+                    else say("hint_buttons"))
+            if hint:
+                return await self.ask(update, context, step, guided, hint)
+            return await self.advance(update, context, step, guided)
+        return handler
+
+    async def take_text(self, step: Step, guided: Guided, text: str) -> str:
+        """Put the typed answer in the draft; else the hint saying what would do."""
+        row = guided.row
+        if step is Step.TITLE:
+            if not text or len(text) > LIMITS["title"]:
+                return say("hint_title", limit=LIMITS["title"])
+            row["title"] = text
+        elif step in (Step.START_DATE, Step.END_DATE):
+            return self.take_date(step, guided, text)
+        elif step is Step.PLACE:
+            return await self.take_place(guided, text)
+        elif step is Step.ORGANISERS:
+            codes, unknown = await asyncio.to_thread(
+                log_rows.organisers, self.engine, log_rows.split_items(text))
+            if unknown:
+                return say("hint_organisers", unknown=unknown)
+            row["organisers"] = ";".join(codes)
+        elif step is Step.PARTICIPANTS:
+            if not (text.isascii() and text.isdigit()):
+                return say("hint_participants", value=text)
+            row["participants"] = str(int(text))
+        elif step is Step.SOURCE_URL:
+            if not text.lower().startswith(("https://", "http://")) or " " in text:
+                return say("hint_url", value=text)
+            if len(text) > LIMITS["source_url"]:
+                return say("hint_too_long", limit=LIMITS["source_url"])
+            row["source_url"] = text
+        else:  # notes
+            if len(text) > LIMITS["notes"]:
+                return say("hint_too_long", limit=LIMITS["notes"])
+            row["notes"] = text
+        return ""
+
+    def take_date(self, step: Step, guided: Guided, text: str) -> str:
+        day = _date(text)
+        if day is None:
+            return say("hint_date", value=text)
+        if day > self.clock().date():
+            return say("hint_future", value=text)
+        if step is Step.END_DATE:
+            start = guided.row.get("start_date", "")
+            if day < (_date(start) or day):
+                return say("hint_end_before_start", value=text, start=start)
+            guided.row["end_date"] = day.isoformat()
+        else:
+            guided.row["start_date"] = day.isoformat()
+        return ""
+
+    async def take_place(self, guided: Guided, text: str) -> str:
+        city, comma, country = (part.strip() for part in text.rpartition(","))
+        if not comma:
+            city, country = "", text
+        if not country:
+            return say("hint_place", value=text)
+        if len(city) > LIMITS["city"]:
+            return say("hint_too_long", limit=LIMITS["city"])
+        found = await asyncio.to_thread(log_rows.state, self.engine, country)
+        if not isinstance(found, log_rows.Country):
+            return say("hint_country", value=country, suggestion=found)
+        guided.row.update(city=city, country=found.code)
+        guided.country = found.name
+        return ""
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    def on_press(self, step: Step) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
+        async def handler(update: Update, context: Context) -> object:
+            query = update.callback_query
+            guided = self.guided(update, context)
+            if query is None or not isinstance(query.data, str) or guided is None:
+                return ConversationHandler.END
+            _, kind, value = query.data.split(":", 2)
+            return await self.take_press(update, context, step, guided, kind, value)
+        return handler
+
+    async def take_press(self, update: Update, context: Context, step: Step, guided: Guided,
+                         kind: str, value: str) -> object:
+        query = update.callback_query
+        assert query is not None
+        row = guided.row
+        if kind in ("start", "end"):
+            return await self.take_day(update, context, step, guided, value)
+        if kind == "aud":
+            chosen = set(_items(row.get("audiences", "")))
+            if value == "done":
+                row["audiences"] = ";".join(a.value for a in Audience if a.value in chosen)
+                words = [say("audience_words", value=a) for a in _items(row["audiences"])]
+                await self.answered(update, step, ", ".join(words) or say("none_chosen"))
+                return await self.advance(update, context, step, guided)
+            audience = value.removeprefix("toggle:")
+            if audience in {a.value for a in Audience}:
+                chosen ^= {audience}
+                row["audiences"] = ";".join(a.value for a in Audience if a.value in chosen)
+            await _quietly(query.answer())
+            await _quietly(query.edit_message_reply_markup(reply_markup=keys.audiences(chosen)))
+            return step
+        if kind == "skip":
+            if step is Step.PLACE and row.get("mode") != EventMode.VIRTUAL:
+                await _quietly(query.answer())
+                return await self.ask(update, context, step, guided, say("hint_needs_place"))
+            if step is Step.PLACE:
+                row.update(city="", country="")
+                guided.country = ""
+            else:
+                row[step.value] = ""
+            await self.answered(update, step, say("skipped"))
+            return await self.advance(update, context, step, guided)
+        if kind == "sum":
+            return await self.take_summary(update, context, guided, value)
+        if kind == "field":
+            return await self.take_field(update, context, guided, value)
+        return await self.take_choice(update, context, step, guided, kind, value)
+
+    async def take_choice(self, update: Update, context: Context, step: Step, guided: Guided,
+                          kind: str, value: str) -> object:
+        choices: dict[str, tuple[str, list[str], str]] = {
+            "mode": ("mode", [*EventMode], "mode_words"),
+            "type": ("type", [*EventType], "type_words"),
+            "iro": ("iro_involvement", [*IroInvolvement], "involvement_words"),
+            "role": ("committee_role", [*CommitteeRole, "none"], "committee_role_words"),
+        }
+        column, allowed, words = choices[kind]
+        if value not in allowed:
+            return await self.on_stale(update, context)
+        guided.row[column] = "" if value == "none" else value
+        await self.answered(update, step, say(words, value=guided.row[column]))
+        return await self.advance(update, context, step, guided)
+
+    async def take_day(self, update: Update, context: Context, step: Step, guided: Guided,
+                       value: str) -> object:
+        query = update.callback_query
+        assert query is not None
+        action, _, when = value.partition(":")
+        if action == "month":
+            month = _date(f"{when}-01")
+            await _quietly(query.answer())
+            if month is not None:
+                await _quietly(query.edit_message_reply_markup(
+                    reply_markup=self.picker(step, month)))
+            return step
+        text = guided.row.get("start_date", "") if action == "same" else when
+        hint = self.take_date(step, guided, text)
+        if hint:
+            await _quietly(query.answer())
+            return await self.ask(update, context, step, guided, hint)
+        await self.answered(update, step, text)
+        return await self.advance(update, context, step, guided)
+
+    async def take_summary(self, update: Update, context: Context, guided: Guided,
+                           action: str) -> object:
+        query = update.callback_query
+        assert query is not None
+        title = guided.row.get("title", "")
+        if action == "edit":
+            await _quietly(query.answer())
+            await _quietly(query.edit_message_reply_markup(
+                reply_markup=keys.edit_menu([step.value for step in _EDITABLE])))
+            return Step.EDIT_MENU
+        if action == "cancel":
+            self.drop(update, context)
+            await _quietly(query.answer())
+            await _quietly(query.edit_message_text(say("cancelled", title=title),
+                                                   parse_mode=ParseMode.HTML, reply_markup=None))
+            return ConversationHandler.END
+        return await self.save(update, context, guided)
+
+    async def take_field(self, update: Update, context: Context, guided: Guided,
+                         name: str) -> object:
+        query = update.callback_query
+        assert query is not None
+        await _quietly(query.answer())
+        if name == "back":
+            await _quietly(query.edit_message_reply_markup(reply_markup=keys.summary_buttons()))
+            return Step.SUMMARY
+        step = next((step for step in _EDITABLE if step.value == name), None)
+        if step is None:
+            return Step.EDIT_MENU
+        await _quietly(query.edit_message_reply_markup(reply_markup=None))
+        guided.editing = True
+        return await self.ask(update, context, step, guided)
+
+    async def save(self, update: Update, context: Context, guided: Guided) -> object:
+        query, key = update.callback_query, _key(update)
+        assert query is not None and key is not None
+        if await self.staff_role(update) is None:
+            await _quietly(query.answer())
+            self.drop(update, context)
+            return ConversationHandler.END
+        try:
+            saved = await asyncio.to_thread(log_rows.save, self.engine, dict(guided.row),
+                                            guided.event_id, f"telegram:{key[1]}",
+                                            self.clock())
+        except Exception:
+            log.exception("telegram /log by user %s: not saved", key[1])
+            await _quietly(query.answer(text=say("failed")))
+            return Step.SUMMARY
+        await _quietly(query.answer())
+        if saved.problems or saved.clash:
+            await _quietly(query.edit_message_reply_markup(reply_markup=None))
+            problems = saved.problems or [say("event_clash")]
+            return await self.show_summary(update, context, guided, problems=problems)
+        self.drop(update, context)
+        title = guided.row.get("title", "")
+        if saved.gone:
+            text = say("event_gone", event_id=guided.event_id)
+        elif guided.event_id is None:
+            text = say("saved", title=title)
+        else:
+            text = say("amended" if saved.changed else "unchanged", title=title)
+        log.info("telegram /log by user %s: event %s", key[1],
+                 "saved" if guided.event_id is None else f"{guided.event_id} amended")
+        await _quietly(query.edit_message_text(text, parse_mode=ParseMode.HTML,
+                                               reply_markup=None))
+        return ConversationHandler.END
+
+    # -- ways out -----------------------------------------------------------------------------
+
+    async def on_cancel(self, update: Update, context: Context) -> object:
+        guided = self.drop(update, context)
+        title = "" if guided is None else guided.row.get("title", "")
+        await self.send(update, context, say("cancelled", title=title))
+        return ConversationHandler.END
+
+    async def on_timeout(self, update: Update, context: Context) -> None:
+        guided = self.drop(update, context)
+        if guided is None:  # a refused way in also starts PTB's timer: nothing to drop
+            return
+        key = _key(update)
+        log.info("telegram /log conversation of user %s timed out",
+                 None if key is None else key[1])
+        minutes = round(self.timeout.total_seconds() / 60) or 1
+        await _quietly(self.send(update, context, say(
+            "timed_out", title=guided.row.get("title", ""), minutes=minutes)))
+
+    async def on_stale(self, update: Update, context: Context) -> object:
+        """A button of an earlier question, or of a conversation that is over."""
+        query = update.callback_query
+        if query is not None:
+            await _quietly(query.answer(text=None if query.data == keys.NOOP
+                                        else say("stale_button")))
+        return None
+
+
+def _items(value: str) -> list[str]:
+    return [item for item in value.split(";") if item]
+
+
+def log_conversation(engine: Engine, clock: Callable[[], datetime], staff_role: StaffCheck,
+                     timeout: timedelta = CONVERSATION_TIMEOUT) -> ConversationHandler[Any]:
+    """The guided /log as one ConversationHandler (its states: Step)."""
+    conversation = _Conversation(engine, clock, staff_role, timeout)
+    typed = filters.UpdateType.MESSAGE & ~filters.COMMAND
+    states: dict[object, list[Any]] = {}
+    for step in Step:
+        handlers: list[Any] = []
+        if step in _BUTTONS:
+            handlers.append(CallbackQueryHandler(conversation.on_press(step),
+                                                 pattern=_BUTTONS[step]))
+        handlers.append(MessageHandler(typed, conversation.on_text(step)))
+        states[step] = handlers
+    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, conversation.on_timeout)]
+    with warnings.catch_warnings():
+        # per_message=False on purpose: the typed answers need a conversation per person
+        # and chat, and each state accepts only its own question's buttons (see above).
+        warnings.filterwarnings("ignore", message=r"If 'per_message=False'",
+                                category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("log", conversation.on_new, has_args=False),
+                CallbackQueryHandler(conversation.on_edit_one_liner,
+                                     pattern=r"^log:edit:[A-Za-z0-9_-]{1,16}$"),
+                CallbackQueryHandler(conversation.on_edit_event, pattern=r"^event:edit:\d{1,18}$"),
+            ],
+            states=states,
+            fallbacks=[CommandHandler("cancel", conversation.on_cancel),
+                       CallbackQueryHandler(conversation.on_stale, pattern=r"^lc:")],
+            allow_reentry=True,
+            per_chat=True,
+            per_user=True,
+            per_message=False,
+            conversation_timeout=timeout,
+            name="guided_log",
+        )
+
+
+def add_log_conversation(application: App, engine: Engine, clock: Callable[[], datetime],
+                         staff_role: StaffCheck,
+                         timeout: timedelta = CONVERSATION_TIMEOUT) -> None:
+    """Register the guided /log, and the answer to a button of a conversation that is over."""
+    conversation = log_conversation(engine, clock, staff_role, timeout)
+    application.add_handler(conversation)
+
+    async def on_orphan(update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is not None:
+            await _quietly(query.answer(text=None if query.data == keys.NOOP
+                                        else say("stale_button")))
+
+    application.add_handler(CallbackQueryHandler(on_orphan, pattern=r"^lc:"))
