@@ -7,7 +7,7 @@ sees: the messages sent, with their buttons as last edited.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -53,7 +53,8 @@ class Chat:
             finally:
                 await application.stop()
 
-    async def _deliver(self, new_messages: int, settled: Any) -> None:
+    async def _deliver(self, settled: Callable[[], bool]) -> None:
+        """Hand the queued update to the bot; when polling, wait until `settled`."""
         if self.polling:
             await until(settled)
             await asyncio.sleep(0.05)  # a further answer would show here
@@ -67,7 +68,7 @@ class Chat:
         chat = chat or user
         before = len(self.api.messages_to(chat))
         self.api.send_text(chat_id=chat, user_id=user, text=text)
-        await self._deliver(1, lambda: len(self.api.messages_to(chat)) > before)
+        await self._deliver(lambda: len(self.api.messages_to(chat)) > before)
         return self.api.messages_to(chat)[before:]
 
     async def say(self, user: int, text: str) -> ReceivedMessage:
@@ -85,7 +86,7 @@ class Chat:
         before, answered = len(self.api.messages_to(chat)), len(self.api.callback_answers)
         self.api.press_button(chat_id=chat, from_user_id=user, message_id=message.message_id,
                               data=data)
-        await self._deliver(new_messages, lambda: len(self.api.callback_answers) > answered
+        await self._deliver(lambda: len(self.api.callback_answers) > answered
                             and len(self.api.messages_to(chat)) >= before + new_messages)
         return self.api.messages_to(chat)[before:]
 
@@ -94,7 +95,7 @@ class Chat:
         before, answered = len(self.api.messages_to(user)), len(self.api.callback_answers)
         self.api.press_button(chat_id=user, from_user_id=user, message_id=message_id,
                               data=data)
-        await self._deliver(1, lambda: len(self.api.callback_answers) > answered
+        await self._deliver(lambda: len(self.api.callback_answers) > answered
                             and len(self.api.messages_to(user)) > before)
         return self.api.messages_to(user)[before:]
 
