@@ -18,6 +18,8 @@ Staff and admins only: the others get the staff bot's refusal.
 One conversation per person and chat (per_user, per_chat). Buttons are not tracked per
 message (per_message=False): every state accepts only its own question's callback data
 (bot.log_keyboards), and a button of an earlier question is answered "already answered".
+The questions and the typed answers' checks are in bot.log_steps, the keyboards in
+bot.log_keyboards, the storage calls in bot.log_rows.
 The draft lives in application.bot_data, under the conversation's key; the timeout needs
 the application's JobQueue (in memory: a restart drops unsaved drafts, as a timeout would).
 Every word comes from templates/chat/en/log_conversation.html.j2.
@@ -25,12 +27,9 @@ Every word comes from templates/chat/en/log_conversation.html.j2.
 
 import asyncio
 import logging
-import re
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine
@@ -53,8 +52,17 @@ from bot import log_keyboards as keys
 from bot import log_rows
 from bot.log_drafts import drafts_of
 from bot.log_keyboards import say
+from bot.log_steps import (
+    EDITABLE,
+    FREE_TEXT,
+    GUIDE,
+    Guided,
+    Step,
+    parse_day,
+    take_date,
+    take_text,
+)
 from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
-from storage.import_events import LIMITS
 from storage.staff import StaffRole
 
 __all__ = ["CONVERSATION_TIMEOUT", "Step", "add_log_conversation", "log_conversation"]
@@ -63,7 +71,6 @@ log = logging.getLogger(__name__)
 
 CONVERSATION_TIMEOUT = timedelta(minutes=10)
 _GUIDED = "guided_log_drafts"  # the key of application.bot_data holding the drafts
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
@@ -71,31 +78,6 @@ StaffCheck = Callable[[Update], Awaitable[StaffRole | None]]
 Key = tuple[int, int]  # (chat id, user id): the conversation's key
 
 
-class Step(Enum):
-    """The conversation's states; the value names the field in callback data and words."""
-
-    TITLE = "title"
-    START_DATE = "start_date"
-    END_DATE = "end_date"
-    MODE = "mode"
-    PLACE = "place"
-    TYPE = "type"
-    AUDIENCES = "audiences"
-    INVOLVEMENT = "involvement"
-    ORGANISERS = "organisers"
-    SUMMARY = "summary"
-    EDIT_MENU = "edit_menu"
-    PARTICIPANTS = "participants"
-    COMMITTEE_ROLE = "committee_role"
-    SOURCE_URL = "source_url"
-    NOTES = "notes"
-
-
-# The questions of a new event, in order; then the summary.
-_GUIDE = [Step.TITLE, Step.START_DATE, Step.END_DATE, Step.MODE, Step.PLACE, Step.TYPE,
-          Step.AUDIENCES, Step.INVOLVEMENT, Step.ORGANISERS, Step.SUMMARY]
-# What Edit offers: every question, the optional extras too.
-_EDITABLE = [*_GUIDE[:-1], Step.PARTICIPANTS, Step.COMMITTEE_ROLE, Step.SOURCE_URL, Step.NOTES]
 # The callback data each state takes (bot.log_keyboards); text-only questions take none.
 _BUTTONS = {
     Step.START_DATE: r"^lc:start:(day:\d{4}-\d{2}-\d{2}|month:\d{4}-\d{2})$",
@@ -113,32 +95,9 @@ _BUTTONS = {
     Step.SUMMARY: r"^lc:sum:(save|edit|cancel)$",
     Step.EDIT_MENU: r"^lc:field:\w+$",
 }
-_FREE_TEXT = {Step.TITLE, Step.START_DATE, Step.END_DATE, Step.PLACE, Step.ORGANISERS,
-              Step.PARTICIPANTS, Step.SOURCE_URL, Step.NOTES}
-
-
-@dataclass
-class Guided:
-    """One person's draft: a row of `outreach import events` columns, and where it stands."""
-
-    row: dict[str, str] = field(default_factory=dict)
-    event_id: int | None = None  # a stored event being edited: Save amends it
-    country: str = ""  # the country's name, shown in the summary
-    editing: bool = False  # one question from Edit: back to the summary after it
-
-
 def _key(update: Update) -> Key | None:
     chat, user = update.effective_chat, update.effective_user
     return None if chat is None or user is None else (chat.id, user.id)
-
-
-def _date(value: str) -> date | None:
-    if not _DAY.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 async def _quietly(call: Awaitable[Any]) -> None:
@@ -195,11 +154,11 @@ class _Conversation:
 
     def question(self, step: Step, guided: Guided) -> tuple[str, InlineKeyboardMarkup | None]:
         row, today = guided.row, self.clock().date()
-        start = _date(row.get("start_date", ""))
+        start = parse_day(row.get("start_date", ""))
         if step is Step.START_DATE:
             return say("ask_start_date"), self.picker(step, start or today)
         if step is Step.END_DATE:
-            end = _date(row.get("end_date", ""))
+            end = parse_day(row.get("end_date", ""))
             return (say("ask_end_date", start=row.get("start_date", "")),
                     self.picker(step, end or start or today))
         if step is Step.PLACE:
@@ -241,15 +200,15 @@ class _Conversation:
         """The question after `done`: the guide's next, or the summary after an Edit, unless
         the answer makes another question necessary."""
         row = guided.row
-        start, end = _date(row.get("start_date", "")), _date(row.get("end_date", ""))
+        start, end = parse_day(row.get("start_date", "")), parse_day(row.get("end_date", ""))
         if done is Step.START_DATE and end is not None and start is not None and end < start:
             return Step.END_DATE
         if (done is Step.MODE and row.get("mode") != EventMode.VIRTUAL
                 and not row.get("country")):
             return Step.PLACE
-        if guided.editing or done not in _GUIDE:
+        if guided.editing or done not in GUIDE:
             return Step.SUMMARY
-        return _GUIDE[_GUIDE.index(done) + 1]
+        return GUIDE[GUIDE.index(done) + 1]
 
     async def advance(self, update: Update, context: Context, done: Step,
                       guided: Guided) -> Step:
@@ -336,75 +295,12 @@ class _Conversation:
             if guided is None or message is None:
                 return ConversationHandler.END
             text = (message.text or "").strip()
-            hint = (await self.take_text(step, guided, text) if step in _FREE_TEXT
-                    else say("hint_buttons"))
+            hint = (await take_text(step, guided, text, self.engine, self.clock().date())
+                    if step in FREE_TEXT else say("hint_buttons"))
             if hint:
                 return await self.ask(update, context, step, guided, hint)
             return await self.advance(update, context, step, guided)
         return handler
-
-    async def take_text(self, step: Step, guided: Guided, text: str) -> str:
-        """Put the typed answer in the draft; else the hint saying what would do."""
-        row = guided.row
-        if step is Step.TITLE:
-            if not text or len(text) > LIMITS["title"]:
-                return say("hint_title", limit=LIMITS["title"])
-            row["title"] = text
-        elif step in (Step.START_DATE, Step.END_DATE):
-            return self.take_date(step, guided, text)
-        elif step is Step.PLACE:
-            return await self.take_place(guided, text)
-        elif step is Step.ORGANISERS:
-            codes, unknown = await asyncio.to_thread(
-                log_rows.organisers, self.engine, log_rows.split_items(text))
-            if unknown:
-                return say("hint_organisers", unknown=unknown)
-            row["organisers"] = ";".join(codes)
-        elif step is Step.PARTICIPANTS:
-            if not (text.isascii() and text.isdigit()):
-                return say("hint_participants", value=text)
-            row["participants"] = str(int(text))
-        elif step is Step.SOURCE_URL:
-            if not text.lower().startswith(("https://", "http://")) or " " in text:
-                return say("hint_url", value=text)
-            if len(text) > LIMITS["source_url"]:
-                return say("hint_too_long", limit=LIMITS["source_url"])
-            row["source_url"] = text
-        else:  # notes
-            if len(text) > LIMITS["notes"]:
-                return say("hint_too_long", limit=LIMITS["notes"])
-            row["notes"] = text
-        return ""
-
-    def take_date(self, step: Step, guided: Guided, text: str) -> str:
-        day = _date(text)
-        if day is None:
-            return say("hint_date", value=text)
-        if day > self.clock().date():
-            return say("hint_future", value=text)
-        if step is Step.END_DATE:
-            start = guided.row.get("start_date", "")
-            if day < (_date(start) or day):
-                return say("hint_end_before_start", value=text, start=start)
-            guided.row["end_date"] = day.isoformat()
-        else:
-            guided.row["start_date"] = day.isoformat()
-        return ""
-
-    async def take_place(self, guided: Guided, text: str) -> str:
-        city, comma, country = (part.strip() for part in text.rpartition(","))
-        if not comma:
-            city, country = "", text
-        if not country:
-            return say("hint_place", value=text)
-        if len(city) > LIMITS["city"]:
-            return say("hint_too_long", limit=LIMITS["city"])
-        found = await asyncio.to_thread(log_rows.state, self.engine, country)
-        if not isinstance(found, log_rows.Country):
-            return say("hint_country", value=country, suggestion=found)
-        guided.row.update(city=city, country=found.code)
-        guided.country = found.name
-        return ""
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -477,14 +373,14 @@ class _Conversation:
         assert query is not None
         action, _, when = value.partition(":")
         if action == "month":
-            month = _date(f"{when}-01")
+            month = parse_day(f"{when}-01")
             await _quietly(query.answer())
             if month is not None:
                 await _quietly(query.edit_message_reply_markup(
                     reply_markup=self.picker(step, month)))
             return step
         text = guided.row.get("start_date", "") if action == "same" else when
-        hint = self.take_date(step, guided, text)
+        hint = take_date(step, guided, text, self.clock().date())
         if hint:
             await _quietly(query.answer())
             return await self.ask(update, context, step, guided, hint)
@@ -499,7 +395,7 @@ class _Conversation:
         if action == "edit":
             await _quietly(query.answer())
             await _quietly(query.edit_message_reply_markup(
-                reply_markup=keys.edit_menu([step.value for step in _EDITABLE])))
+                reply_markup=keys.edit_menu([step.value for step in EDITABLE])))
             return Step.EDIT_MENU
         if action == "cancel":
             self.drop(update, context)
@@ -517,7 +413,7 @@ class _Conversation:
         if name == "back":
             await _quietly(query.edit_message_reply_markup(reply_markup=keys.summary_buttons()))
             return Step.SUMMARY
-        step = next((step for step in _EDITABLE if step.value == name), None)
+        step = next((step for step in EDITABLE if step.value == name), None)
         if step is None:
             return Step.EDIT_MENU
         await _quietly(query.edit_message_reply_markup(reply_markup=None))

@@ -6,11 +6,13 @@ polite sentence, for any command, and nothing more; the refusal is logged with t
 user id only (no name, no text). Staff typing an admin's command get a sentence of their own.
 The look-ups show PoCs' names to staff; names never go into a log line.
 
-/log takes the line of bot.log_command, checks the row with the importer itself
+/log with a line takes the line of bot.log_command, checks the row with the importer itself
 (storage.import_events, dry run: the chat accepts exactly what `outreach import events`
-accepts), and shows the summary with Save / Cancel buttons. The draft is kept in
-application.bot_data under a short random token for 15 minutes; only the person who typed
-/log can press its buttons. Save imports the row for real, as actor "telegram:<user id>".
+accepts), and shows the summary with Save / Edit / Cancel buttons. The draft is kept in
+application.bot_data under a short random token for 15 minutes (bot.log_drafts); only the
+person who typed /log can press its buttons. Save imports the row for real, as actor
+"telegram:<user id>"; Edit continues in the guided conversation. /log alone starts that
+conversation (bot.log_conversation), registered before the one-liner so it sees it first.
 
 At start the command menus are set: /help for everyone, and the commands of each active
 member's role in their own chat. Words come from templates/chat/<language>/staff.html.j2.
