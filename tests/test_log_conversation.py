@@ -294,3 +294,46 @@ async def test_a_button_of_an_earlier_question_changes_nothing(
     assert again == [] and stale.data == "lc:start:day:2026-11-02"
     assert stale.text == say("stale_button")
     assert mode.text == say("ask_mode")
+
+
+async def test_an_edit_that_would_duplicate_another_event_is_refused_and_kept(
+    api: FakeBotApi, engine: Engine, staff: None, session: Session
+) -> None:
+    ids = [events.add(session=session, actor="test", now=NOW, fields=EventFields(
+        title=title, start_date=date(2024, 5, 6), end_date=date(2024, 5, 6))).id
+        for title in ("Export control workshop", "Border controls seminar")]
+    session.commit()
+    async with Chat.open(api, engine) as chat:
+        [summary] = await chat.press_data(STAFF, 77, f"event:edit:{ids[0]}")
+        await chat.press(STAFF, summary, "Save")
+        unchanged = api.edited_texts[-1].text
+        [summary] = await chat.press_data(STAFF, 77, f"event:edit:{ids[0]}")
+        await chat.press(STAFF, summary, "Edit")
+        await chat.press(STAFF, summary, "Title")
+        typed = await chat.say(STAFF, "border controls SEMINAR")
+        [refused] = await chat.press(STAFF, typed, "Save")
+        buttons = await chat.say(STAFF, "save it")  # text where buttons are expected
+    assert unchanged == say("unchanged", title="Export control workshop")
+    assert refused.text.startswith("The event was not saved:\n• " + say("event_clash"))
+    assert "<b>border controls SEMINAR</b>" in refused.text
+    assert buttons.text.startswith(say("hint_buttons"))
+    assert labels(api, buttons) == ["Save", "Edit", "Cancel"]
+    assert [event.title for event in stored(engine)] == ["Export control workshop",
+                                                         "Border controls seminar"]
+    with Session(engine) as fresh:
+        assert list(fresh.exec(select(AuditEntry).where(AuditEntry.action == "update"))) == []
+
+
+async def test_only_the_author_may_edit_a_one_liner_and_only_while_it_is_fresh(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    clock = Clock()
+    async with Chat.open(api, engine, clock) as chat:
+        line = await chat.say(STAFF, EXAMPLE)
+        others = await chat.press(ADMIN, line, "Edit", chat=STAFF)
+        refusal = api.callback_answers[-1].text
+        clock.now = NOW + timedelta(minutes=16)
+        late = await chat.press(STAFF, line, "Edit")
+    assert others == [] and refusal == say("not_your_draft")
+    assert late == [] and api.edited_texts[-1].text == say("draft_expired")
+    assert stored(engine) == []
