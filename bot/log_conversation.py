@@ -95,6 +95,8 @@ _BUTTONS = {
     Step.SUMMARY: r"^lc:sum:(save|edit|cancel)$",
     Step.EDIT_MENU: r"^lc:field:\w+$",
 }
+
+
 def _key(update: Update) -> Key | None:
     chat, user = update.effective_chat, update.effective_user
     return None if chat is None or user is None else (chat.id, user.id)
@@ -444,12 +446,12 @@ class _Conversation:
         title = guided.row.get("title", "")
         if saved.gone:
             text = say("event_gone", event_id=guided.event_id)
-        elif guided.event_id is None:
-            text = say("saved", title=title)
+        elif not saved.changed:
+            text = say("unchanged", title=title)
         else:
-            text = say("amended" if saved.changed else "unchanged", title=title)
-        log.info("telegram /log by user %s: event %s", key[1],
-                 "saved" if guided.event_id is None else f"{guided.event_id} amended")
+            text = say("saved" if guided.event_id is None else "amended", title=title)
+        log.info("telegram /log by user %s: event %s %s", key[1], guided.event_id or "(new)",
+                 "gone" if saved.gone else "saved" if saved.changed else "unchanged")
         await _quietly(query.edit_message_text(text, parse_mode=ParseMode.HTML,
                                                reply_markup=None))
         return ConversationHandler.END

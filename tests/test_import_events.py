@@ -1,6 +1,7 @@
 """Importing outreach events: checked row by row, written whole or not at all."""
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -8,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from storage.audit import AuditEntry
 from storage.events import Event, EventAudience, EventOrganiser
+from storage.import_events import validate_row
 from tests.conftest import Invoke
 
 HEADER = ("start_date,end_date,title,city,country,mode,type,organisers,iro_involvement,"
@@ -151,3 +153,21 @@ def test_a_title_differing_only_in_accented_capitals_is_the_same_event(
     assert "1 created" in outreach("import", "events", str(write_file("a.csv", first))).output
     result = outreach("import", "events", str(write_file("b.csv", again)))
     assert "0 created, 1 updated" in result.output
+
+
+def test_one_row_is_validated_as_the_importer_validates_a_line(session: Session) -> None:
+    row = {"start_date": "2023-03-14", "end_date": "2023-03-16", "title": "Workshop",
+           "country": "KEN", "audiences": "industry;states", "organisers": "unoda;KEN"}
+    fields, problems = validate_row(session=session, row=row, today=date(2024, 1, 1))
+    assert problems == [] and fields is not None
+    assert (fields.end_date, fields.audiences, fields.organisers, fields.mode) == (
+        date(2023, 3, 16), ("states", "industry"), ("UNODA", "KEN"), "in_person")
+    bad = {"start_date": "2023-03-14", "end_date": "2023-03-01", "title": "Workshop",
+           "colour": "red"}
+    assert validate_row(session=session, row=bad, today=date(2024, 1, 1))[1][0].code == (
+        "unknown_column")
+    del bad["colour"]
+    fields, problems = validate_row(session=session, row=bad, today=date(2024, 1, 1))
+    assert fields is None
+    assert [(problem.line, problem.code) for problem in problems] == [
+        (None, "end_before_start")]
