@@ -337,3 +337,29 @@ async def test_only_the_author_may_edit_a_one_liner_and_only_while_it_is_fresh(
     assert others == [] and refusal == say("not_your_draft")
     assert late == [] and api.edited_texts[-1].text == say("draft_expired")
     assert stored(engine) == []
+
+
+# The guided path as (typed text | pressed label) answers; /cancel is tried after each prefix.
+PATH = [("type", "Border controls seminar"), ("type", "2026-11-02"), ("press", "Same day"),
+        ("press", "in person"), ("type", "Bangkok, THA"), ("press", "workshop"),
+        ("press", "States"), ("press", "Done"), ("press", "involved"), ("press", "Skip"),
+        ("press", "Edit")]
+
+
+@pytest.mark.parametrize("answered", range(len(PATH) + 1))
+async def test_cancel_works_at_every_step(
+    api: FakeBotApi, engine: Engine, staff: None, answered: int
+) -> None:
+    async with Chat.open(api, engine) as chat:
+        last = await chat.say(STAFF, "/log")
+        for action, value in PATH[:answered]:
+            if action == "type":
+                last = await chat.say(STAFF, value)
+            else:
+                last = (await chat.press(STAFF, last, value) or [last])[-1]
+        cancelled = await chat.say(STAFF, "/cancel")
+        after = await chat.type(STAFF, "2026-11-02")
+    title = "Border controls seminar" if answered else ""
+    assert cancelled.text == say("cancelled", title=title)
+    assert after == []
+    assert stored(engine) == []
