@@ -1,10 +1,12 @@
 """`outreach run`: the long-lived process: migrations; in the leading process, the ticks
 (dispatch, reminder sweep) and the Telegram bot (reply buttons, staff commands); in every
-process, HTTP (/healthz for monitors, /unsubscribe and /reply for PoCs).
+process, HTTP (/healthz for monitors, /unsubscribe and /reply for PoCs, and in webhook mode
+the path of OUTREACH_WEBHOOK_URL for Telegram: see bot.telegram_webhook).
 """
 
 import asyncio
 import logging
+import re
 import signal
 from datetime import UTC, datetime
 from functools import partial
@@ -12,6 +14,7 @@ from functools import partial
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlmodel import Session
+from tornado.log import access_log
 from tornado.web import Application, RequestHandler
 
 from bot.context import CliContext
@@ -20,6 +23,7 @@ from bot.render import message, render
 from bot.reply_words import WRONG_CONTACT_ALERT
 from bot.startup import prepare_registry
 from bot.telegram_replies import build_reply_application, run_reply_bot
+from bot.telegram_webhook import TelegramWebhook, TelegramWebhookHandler
 from bot.wiring import build_dispatcher
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep
@@ -149,11 +153,14 @@ async def _sweep_reminders(context: CliContext) -> None:
 
 class LeaderDuties:
     """What only the leading process does: the ticks, and reading Telegram's updates (two
-    processes polling one bot token would make Telegram answer 409 Conflict)."""
+    processes polling one bot token would make Telegram answer 409 Conflict; in webhook mode
+    the others answer Telegram's posts 503)."""
 
-    def __init__(self, scheduler: AsyncIOScheduler, context: CliContext) -> None:
+    def __init__(self, scheduler: AsyncIOScheduler, context: CliContext,
+                 webhook: TelegramWebhook | None = None) -> None:
         self._scheduler = scheduler
         self._context = context
+        self._webhook = webhook
         self._bot_stop: asyncio.Event | None = None
         self._bot_task: asyncio.Task[None] | None = None
 
@@ -166,7 +173,8 @@ class LeaderDuties:
                 token.get_secret_value(), self._context.settings.telegram_api_url,
                 self._context.engine)
             self._bot_stop = asyncio.Event()
-            self._bot_task = asyncio.create_task(run_reply_bot(application, self._bot_stop))
+            self._bot_task = asyncio.create_task(
+                run_reply_bot(application, self._bot_stop, self._webhook))
 
     def lose(self) -> None:
         self._scheduler.pause()
@@ -178,17 +186,40 @@ class LeaderDuties:
             await self._bot_task
 
 
+def _access_log(handler: RequestHandler) -> None:
+    """tornado's access log line, except that a standing-by process answering Telegram 503
+    is expected (Telegram posts again; the leading process answers), so INFO, not ERROR."""
+    status = handler.get_status()
+    expected = status == 503 and isinstance(handler, TelegramWebhookHandler)
+    level = (logging.INFO if status < 400 or expected
+             else logging.WARNING if status < 500 else logging.ERROR)
+    request = handler.request
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri,
+                   request.remote_ip, 1000.0 * request.request_time())
+
+
+def _webhook(context: CliContext) -> TelegramWebhook | None:
+    """Webhook mode's receiving end, or None when the leader long-polls (the default)."""
+    settings = context.settings
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return TelegramWebhook(settings.webhook_url, settings.webhook_secret.get_secret_value())
+
+
 async def _serve(context: CliContext) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    webhook = _webhook(context)
     application = Application([
         (r"/healthz", HealthHandler, {"context": context}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, {"context": context}),
         (r"/reply/([0-9]{1,12})/(received|snooze|wrong_contact)/([0-9a-f]{32})", ReplyHandler,
          {"context": context}),
-    ])
+        *([] if webhook is None else
+          [(re.escape(webhook.path), TelegramWebhookHandler, {"webhook": webhook})]),
+    ], log_function=_access_log)
     server = application.listen(context.settings.http_port, address=context.settings.http_host)
     dispatcher = build_dispatcher(context)
     if dispatcher.telegram is None:
@@ -201,7 +232,7 @@ async def _serve(context: CliContext) -> None:
     # Only one process runs the ticks: the holder of the scheduler lock (PostgreSQL advisory
     # lock, or a lock file beside the SQLite database). The others stand by and take over.
     lock = lock_for(context.engine)
-    duties = LeaderDuties(scheduler, context)
+    duties = LeaderDuties(scheduler, context, webhook)
     scheduler.start(paused=True)
     leadership = None
     if lock is None:

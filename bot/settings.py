@@ -1,7 +1,9 @@
 """One typed Settings object, read from OUTREACH_* environment variables once, in main()."""
 
+import re
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,7 +13,9 @@ from storage.staff import is_user_id
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="OUTREACH_", extra="ignore")
+    # hide_input_in_errors: an error must not print the values given (tokens, passwords)
+    model_config = SettingsConfigDict(env_prefix="OUTREACH_", extra="ignore",
+                                      hide_input_in_errors=True)
 
     data_dir: Path = Field(
         default=Path("outreach-data"),
@@ -81,6 +85,18 @@ class Settings(BaseSettings):
         default=None,
         description="The bot's @username without the @, for the links `outreach invite` prints.",
     )
+    webhook_url: str | None = Field(
+        default=None,
+        description="The public https URL Telegram posts the bot's updates to (a reverse "
+        "proxy forwards it to `outreach run`, which serves its path); unset: the leading "
+        "process long-polls.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The secret Telegram sends with every update to WEBHOOK_URL "
+        "(X-Telegram-Bot-Api-Secret-Token): 1-256 characters of A-Z, a-z, 0-9, _ and -; "
+        "required with WEBHOOK_URL.",
+    )
     admin_telegram_ids: str = Field(
         default="",
         description="Comma-separated Telegram user ids made admin at `outreach init` and "
@@ -99,6 +115,42 @@ class Settings(BaseSettings):
         if self.public_url and self.secret_key is None:
             raise ValueError("OUTREACH_PUBLIC_URL needs OUTREACH_SECRET_KEY to sign its links")
         return self
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS
+        if not (parts.scheme == "https" and parts.hostname) and not local:
+            raise ValueError("OUTREACH_WEBHOOK_URL must be an https:// URL (Telegram posts "
+                             "only to https; http://127.0.0.1 or http://localhost for tests)")
+        path = parts.path or "/"
+        if path == "/healthz" or path.startswith(("/unsubscribe/", "/reply/")):
+            raise ValueError(f"OUTREACH_WEBHOOK_URL's path {path} is one the service "
+                             "already serves; choose another, e.g. /telegram")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret_and_a_bot(self) -> "Settings":
+        if self.webhook_url is None:
+            return self
+        if self.webhook_secret is None:
+            raise ValueError("OUTREACH_WEBHOOK_URL needs OUTREACH_WEBHOOK_SECRET, the secret "
+                             "Telegram sends with every update (1-256 characters of A-Z, "
+                             "a-z, 0-9, _ and -)")
+        if not _WEBHOOK_SECRET.fullmatch(self.webhook_secret.get_secret_value()):
+            raise ValueError("OUTREACH_WEBHOOK_SECRET takes 1-256 characters of A-Z, a-z, "
+                             "0-9, _ and - (Telegram's rule for secret_token)")
+        if self.telegram_token is None:
+            raise ValueError("OUTREACH_WEBHOOK_URL needs OUTREACH_TELEGRAM_TOKEN")
+        return self
+
+    @property
+    def webhook_path(self) -> str | None:
+        """The path of OUTREACH_WEBHOOK_URL, which `outreach run` serves; None: polling."""
+        return None if self.webhook_url is None else urlsplit(self.webhook_url).path or "/"
 
     @model_validator(mode="after")
     def _working_hours_make_sense(self) -> "Settings":
@@ -136,6 +188,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'outreach.db').resolve()}"
+
+
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def _user_ids(value: str) -> list[int]:

@@ -1,5 +1,6 @@
 """The staff's commands in the reply bot: /start, /help, the one-line /log of an event,
-the look-ups /state, /org and /nonreporting, and the admins' /grant and /revoke.
+/events (bot.events_chat), the look-ups /state, /org and /nonreporting, and the admins'
+/grant and /revoke.
 
 Only the Committee's staff and admins (storage.staff) may use them. Anyone else gets one
 polite sentence, for any command, and nothing more; the refusal is logged with the Telegram
@@ -51,6 +52,7 @@ from telegram.ext import (
 )
 
 from bot.compose import UN_LANGUAGES
+from bot.events_chat import add_events_handlers
 from bot.log_command import parse_log_line, summary, usage
 from bot.log_conversation import CONVERSATION_TIMEOUT, add_log_conversation
 from bot.log_drafts import DRAFT_LIFETIME, Draft, drafts_of
@@ -76,7 +78,7 @@ MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
-_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite")
+_STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -343,7 +345,7 @@ async def _reply(update: Update, text: str,
 def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
                        log_timeout: timedelta = CONVERSATION_TIMEOUT) -> None:
     """Register /start, /help, /log (the guided conversation, the one-liner and its buttons),
-    /state, /org, /nonreporting, /grant, /revoke, and the command menus set at start.
+    /events (and its buttons), /state, /org, /nonreporting, /grant, /revoke, and the command menus set at start.
     `log_timeout`: how long a guided /log may wait for an answer before its draft is dropped."""
     drafts = drafts_of(application.bot_data)
 
@@ -626,6 +628,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("grant", on_grant))
     application.add_handler(CommandHandler("revoke", on_revoke))
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
+    add_events_handlers(application, engine, clock, staff_role)  # before the catch-all
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
     application.post_init = post_init
 

@@ -7,7 +7,8 @@ in the PoC's language from templates/telegram/<language>/replies.j2:
     Received | Report in preparation: remind me in 30 days | I am not the right contact
 
 with callback data "r:<delivery id>:<answer>". The reply bot (build_reply_application, run by
-run_reply_bot) long-polls getUpdates; on a press it records the answer through
+run_reply_bot) long-polls getUpdates, or in webhook mode takes the updates Telegram posts to
+`outreach run` (bot.telegram_webhook); on a press it records the answer through
 storage.reminders.reply_to_delivery, which takes it only from the PoC's own chat, answers the
 callback with a thank-you in the PoC's language, and removes the buttons so the PoC sees the
 answer was taken. A press from any other chat, or for an unknown delivery or a message that
@@ -38,6 +39,8 @@ from bot.reply_words import (
     parse_callback,
 )
 from bot.staff_bot import add_staff_handlers
+from bot.telegram_webhook import ALLOWED_UPDATES, TelegramWebhook
+from bot.tolerant_bot import TolerantBot
 from storage.reminders import ReplyAnswer, reply_to_delivery
 
 __all__ = ["build_reply_application", "run_reply_bot"]
@@ -148,7 +151,7 @@ def build_reply_application(
                         type(error).__name__,
                     )
 
-    application = ApplicationBuilder().token(token).base_url(base_url).build()
+    application = ApplicationBuilder().bot(TolerantBot(token, base_url)).build()
     application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
     add_staff_handlers(application, engine, clock, log_timeout)
     return application
@@ -167,22 +170,35 @@ async def _answer(call: Awaitable[object], parsed: tuple[int, ReplyAnswer] | Non
 
 
 async def run_reply_bot(
-    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+    application: Application[Any, Any, Any, Any, Any, Any],
+    stop: asyncio.Event,
+    webhook: TelegramWebhook | None = None,
 ) -> None:
-    """Long-poll for button presses and staff commands until `stop` is set, then shut down
-    cleanly. The application's post_init (the staff's command menus) runs once started."""
+    """Take button presses and staff commands until `stop` is set, then shut down cleanly:
+    by long polling, or, given a `webhook`, from the posts bot.service receives.
+
+    Bot API calls at start: getMe; setMyCommands (the application's post_init, the staff's
+    command menus: a refusal is a warning); then deleteWebhook (a refusal is a warning) and
+    getUpdates, or setWebhook.
+    """
     async with application:
         await application.start()
-        if application.post_init is not None:
-            await application.post_init(application)
-        updater = application.updater
-        if updater is None:
-            raise RuntimeError("the reply application was built without an updater")
-        await updater.start_polling(
-            allowed_updates=["callback_query", "message"], drop_pending_updates=False
-        )
         try:
+            if application.post_init is not None:
+                await application.post_init(application)
+            if webhook is not None:
+                await webhook.register(application)
+            else:
+                updater = application.updater
+                if updater is None:
+                    raise RuntimeError("the reply application was built without an updater")
+                await updater.start_polling(
+                    allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False
+                )
             await stop.wait()
         finally:
-            await updater.stop()
+            if webhook is not None:
+                webhook.unregister()
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
             await application.stop()

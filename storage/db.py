@@ -26,6 +26,7 @@ from storage import (  # noqa: F401
     staff,
     submissions,
 )
+from storage.casefold import register_sqlite_functions
 
 
 def make_engine(url: str) -> Engine:
@@ -40,6 +41,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            register_sqlite_functions(dbapi_connection)
 
         return engine
     # a bounded connect: a silent network must fail a health check, not hang it

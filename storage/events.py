@@ -1,6 +1,7 @@
 """Outreach events: workshops, conferences, visits and the like, with audiences and organisers.
 
-Deleting is soft: `deleted_at` is set and the row, with its audit history, stays.
+Deleting is soft (soft_delete): `deleted_at` is set and the row, with its audit history,
+stays; every listing, search, look-up and export leaves deleted events out.
 """
 
 from collections.abc import Sequence
@@ -9,10 +10,12 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import Column, func, or_, update
+from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import audit
+from storage.casefold import unicode_lower
 from storage.columns import UTCDateTime
 from storage.parties import Party
 
@@ -234,17 +237,79 @@ def amend(
     return True
 
 
+def _views(session: Session, rows: Sequence[tuple[Event, Party | None]]) -> list[EventView]:
+    views = []
+    for event, country in rows:
+        assert event.id is not None
+        views.append(EventView(event, country,
+                               audiences_of(session=session, event_id=event.id),
+                               organisers_of(session=session, event_id=event.id)))
+    return views
+
+
 def listing(*, session: Session) -> list[EventView]:
     """Live events by start date and title."""
     query = (select(Event).where(col(Event.deleted_at).is_(None))
              .order_by(col(Event.start_date), col(Event.title)))
     events: Sequence[Event] = list(session.exec(query))
     countries = {p.id: p for p in session.exec(select(Party))}
-    views = []
-    for event in events:
-        assert event.id is not None
-        country = countries.get(event.country_party_id) if event.country_party_id else None
-        views.append(EventView(event, country,
-                               audiences_of(session=session, event_id=event.id),
-                               organisers_of(session=session, event_id=event.id)))
-    return views
+    return _views(session, [
+        (event, countries.get(event.country_party_id) if event.country_party_id else None)
+        for event in events])
+
+
+def search(*, session: Session, query: str, offset: int, limit: int
+           ) -> tuple[list[EventView], int]:
+    """One page of live events, newest first (start date, then id, descending), and how many
+    there are in all.
+
+    A non-blank `query` keeps the events whose title, city or host country's name contains
+    it, or whose host country's ISO3 code it is, whatever the case (storage.casefold).
+    """
+    statement = (select(Event, Party)
+                 .join(Party, col(Party.id) == col(Event.country_party_id), isouter=True)
+                 .where(col(Event.deleted_at).is_(None)))
+    wanted = query.strip()
+    if wanted:
+        needle = wanted.lower()
+        statement = statement.where(or_(
+            unicode_lower(Event.title).contains(needle, autoescape=True),
+            unicode_lower(Event.city).contains(needle, autoescape=True),
+            unicode_lower(Party.name).contains(needle, autoescape=True),
+            col(Party.code) == wanted.upper(),
+        ))
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    page = session.exec(statement.order_by(col(Event.start_date).desc(), col(Event.id).desc())
+                        .offset(offset).limit(limit)).all()
+    return _views(session, page), total
+
+
+class Deletion(StrEnum):
+    DELETED = "deleted"
+    ALREADY_DELETED = "already_deleted"
+    UNKNOWN = "unknown"
+
+
+def soft_delete(*, session: Session, event_id: int, actor: str, now: datetime
+                ) -> tuple[Deletion, Event | None]:
+    """Mark the event deleted, with an audit entry holding what it was; the event as it is
+    now (None when there is no such id).
+
+    A conditional UPDATE: of two people confirming at once, one deletes and the other is
+    told it was already deleted; neither gets an error, and one audit entry is written.
+    """
+    claimed = session.exec(
+        update(Event).where(col(Event.id) == event_id, col(Event.deleted_at).is_(None))
+        .values(deleted_at=now, updated_at=now)
+        .execution_options(synchronize_session=False))
+    assert isinstance(claimed, CursorResult)
+    event = session.get(Event, event_id, populate_existing=True)
+    if event is None:
+        return Deletion.UNKNOWN, None
+    if claimed.rowcount != 1:
+        return Deletion.ALREADY_DELETED, event
+    audit.record(
+        session=session, actor=actor, action="delete", entity="event", entity_id=event_id,
+        before=snapshot(fields_of(session=session, event=event)), after=None, now=now,
+    )
+    return Deletion.DELETED, event

@@ -21,6 +21,12 @@ as Telegram does; a long poll waits at most `poll_cap` seconds so specs stay fas
 answerCallbackQuery / editMessageReplyMarkup / editMessageText are recorded
 (`callback_answers`, `edited_markups`, `edited_texts`), and so is setMyCommands with its
 scope (`my_commands`; `refuse_set_my_commands` makes the server answer 400 instead).
+
+Webhook mode: setWebhook is recorded (`webhooks`: the URL, the secret and the update kinds);
+while a webhook is set, getUpdates answers 409 Conflict as Telegram does, until deleteWebhook.
+The fake does not post to the webhook itself: a spec posts the update that `send_text` or
+`press_button` returns. `refuse(method)` makes any method fail (404 "method not found" by
+default), as a Bot API server that does not implement it would.
 """
 
 import asyncio
@@ -114,6 +120,16 @@ class SetCommands:
 
 
 @dataclass(frozen=True)
+class SetWebhook:
+    """One setWebhook the fake accepted."""
+
+    url: str
+    secret_token: str | None
+    allowed_updates: list[str] | None
+    drop_pending_updates: bool
+
+
+@dataclass(frozen=True)
 class _Press:
     chat_id: int
     data: str
@@ -176,6 +192,9 @@ class FakeBotApi:
         self._edited_texts: list[EditedText] = []
         self._my_commands: list[SetCommands] = []
         self._refuse_set_my_commands = False
+        self._refused_methods: dict[str, _ApiError] = {}
+        self._webhooks: list[SetWebhook] = []
+        self._webhook_url = ""
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -271,10 +290,12 @@ class FakeBotApi:
         with self._lock:
             self._migrated[chat_id] = new_chat_id
 
-    def press_button(self, chat_id: int, from_user_id: int, message_id: int, data: str) -> None:
+    def press_button(self, chat_id: int, from_user_id: int, message_id: int, data: str
+                     ) -> JSONDict:
         """A person presses an inline button of message `message_id` in chat `chat_id`.
 
-        The callback query is queued for getUpdates, as Telegram would deliver it.
+        The callback query is queued for getUpdates, as Telegram would deliver it, and
+        returned (the update a webhook would receive).
         """
         with self._lock:
             update_id = self._next_update_id
@@ -285,33 +306,34 @@ class FakeBotApi:
             chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
             if chat["type"] != "private":
                 chat["title"] = "Group"
-            self._updates.append(
-                {
-                    "update_id": update_id,
-                    "callback_query": {
-                        "id": query_id,
-                        "from": {
-                            "id": from_user_id,
-                            "is_bot": False,
-                            "first_name": "Test",
-                            "language_code": "en",
-                        },
-                        "message": {
-                            "message_id": message_id,
-                            "date": int(time.time()),
-                            "chat": chat,
-                            "from": self._bot_user(),
-                            "text": sent[0].text if sent else "Reminder",
-                        },
-                        "chat_instance": f"ci-{chat_id}",
-                        "data": data,
+            update: JSONDict = {
+                "update_id": update_id,
+                "callback_query": {
+                    "id": query_id,
+                    "from": {
+                        "id": from_user_id,
+                        "is_bot": False,
+                        "first_name": "Test",
+                        "language_code": "en",
                     },
-                }
-            )
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": chat,
+                        "from": self._bot_user(),
+                        "text": sent[0].text if sent else "Reminder",
+                    },
+                    "chat_instance": f"ci-{chat_id}",
+                    "data": data,
+                },
+            }
+            self._updates.append(update)
+            return update
 
-    def send_text(self, chat_id: int, user_id: int, text: str) -> None:
+    def send_text(self, chat_id: int, user_id: int, text: str) -> JSONDict:
         """A person (`user_id`) writes `text` in chat `chat_id`; a leading /command is marked
-        as a bot_command entity, as Telegram does. Queued for getUpdates."""
+        as a bot_command entity, as Telegram does. Queued for getUpdates, and returned (the
+        update a webhook would receive)."""
         with self._lock:
             update_id = self._next_update_id
             self._next_update_id += 1
@@ -330,7 +352,9 @@ class FakeBotApi:
             if text.startswith("/"):
                 length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-            self._updates.append({"update_id": update_id, "message": message})
+            update = {"update_id": update_id, "message": message}
+            self._updates.append(update)
+            return update
 
     def take_update(self) -> JSONDict:
         """Remove and return the oldest queued update: for specs that hand updates to
@@ -342,6 +366,12 @@ class FakeBotApi:
         """setMyCommands gets 400 (a server that refuses) while `refuse` holds."""
         with self._lock:
             self._refuse_set_my_commands = refuse
+
+    def refuse(self, method: str, status: int = 404,
+               description: str = "Not Found: method not found") -> None:
+        """Every call of `method` fails with `status` and `description` (until reset)."""
+        with self._lock:
+            self._refused_methods[method] = _ApiError(status, description)
 
     def refuse_next_edit(self, description: str = NOT_MODIFIED) -> None:
         """The next editMessageReplyMarkup gets 400 with `description` (and is not recorded)."""
@@ -370,6 +400,9 @@ class FakeBotApi:
             self._edited_texts.clear()
             self._my_commands.clear()
             self._refuse_set_my_commands = False
+            self._refused_methods.clear()
+            self._webhooks.clear()
+            self._webhook_url = ""
 
     # -- observations --------------------------------------------------------------------
 
@@ -408,6 +441,17 @@ class FakeBotApi:
             return list(self._my_commands)
 
     @property
+    def webhooks(self) -> list[SetWebhook]:
+        with self._lock:
+            return list(self._webhooks)
+
+    @property
+    def webhook_url(self) -> str:
+        """The webhook set now ("" when none: getUpdates works)."""
+        with self._lock:
+            return self._webhook_url
+
+    @property
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         with self._lock:
@@ -427,13 +471,22 @@ class FakeBotApi:
             raise _ApiError(401, "Unauthorized")
         with self._lock:
             self._calls.append(method)
+            refused = self._refused_methods.get(method)
+        if refused is not None:
+            raise refused
         if method == "getMe":
             return self._bot_user(), 0.0
         if method == "setMyCommands":
             return self._set_my_commands(params), 0.0
         if method == "editMessageText":
             return self._edit_message_text(params), 0.0
-        if method in {"deleteWebhook", "setWebhook", "deleteMyCommands"}:
+        if method == "setWebhook":
+            return self._set_webhook(params), 0.0
+        if method == "deleteWebhook":
+            with self._lock:
+                self._webhook_url = ""
+            return True, 0.0
+        if method == "deleteMyCommands":
             return True, 0.0
         if method == "getUpdates":
             return self._long_poll(params), 0.0
@@ -453,6 +506,9 @@ class FakeBotApi:
         except (TypeError, ValueError):
             raise _ApiError(400, "Bad Request: wrong parameter in getUpdates") from None
         with self._lock:
+            if self._webhook_url:
+                raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is "
+                                     "active; use deleteWebhook to delete the webhook first")
             if offset is not None:  # confirms every update before it, as Telegram does
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
         return _LongPoll(offset=offset, limit=max(1, min(limit, 100)), timeout=max(0.0, timeout))
@@ -508,6 +564,21 @@ class FakeBotApi:
                     reply_markup=markup if isinstance(markup, dict) else None,
                 )
             )
+        return True
+
+    def _set_webhook(self, params: JSONDict) -> bool:
+        url = params.get("url")
+        if not isinstance(url, str):
+            raise _ApiError(400, "Bad Request: bad webhook: URL must be provided")
+        allowed = params.get("allowed_updates")
+        secret = params.get("secret_token")
+        with self._lock:
+            self._webhooks.append(SetWebhook(
+                url=url, secret_token=None if secret is None else str(secret),
+                allowed_updates=allowed if isinstance(allowed, list) else None,
+                drop_pending_updates=str(params.get("drop_pending_updates", "")).lower()
+                in {"true", "1"}))
+            self._webhook_url = url
         return True
 
     def _set_my_commands(self, params: JSONDict) -> bool:

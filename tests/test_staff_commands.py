@@ -216,7 +216,8 @@ async def test_the_last_admin_cannot_revoke_themselves_but_can_revoke_staff(
 # -- who may type what ----------------------------------------------------------------------
 
 # A harmless line for each registered command: it answers without changing anything.
-TYPED = {"start": "/start", "help": "/help", "log": "/log", "state": "/state CIV",
+TYPED = {"start": "/start", "help": "/help", "log": "/log", "events": "/events",
+         "state": "/state CIV",
          "org": "/org IAEA", "nonreporting": "/nonreporting", "grant": "/grant",
          "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
          "language": "/language", "stop": "/stop"}
@@ -235,8 +236,8 @@ MATRIX = [(command, role, command in ALLOWED[role]) for command in EVERY_COMMAND
 
 def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
-    assert ALLOWED["staff"] == {"start", "help", "log", "state", "org", "nonreporting",
-                                "invite"}
+    assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
+                                "nonreporting", "invite"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 
