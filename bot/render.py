@@ -4,7 +4,9 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from bot import chair_markdown
 from storage.problems import Problem
 
 DEFAULT_LANGUAGE = "en"
@@ -12,7 +14,7 @@ DEFAULT_LANGUAGE = "en"
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("templates", ""),
         autoescape=select_autoescape(
             enabled_extensions=("html", "html.j2"), default_for_string=False
@@ -22,6 +24,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    # Markdown written by staff (the Chair's messages); the converters escape what was typed.
+    env.filters["markdown_html"] = lambda text: Markup(chair_markdown.to_email_html(text))
+    env.filters["markdown_telegram"] = lambda text: Markup(chair_markdown.to_telegram_html(text))
+    env.filters["markdown_text"] = chair_markdown.to_text
+    return env
 
 
 def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:

@@ -9,6 +9,7 @@ unique keys back it up. Sending itself is the dispatcher's business.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import CursorResult
@@ -18,6 +19,7 @@ from storage import audit, outbox
 from storage.chair import (
     ENTITY,
     OUTBOX_KIND,
+    ChairBody,
     ChairMessage,
     ChairState,
     RetryRefused,
@@ -41,6 +43,12 @@ class Release:
     outbox_ids: dict[str, int]  # body language -> outbox message id
     deliveries: int
     unreachable: list[int]  # PoC ids without a usable channel
+
+
+def outbox_context(message_id: int, body: ChairBody) -> dict[str, Any]:
+    """What an outbox message of one language carries: the templates render it."""
+    return {WRITTEN_IN: body.language, "chair_message_id": message_id,
+            "subject": body.subject, "markdown": body.markdown}
 
 
 def recipients(*, session: Session, message: ChairMessage) -> RecipientPlan:
@@ -78,8 +86,7 @@ def release(*, session: Session, message_id: int, actor: str, now: datetime) -> 
         body = texts[language]
         queued = outbox.enqueue(
             session=session, kind=OUTBOX_KIND, template=TEMPLATE,
-            context={WRITTEN_IN: language, "chair_message_id": message_id,
-                     "subject": body.subject, "markdown": body.markdown},
+            context=outbox_context(message_id, body),
             audience=f"chair message {message_id}, {language}", recipients=people,
             created_by=actor, now=now, dedupe_key=f"chair:{message_id}:{language}",
         )
