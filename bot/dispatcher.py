@@ -237,7 +237,8 @@ class Dispatcher:
             if message.kind == REMINDER_KIND:
                 answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
         try:
-            rendered = render_message(message.template, poc.language, context, unsubscribe,
+            language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
+            rendered = render_message(message.template, language, context, unsubscribe,
                                       answers if delivery.channel == Channel.EMAIL else None)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error

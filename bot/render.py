@@ -4,7 +4,9 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from bot import chair_markdown
 from storage.problems import Problem
 
 DEFAULT_LANGUAGE = "en"
@@ -12,7 +14,7 @@ DEFAULT_LANGUAGE = "en"
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("templates", ""),
         autoescape=select_autoescape(
             enabled_extensions=("html", "html.j2"), default_for_string=False
@@ -22,6 +24,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    # Markdown written by staff (the Chair's messages); the converters escape what was typed.
+    env.filters["markdown_html"] = lambda text: Markup(chair_markdown.to_email_html(text))
+    env.filters["markdown_telegram"] = lambda text: Markup(chair_markdown.to_telegram_html(text))
+    env.filters["markdown_text"] = chair_markdown.to_text
+    return env
 
 
 def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:
@@ -36,9 +43,16 @@ def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:
 
 def message(code: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """One message of templates/cli/<language>/messages.j2, a macro named after `code`."""
+    return catalogue_message("messages", code, params, language)
+
+
+def catalogue_message(catalogue: str, code: str, params: dict[str, Any],
+                      language: str = DEFAULT_LANGUAGE) -> str:
+    """A macro named `code` of templates/cli/<language>/<catalogue>.j2 (English if absent);
+    `params` is a dict, so a message may take a parameter called `language`."""
     env = environment()
     template = env.select_template(
-        [f"cli/{language}/messages.j2", f"cli/{DEFAULT_LANGUAGE}/messages.j2"]
+        [f"cli/{language}/{catalogue}.j2", f"cli/{DEFAULT_LANGUAGE}/{catalogue}.j2"]
     )
     macro = getattr(template.module, code, None)
     if macro is None:

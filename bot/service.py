@@ -1,7 +1,8 @@
 """`outreach run`: the long-lived process: migrations; in the leading process, the ticks
-(dispatch, reminder sweep) and the Telegram bot (reply buttons, staff commands); in every
-process, HTTP (/healthz for monitors, /unsubscribe and /reply for PoCs, and in webhook mode
-the path of OUTREACH_WEBHOOK_URL for Telegram: see bot.telegram_webhook).
+(dispatch, reminder sweep, Chair's message release) and the Telegram bot (reply buttons,
+staff commands); in every process, HTTP (/healthz for monitors, /unsubscribe and /reply for
+PoCs, and in webhook mode the path of OUTREACH_WEBHOOK_URL for Telegram: see
+bot.telegram_webhook).
 """
 
 import asyncio
@@ -25,9 +26,16 @@ from bot.startup import prepare_registry
 from bot.telegram_replies import build_reply_application, run_reply_bot
 from bot.telegram_webhook import TelegramWebhook, TelegramWebhookHandler
 from bot.wiring import build_dispatcher
+from scheduler.chair_tick import release_and_settle
 from scheduler.leader import Leadership, lock_for
 from scheduler.sweep import sweep
-from scheduler.ticks import DISPATCH_JOB_ID, SWEEP_JOB_ID, add_tick, build_scheduler
+from scheduler.ticks import (
+    CHAIR_JOB_ID,
+    DISPATCH_JOB_ID,
+    SWEEP_JOB_ID,
+    add_tick,
+    build_scheduler,
+)
 from storage import pocs
 from storage.db import session_scope
 from storage.outbox import Delivery
@@ -151,6 +159,16 @@ async def _sweep_reminders(context: CliContext) -> None:
                  len(report.queued), len(report.without_poc))
 
 
+async def _release_chair_messages(context: CliContext) -> None:
+    with Session(context.engine, expire_on_commit=False) as session:
+        report = release_and_settle(session=session, now=datetime.now(UTC))
+    for released in report.released:
+        log.info("chair message %d released: %d deliveries, %d PoCs without a channel",
+                 released.message_id, released.deliveries, len(released.unreachable))
+    for message_id in report.settled:
+        log.info("chair message %d: every delivery finished", message_id)
+
+
 class LeaderDuties:
     """What only the leading process does: the ticks, and reading Telegram's updates (two
     processes polling one bot token would make Telegram answer 409 Conflict; in webhook mode
@@ -229,6 +247,9 @@ async def _serve(context: CliContext) -> None:
              context.settings.dispatch_every_seconds)
     add_tick(scheduler, SWEEP_JOB_ID, partial(_sweep_reminders, context),
              context.settings.sweep_every_seconds)
+    # the Chair's messages are released on the dispatch rhythm: "now" means the next tick
+    add_tick(scheduler, CHAIR_JOB_ID, partial(_release_chair_messages, context),
+             context.settings.dispatch_every_seconds)
     # Only one process runs the ticks: the holder of the scheduler lock (PostgreSQL advisory
     # lock, or a lock file beside the SQLite database). The others stand by and take over.
     lock = lock_for(context.engine)

@@ -37,6 +37,10 @@ class DeliveryState(StrEnum):
 
 CLAIMABLE = (DeliveryState.PENDING, DeliveryState.RETRY)
 
+# A message whose context names its language under this key (the Chair's, written in one
+# language per outbox message) is rendered in that language, whatever the PoC's.
+WRITTEN_IN = "written_in"
+
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
