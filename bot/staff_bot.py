@@ -345,7 +345,8 @@ async def _reply(update: Update, text: str,
 def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
                        log_timeout: timedelta = CONVERSATION_TIMEOUT) -> None:
     """Register /start, /help, /log (the guided conversation, the one-liner and its buttons),
-    /events (and its buttons), /state, /org, /nonreporting, /grant, /revoke, and the command menus set at start.
+    /events (and its buttons), /state, /org, /nonreporting, /grant, /revoke, and the command
+    menus set at start.
     `log_timeout`: how long a guided /log may wait for an answer before its draft is dropped."""
     drafts = drafts_of(application.bot_data)
 
