@@ -48,6 +48,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chair_chat import add_chair_handlers
 from bot.compose import UN_LANGUAGES
 from bot.log_command import parse_log_line, summary, usage
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
@@ -74,7 +75,7 @@ MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
-_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite")
+_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite", "chair")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -626,6 +627,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("grant", on_grant))
     application.add_handler(CommandHandler("revoke", on_revoke))
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
+    add_chair_handlers(application, engine, clock, staff_role)  # before the catch-all
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
     application.post_init = post_init
 
