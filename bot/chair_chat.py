@@ -248,7 +248,11 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
             log.info("telegram /chair %s %s by user %s refused: %s", action, message_id,
                      user_id, error.code)
             await _reply(update, refusal(error))
-            return None
+        except Exception:  # the database or Telegram failed: say so, never stay silent
+            log.exception("telegram /chair %s %s by user %s failed", action, message_id,
+                          user_id)
+            await _reply(update, say("went_wrong"))
+        return None
 
     async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE,
                    message_id: int) -> object:
@@ -376,7 +380,12 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
                                  returned_to_draft=saved.returned_to_draft))
         chat = update.effective_chat
         if chat is not None:
-            await send_preview(application.bot, chat.id, engine, saved.message_id)
+            try:
+                await send_preview(application.bot, chat.id, engine, saved.message_id)
+            except (TelegramError, ChairError) as error:  # saved all the same: say so
+                log.warning("telegram /chair preview %s not sent (%s)", saved.message_id,
+                            type(error).__name__)
+                await _reply(update, say("preview_not_sent", message_id=saved.message_id))
         return ConversationHandler.END
 
     async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
@@ -415,6 +424,10 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
             log.info("telegram /chair button %s %s by user %s refused: %s", action,
                      message_id, query.from_user.id, error.code)
             await _reply(update, refusal(error))
+        except Exception:
+            log.exception("telegram /chair button %s %s by user %s failed", action,
+                          message_id, query.from_user.id)
+            await _reply(update, say("went_wrong"))
 
     async def send_time_choice(update: Update, message_id: int) -> None:
         text = await asyncio.to_thread(calls.send_time, engine, message_id)

@@ -24,12 +24,14 @@ from storage.chair_audience import FALLBACK_LANGUAGE
 from storage.chair_release import retry_failed, status
 
 __all__ = ["MESSAGE_LIMIT", "Saved", "SendTimeError", "approve", "cancel", "check_editable",
+           "fitted",
            "listing", "parse_send_time", "preview_of", "refusal", "retry", "save_bodies", "say",
            "schedule", "send_time", "status_view", "when"]
 
 MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 LISTED = 15  # the latest messages /chair list shows
 PROBLEMS_SHOWN = 10  # failed or uncertain deliveries /chair status names
+CODES_SHOWN = 40  # party codes of unreachable PoCs /chair status names
 
 
 def _template() -> Template:
@@ -39,6 +41,16 @@ def _template() -> Template:
 def say(message: str, **params: Any) -> str:
     """One message of the chair template (Telegram HTML, what people typed escaped)."""
     return str(getattr(_template().module, message)(**params)).strip()
+
+
+def fitted(message: str, items: list[Any], **params: Any) -> str:
+    """The message showing as many of `items` as one Telegram message takes (never cut in
+    the middle of a tag); the template says how many more there are (`items`, `more`)."""
+    for shown in range(len(items), -1, -1):
+        text = say(message, items=items[:shown], more=len(items) - shown, **params)
+        if len(text) <= MESSAGE_LIMIT:
+            return text
+    return text[:MESSAGE_LIMIT]
 
 
 def refusal(error: ChairError) -> str:
@@ -172,12 +184,12 @@ def status_view(engine: Engine, message_id: int) -> tuple[str, bool]:
         report = status(session=session, message_id=message_id)
         rows = [(channel, language, buckets)
                 for (channel, language), buckets in report.counts.items()]
-        text = say("status", message_id=message_id, state=report.message.state,
-                   when=when(report.message.send_at), rows=rows,
-                   problems=report.problems[:PROBLEMS_SHOWN],
-                   more_problems=max(0, len(report.problems) - PROBLEMS_SHOWN),
-                   unreachable=[code for _, code in report.unreachable])
-        return text[:MESSAGE_LIMIT], report.total("failed") > 0
+        text = fitted("status", report.problems[:PROBLEMS_SHOWN], message_id=message_id,
+                      state=report.message.state, when=when(report.message.send_at),
+                      rows=rows, hidden=max(0, len(report.problems) - PROBLEMS_SHOWN),
+                      unreachable=[code for _, code in report.unreachable][:CODES_SHOWN],
+                      unreachable_count=len(report.unreachable))
+        return text, report.total("failed") > 0
 
 
 def _subject(session: Session, message: ChairMessage) -> str:
@@ -197,7 +209,7 @@ def listing(engine: Engine) -> str:
                   "released": (when(message.released_at) or {}).get("new_york"),
                   "subject": _subject(session, message)}
                  for message in messages[:LISTED]]
-    return say("listing", items=items, more=max(0, len(messages) - LISTED))[:MESSAGE_LIMIT]
+    return fitted("listing", items, older=max(0, len(messages) - LISTED))
 
 
 @dataclass(frozen=True)

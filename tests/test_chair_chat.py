@@ -346,3 +346,25 @@ async def test_the_arabic_preview_is_right_to_left_and_a_missing_english_is_said
     assert "no complete English version yet" in table.text
     assert "goes out as soon as it is approved" in table.text
     assert refused.text == say("chair_missing_english", params={"id": str(message.id)})
+
+
+async def test_a_long_list_fits_one_telegram_message_and_says_how_many_more(
+    api: FakeBotApi, engine: Engine, people: dict[str, int], session: Session
+) -> None:
+    now = Clock().now
+    for number in range(20):
+        message = chair.create_draft(session=session, actor="cli:amina", now=now,
+                                     send_at=now + timedelta(days=number + 1))
+        assert message.id is not None
+        chair.set_body(session=session, message_id=message.id, language="en",
+                       actor="cli:amina", now=now, subject=f"{number} <&> " + "x" * 290,
+                       markdown="Text.")
+    session.commit()
+    async with chat_driver(api, engine) as chat:
+        listed = await chat.say(ADMIN, "/chair list")
+    assert len(listed.text) <= 4096
+    shown = listed.text.count("· draft ·")
+    assert 0 < shown < 15
+    assert listed.text.endswith(f"…and {20 - shown} older (see <code>outreach chair list"
+                                "</code>).")
+    assert "19 &lt;&amp;&gt; xxx" in listed.text  # the newest first, escaped
