@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot import cli_files, cli_outbox, cli_pocs, cli_reminders, cli_staff
+from bot import cli_chair, cli_files, cli_outbox, cli_pocs, cli_reminders, cli_staff
 from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
@@ -61,6 +61,7 @@ app.command()(cli_outbox.dispatch)
 app.command()(cli_outbox.templates)
 app.add_typer(cli_reminders.app, name="reminders")
 app.add_typer(cli_staff.app, name="staff")
+app.add_typer(cli_chair.app, name="chair")
 app.command()(cli_staff.invite)
 
 

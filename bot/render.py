@@ -43,9 +43,16 @@ def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:
 
 def message(code: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """One message of templates/cli/<language>/messages.j2, a macro named after `code`."""
+    return catalogue_message("messages", code, params, language)
+
+
+def catalogue_message(catalogue: str, code: str, params: dict[str, Any],
+                      language: str = DEFAULT_LANGUAGE) -> str:
+    """A macro named `code` of templates/cli/<language>/<catalogue>.j2 (English if absent);
+    `params` is a dict, so a message may take a parameter called `language`."""
     env = environment()
     template = env.select_template(
-        [f"cli/{language}/messages.j2", f"cli/{DEFAULT_LANGUAGE}/messages.j2"]
+        [f"cli/{language}/{catalogue}.j2", f"cli/{DEFAULT_LANGUAGE}/{catalogue}.j2"]
     )
     macro = getattr(template.module, code, None)
     if macro is None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Text, update
+from sqlalchemy import JSON, Column, Text, delete
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -234,6 +234,8 @@ def set_body(*, session: Session, message_id: int, language: str, actor: str, no
              markdown: str | None = None, subject: str | None = None) -> ChairMessage:
     """Set the text and/or the subject line of one language (None leaves it as it is)."""
     _check_language(message_id, language)
+    if markdown is None and subject is None:
+        return get(session=session, message_id=message_id)
     if subject is not None:
         subject = " ".join(subject.split())  # one line, as mail headers need
         if len(subject) > SUBJECT_MAX:
@@ -370,16 +372,14 @@ class Cancelled:
     withdrawn_deliveries: int  # deliveries already queued that will now never leave
 
 
-CANCEL_REASON = "the Chair's message was cancelled before this delivery left"
-
-
 def cancel(*, session: Session, message_id: int, actor: str, now: datetime) -> Cancelled:
     """Stop the message, as long as no delivery has left.
 
-    Released deliveries still waiting are marked failed with CANCEL_REASON; a dispatcher that
-    claimed one cannot send it, since it may only start a delivery that is pending or retry.
-    If a delivery started in the meantime, everything is rolled back and CancelRefused
-    raised (the session is rolled back then: callers start a fresh unit of work).
+    Released deliveries still waiting (none of which ever left) are withdrawn: deleted, so
+    that nobody can resend them by mistake; the audit entry counts them. A dispatcher that
+    claimed one finds nothing to start. If a delivery started in the meantime, everything
+    is rolled back and CancelRefused raised (the session is rolled back then: callers start a
+    fresh unit of work).
     """
     message = get(session=session, message_id=message_id)
     if message.state in (ChairState.SENT, ChairState.CANCELLED):
@@ -390,11 +390,9 @@ def cancel(*, session: Session, message_id: int, actor: str, now: datetime) -> C
     withdrawn = 0
     if outbox_ids:
         result = session.exec(
-            update(Delivery)
+            delete(Delivery)
             .where(col(Delivery.message_id).in_(outbox_ids),
                    col(Delivery.state) == DeliveryState.PENDING, col(Delivery.attempts) == 0)
-            .values(state=DeliveryState.FAILED, last_error=CANCEL_REASON, lease_owner=None,
-                    lease_until=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         assert isinstance(result, CursorResult)

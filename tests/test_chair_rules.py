@@ -146,9 +146,13 @@ def test_released_but_not_yet_sent_it_can_still_be_cancelled(session: Session,
     # nothing is left for a dispatcher to claim
     assert outbox.claim(session=session, owner="d", now=NOW + timedelta(hours=1), limit=10,
                         lease=timedelta(minutes=5)) == []
-    report = status(session=session, message_id=message_id)
-    assert report.total("failed") == 1
-    assert report.problems[0].reason == chair.CANCEL_REASON
+    # withdrawn, not failed: nobody can resend a cancelled message by mistake
+    assert outbox.counts_by_state(session=session) == {}
+    assert status(session=session, message_id=message_id).counts == {}
+    [entry] = [e for e in chair.history(session=session, message_id=message_id)
+               if e.action == "cancel"]
+    assert entry.actor == DRAFTER and entry.after is not None
+    assert entry.after["withdrawn_deliveries"] == 1
 
 
 def test_cancel_is_refused_once_the_first_delivery_has_left(session: Session) -> None:
