@@ -51,6 +51,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chair_chat import add_chair_handlers
 from bot.compose import UN_LANGUAGES
 from bot.events_chat import add_events_handlers
 from bot.log_command import parse_log_line, summary, usage
@@ -78,7 +79,8 @@ MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
-_STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite")
+_STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
+                   "chair")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -630,6 +632,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("revoke", on_revoke))
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
     add_events_handlers(application, engine, clock, staff_role)  # before the catch-all
+    add_chair_handlers(application, engine, clock, staff_role)  # before the catch-all
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
     application.post_init = post_init
 

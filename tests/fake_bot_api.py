@@ -27,6 +27,8 @@ while a webhook is set, getUpdates answers 409 Conflict as Telegram does, until 
 The fake does not post to the webhook itself: a spec posts the update that `send_text` or
 `press_button` returns. `refuse(method)` makes any method fail (404 "method not found" by
 default), as a Bot API server that does not implement it would.
+
+sendDocument uploads (multipart) are recorded with their file name and bytes (`documents`).
 """
 
 import asyncio
@@ -78,6 +80,19 @@ class ReceivedMessage:
     reply_markup: JSONDict | None
     link_preview_options: JSONDict | None
     timestamp: float  # time.monotonic() when the request arrived
+
+
+@dataclass(frozen=True)
+class ReceivedDocument:
+    """One sendDocument the fake accepted: the uploaded file as it arrived."""
+
+    message_id: int
+    chat_id: int
+    filename: str
+    content: bytes
+    caption: str | None
+    parse_mode: str | None
+    reply_markup: JSONDict | None
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,7 @@ class FakeBotApi:
         self.poll_cap = poll_cap  # a getUpdates long poll waits at most this long
         self._lock = threading.Lock()
         self._messages: list[ReceivedMessage] = []
+        self._documents: list[ReceivedDocument] = []
         self._calls: list[str] = []
         self._recent: deque[float] = deque()  # accepted sendMessage times, last second
         self._recent_by_chat: dict[int, deque[float]] = {}
@@ -330,10 +346,12 @@ class FakeBotApi:
             self._updates.append(update)
             return update
 
-    def send_text(self, chat_id: int, user_id: int, text: str) -> JSONDict:
+    def send_text(self, chat_id: int, user_id: int, text: str,
+                  entities: list[JSONDict] | None = None) -> JSONDict:
         """A person (`user_id`) writes `text` in chat `chat_id`; a leading /command is marked
-        as a bot_command entity, as Telegram does. Queued for getUpdates, and returned (the
-        update a webhook would receive)."""
+        as a bot_command entity, as Telegram does; `entities` is the formatting they applied
+        (bold, italic, text_link..., offsets in UTF-16 code units). Queued for getUpdates, and
+        returned (the update a webhook would receive)."""
         with self._lock:
             update_id = self._next_update_id
             self._next_update_id += 1
@@ -352,6 +370,8 @@ class FakeBotApi:
             if text.startswith("/"):
                 length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            if entities:
+                message["entities"] = [*message.get("entities", []), *entities]
             update = {"update_id": update_id, "message": message}
             self._updates.append(update)
             return update
@@ -382,6 +402,7 @@ class FakeBotApi:
         """Forget messages, calls, counters, updates and every injected behaviour."""
         with self._lock:
             self._messages.clear()
+            self._documents.clear()
             self._calls.clear()
             self._recent.clear()
             self._recent_by_chat.clear()
@@ -413,6 +434,15 @@ class FakeBotApi:
 
     def messages_to(self, chat_id: int) -> list[ReceivedMessage]:
         return [message for message in self.messages if message.chat_id == chat_id]
+
+    @property
+    def documents(self) -> list[ReceivedDocument]:
+        """Every sendDocument upload accepted, in order (they are not in `messages`)."""
+        with self._lock:
+            return list(self._documents)
+
+    def documents_to(self, chat_id: int) -> list[ReceivedDocument]:
+        return [document for document in self.documents if document.chat_id == chat_id]
 
     @property
     def calls(self) -> list[str]:
@@ -465,8 +495,11 @@ class FakeBotApi:
 
     # -- the API -------------------------------------------------------------------------
 
-    def handle(self, token: str, method: str, params: JSONDict) -> tuple[Any, float]:
-        """Answer one call: (the result, seconds to hold the answer). Raises _ApiError."""
+    def handle(self, token: str, method: str, params: JSONDict,
+               files: dict[str, tuple[str, bytes]] | None = None) -> tuple[Any, float]:
+        """Answer one call: (the result, seconds to hold the answer). Raises _ApiError.
+
+        `files` are the multipart uploads, field name -> (file name, content)."""
         if token not in self.tokens:
             raise _ApiError(401, "Unauthorized")
         with self._lock:
@@ -496,6 +529,8 @@ class FakeBotApi:
             return self._edit_message_reply_markup(params), 0.0
         if method == "sendMessage":
             return self._send_message(params)
+        if method == "sendDocument":
+            return self._send_document(params, files or {}), 0.0
         raise _ApiError(404, "Not Found: method not found")
 
     def _long_poll(self, params: JSONDict) -> _LongPoll:
@@ -686,6 +721,38 @@ class FakeBotApi:
         }
         return result, delay
 
+    def _send_document(self, params: JSONDict, files: dict[str, tuple[str, bytes]]) -> JSONDict:
+        try:
+            chat_id = int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: chat_id is empty") from None
+        field = str(params.get("document") or "")
+        # an upload is named by "attach://<field>", or sent as the field "document" itself
+        upload = files.get(field.removeprefix("attach://")) or files.get("document")
+        if upload is None:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        filename, content = upload
+        caption = params.get("caption")
+        with self._lock:
+            message_id = self._next_message_id
+            self._next_message_id += 1
+            self._documents.append(ReceivedDocument(
+                message_id=message_id, chat_id=chat_id, filename=filename, content=content,
+                caption=None if caption is None else str(caption),
+                parse_mode=params.get("parse_mode"), reply_markup=params.get("reply_markup")))
+        chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
+        if chat["type"] != "private":
+            chat["title"] = "Group"
+        result: JSONDict = {
+            "message_id": message_id, "date": int(time.time()), "chat": chat,
+            "from": self._bot_user(),
+            "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"u{message_id}",
+                         "file_name": filename, "file_size": len(content)},
+        }
+        if caption is not None:
+            result["caption"] = str(caption)
+        return result
+
     def _flood(self, retry_after: int) -> _ApiError:
         self._too_many_requests += 1
         return _ApiError(
@@ -742,7 +809,9 @@ class _MethodHandler(tornado.web.RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         try:
-            result, delay = self.api.handle(token, method, _parameters(self.request))
+            files = {name: (uploads[-1].filename, uploads[-1].body)
+                     for name, uploads in self.request.files.items() if uploads}
+            result, delay = self.api.handle(token, method, _parameters(self.request), files)
         except _ApiError as error:
             self._answer(error.status, _error_body(error))
             return
