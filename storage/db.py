@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from storage import (  # noqa: F401
     audit,
     chair,
+    event_tally,
     events,
     invitations,
     outbox,

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, func, or_, update
+from sqlalchemy import Column, Index, func, or_, text, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -63,12 +63,44 @@ class Audience(StrEnum):
     ORGANISATIONS = "organisations"
 
 
+# One bit per audience in Event.audience_bits. Stored values: never renumber a bit.
+AUDIENCE_BITS: dict[str, int] = {
+    Audience.STATES: 1,
+    Audience.ACADEMIA: 2,
+    Audience.INDUSTRY: 4,
+    Audience.PARLIAMENTARIANS: 8,
+    Audience.CIVIL_SOCIETY: 16,
+    Audience.ORGANISATIONS: 32,
+}
+
+
+def audience_bits(audiences: tuple[str, ...]) -> int:
+    """The bit set of these audiences, as Event.audience_bits stores it."""
+    bits = 0
+    for audience in audiences:
+        bits |= AUDIENCE_BITS[audience]
+    return bits
+
+
+LIVE_EVENT = "deleted_at IS NULL"
+
+
 class Event(SQLModel, table=True):
     __tablename__ = "event"
+    # The statistics read only live events by day: this partial index holds every column
+    # they group or count by, so the figures come from the index alone (storage/statistics.py).
+    # Also counted per month, by triggers, in event_month_tally (storage/event_tally.py).
+    __table_args__ = (
+        Index("ix_event_statistics", "start_date", "type", "iro_involvement",
+              "country_party_id", "audience_bits",
+              sqlite_where=text(LIVE_EVENT), postgresql_where=text(LIVE_EVENT)),
+        Index("ix_event_type_day", "type", "start_date", "country_party_id",
+              sqlite_where=text(LIVE_EVENT), postgresql_where=text(LIVE_EVENT)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
-    start_date: date = Field(index=True)
+    start_date: date  # indexed for live events by ix_event_statistics
     end_date: date
     city: str = Field(default="", max_length=120)
     country_party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
@@ -79,6 +111,9 @@ class Event(SQLModel, table=True):
     committee_role: str | None = Field(default=None, max_length=20)
     source_url: str = Field(default="", max_length=500)
     notes: str = Field(default="", max_length=2000)
+    # A copy of the event's rows in event_audience (AUDIENCE_BITS), written with them: the
+    # audience counts are then a sum over one table instead of a join with a million rows.
+    audience_bits: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_by: str = Field(max_length=120)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -202,7 +237,8 @@ def add(
 ) -> Event:
     moment = now or datetime.now(UTC)
     values = {name: getattr(fields, name) for name in _SCALARS}
-    event = Event(**values, created_by=actor, created_at=moment, updated_at=moment)
+    event = Event(**values, audience_bits=audience_bits(fields.audiences), created_by=actor,
+                  created_at=moment, updated_at=moment)
     session.add(event)
     session.flush()
     assert event.id is not None
@@ -226,6 +262,7 @@ def amend(
     moment = now or datetime.now(UTC)
     for name in _SCALARS:
         setattr(event, name, getattr(fields, name))
+    event.audience_bits = audience_bits(fields.audiences)
     event.updated_at = moment
     session.add(event)
     if (current.audiences, current.organisers) != (fields.audiences, fields.organisers):

@@ -1,12 +1,14 @@
 """The reporting figures of the Committee's review (seed paper, sections 4.2, 4.4, 4.6 and 6).
 
-Each figure is one SQL aggregate, so the count is the database's and scales with it.
+Each figure is one SQL aggregate, so the count is the database's and scales with it. The same
+function serves `outreach status` (everything recorded) and the transparency report over a
+period (`until`: submissions dated after it are not counted, as if it were that day).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, case, distinct, func
+from sqlalchemy import ColumnElement, case, distinct, func, true
 from sqlmodel import Session, col, select
 
 from storage.parties import Party, PartyKind
@@ -21,11 +23,14 @@ class ReportingStatus:
     non_reporting: list[str]  # ISO3 codes, sorted
     states_by_report_count: dict[str, int]  # "1", "2", "3+"
     since: date
-    states_submitting_since: int
+    states_submitting_since: int  # States with a submission dated from `since` to `until`
+    # Active PoCs today: the registry keeps who is a PoC now, not since when, so these two
+    # are not limited by `until`.
     states_with_poc: int
     orgs_with_poc: int
     action_plans: int
     action_plan_states: int
+    until: date | None = None  # None: every submission recorded, whatever its date
 
     @property
     def non_reporting_states(self) -> int:
@@ -51,7 +56,15 @@ def _is_state() -> ColumnElement[bool]:
     return col(Party.kind) == PartyKind.STATE
 
 
-def reporting_status(*, session: Session, since: date) -> ReportingStatus:
+def _submitted_by(until: date | None) -> ColumnElement[bool]:
+    return true() if until is None else col(Submission.submitted_on) <= until
+
+
+def reporting_status(
+    *, session: Session, since: date, until: date | None = None
+) -> ReportingStatus:
+    """The figures as they stood on `until` (or with everything recorded, when None)."""
+    recorded = _submitted_by(until)
     member_states = session.exec(select(func.count()).select_from(Party).where(_is_state())).one()
 
     # A State reports once it has sent its first report; it then counts by national reports.
@@ -60,7 +73,7 @@ def reporting_status(*, session: Session, since: date) -> ReportingStatus:
     per_state = (
         select(col(Submission.party_id).label("party_id"), national.label("reports"))
         .join(Party, col(Party.id) == col(Submission.party_id))
-        .where(_is_state())
+        .where(_is_state(), recorded)
         .group_by(col(Submission.party_id))
         .having(first > 0)
         .subquery()
@@ -83,11 +96,11 @@ def reporting_status(*, session: Session, since: date) -> ReportingStatus:
     submitting_since = session.exec(
         select(func.count(distinct(col(Submission.party_id))))
         .join(Party, col(Party.id) == col(Submission.party_id))
-        .where(_is_state(), col(Submission.submitted_on) >= since)
+        .where(_is_state(), col(Submission.submitted_on) >= since, recorded)
     ).one()
     plans, plan_states = session.exec(
         select(func.count(), func.count(distinct(col(Submission.party_id)))).where(
-            Submission.kind == SubmissionKind.ACTION_PLAN
+            Submission.kind == SubmissionKind.ACTION_PLAN, recorded
         )
     ).one()
     return ReportingStatus(
@@ -101,4 +114,5 @@ def reporting_status(*, session: Session, since: date) -> ReportingStatus:
         orgs_with_poc=_count_parties_with_active_poc(session, PartyKind.ORGANISATION),
         action_plans=plans,
         action_plan_states=plan_states,
+        until=until,
     )
