@@ -1,7 +1,7 @@
 """chair messages: the Chair's quarterly messages, one body per UN language
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27
 """
 
