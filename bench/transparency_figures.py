@@ -1,6 +1,6 @@
 """Benchmark: the transparency figures at a million events, and /stats at 25,000.
 
-    .venv/bin/python bench/statistics.py [--backend sqlite|postgresql|both]
+    .venv/bin/python bench/transparency_figures.py [--backend sqlite|postgresql|both]
         [--events 1000000] [--small 25000] [--runs 7]
 
 For each backend: a throw-away database (bench/_common.database: a SQLite file in a temporary
@@ -28,9 +28,6 @@ Targets: outreach figures under 200 ms at 1,000,000 events; figures + chart unde
 import sys
 from pathlib import Path
 
-# This file is named like the standard library's `statistics`: take its folder (Python's
-# sys.path[0] for a script) off the path so no import finds it instead; the root goes on.
-sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
