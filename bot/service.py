@@ -6,6 +6,7 @@ bot.telegram_webhook).
 """
 
 import asyncio
+import contextlib
 import logging
 import re
 import signal
@@ -193,6 +194,7 @@ class LeaderDuties:
             self._bot_stop = asyncio.Event()
             self._bot_task = asyncio.create_task(
                 run_reply_bot(application, self._bot_stop, self._webhook))
+            self._bot_task.add_done_callback(_report_bot_failure)
 
     def lose(self) -> None:
         self._scheduler.pause()
@@ -201,7 +203,17 @@ class LeaderDuties:
 
     async def stopped(self) -> None:
         if self._bot_task is not None:
-            await self._bot_task
+            with contextlib.suppress(Exception):  # a failure was logged when it happened
+                await self._bot_task
+
+
+def _report_bot_failure(task: "asyncio.Task[None]") -> None:
+    """Say at once why the bot stopped (e.g. Telegram refused setWebhook); HTTP and the ticks
+    go on without it until the next start or take-over."""
+    if task.cancelled() or task.exception() is None:
+        return
+    log.error("telegram bot stopped; the service goes on without it until it restarts",
+              exc_info=task.exception())
 
 
 def _access_log(handler: RequestHandler) -> None:

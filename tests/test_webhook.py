@@ -133,6 +133,25 @@ def test_a_standing_by_process_answers_503_until_it_takes_over(
     assert " ERROR " not in second.stderr() and "503 POST /telegram/updates" in second.stderr()
 
 
+def test_a_refused_set_webhook_is_an_error_in_the_log_and_http_goes_on(
+    tmp_path: Path, database_url: str
+) -> None:
+    with FakeBotApi() as api:
+        api.refuse("setWebhook", 400, "Bad Request: bad webhook: Failed to resolve host")
+        with running_service(tmp_path, database_url, webhook_env(api)) as service:
+            service.wait_until_answering()
+            wait_for(lambda: "setWebhook" in api.calls)
+            wait_for(lambda: "telegram bot stopped" in service.stderr())
+            assert service.health().status == 200
+            status, _ = post(service, api.send_text(ADMIN, ADMIN, "/help"), SECRET)
+            assert status == 503  # no bot to take it: Telegram keeps it for later
+            assert service.stop() == 0, service.stderr()
+    [line] = [line for line in service.stderr().splitlines() if "telegram bot stopped" in line]
+    assert " ERROR " in line
+    assert "bad webhook: failed to resolve host" in service.stderr().lower()
+    assert FakeBotApi.TOKEN not in service.stderr() and SECRET not in service.stderr()
+
+
 def test_polling_is_the_default_and_refused_optional_calls_are_one_warning_each(
     tmp_path: Path, database_url: str
 ) -> None:
