@@ -16,6 +16,8 @@ from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
 from storage.demo_dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
+from storage.demo_events import EVENT_COLUMNS, build_paper_events
+from storage.import_events import import_events
 from storage.import_pocs import import_pocs
 from storage.import_submissions import import_submissions
 from storage.reference_data import load_reference_data
@@ -33,14 +35,19 @@ def _fresh_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _load(session: Session, folder: Path) -> None:
+def load_invented_data(session: Session, folder: Path) -> None:
+    """Write the invented PoCs, submissions and events as CSV files in `folder` and import
+    them into the registry of `session` (reference data loaded), as a user's files would be."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
     write_csv(dataset.pocs, POC_COLUMNS, folder / "pocs.csv")
     write_csv(dataset.submissions, SUBMISSION_COLUMNS, folder / "submissions.csv")
+    write_csv(build_paper_events([code for code, _ in states], organisations), EVENT_COLUMNS,
+              folder / "events.csv")
     # Through the real importers, so the demo exercises what a user's files go through.
-    for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv")):
+    for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
+                           (import_events, "events.csv")):
         report = importer(session=session, table=read_table(folder / name), actor=DEMO_ACTOR,
                           today=date.today())
         if report.problems:
@@ -74,7 +81,7 @@ def run_demo(settings: Settings) -> None:
     migrate(engine)
     with session_scope(engine) as session:
         load_reference_data(session=session)
-        _load(session, folder)
+        load_invented_data(session, folder)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
     sent, mail_folder = _send_sample(engine, folder)

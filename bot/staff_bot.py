@@ -51,6 +51,7 @@ from telegram.ext import (
 from bot.compose import UN_LANGUAGES
 from bot.log_command import parse_log_line, summary, usage
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
+from bot.stats_chat import STATS_COMMANDS, add_stats_handlers
 from storage import invitations, pocs, submissions
 from storage.import_events import import_events
 from storage.importing import PartyFinder
@@ -74,7 +75,7 @@ MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
-_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite")
+_STAFF_COMMANDS = ("help", "log", "state", "org", "nonreporting", "invite", *STATS_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -625,6 +626,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("nonreporting", on_nonreporting))
     application.add_handler(CommandHandler("grant", on_grant))
     application.add_handler(CommandHandler("revoke", on_revoke))
+    add_stats_handlers(application, engine, clock, staff_role)  # /stats, /report
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
     application.post_init = post_init

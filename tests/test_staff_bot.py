@@ -228,9 +228,10 @@ async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
     assert by_scope == [  # GONE was revoked: no menu
         ({"type": "default"}, ["help"]),
         ({"type": "chat", "chat_id": STAFF},
-         ["help", "log", "state", "org", "nonreporting", "invite"]),
+         ["help", "log", "state", "org", "nonreporting", "invite", "stats", "report"]),
         ({"type": "chat", "chat_id": ADMIN},
-         ["help", "log", "state", "org", "nonreporting", "invite", "grant", "revoke"]),
+         ["help", "log", "state", "org", "nonreporting", "invite", "stats", "report",
+          "grant", "revoke"]),
     ]
     api.reset()
     api.refuse_set_my_commands()

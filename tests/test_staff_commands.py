@@ -219,7 +219,8 @@ async def test_the_last_admin_cannot_revoke_themselves_but_can_revoke_staff(
 TYPED = {"start": "/start", "help": "/help", "log": "/log", "state": "/state CIV",
          "org": "/org IAEA", "nonreporting": "/nonreporting", "grant": "/grant",
          "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
-         "language": "/language", "stop": "/stop"}
+         "language": "/language", "stop": "/stop", "stats": "/stats yesterday",
+         "report": "/report yesterday"}
 USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
 POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
@@ -236,7 +237,7 @@ MATRIX = [(command, role, command in ALLOWED[role]) for command in EVERY_COMMAND
 def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "state", "org", "nonreporting",
-                                "invite"}
+                                "invite", "stats", "report"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 
