@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot import cli_files, cli_outbox, cli_pocs, cli_reminders, cli_staff
+from bot import cli_files, cli_outbox, cli_pocs, cli_reminders, cli_report, cli_staff
 from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
@@ -62,6 +62,7 @@ app.command()(cli_outbox.templates)
 app.add_typer(cli_reminders.app, name="reminders")
 app.add_typer(cli_staff.app, name="staff")
 app.command()(cli_staff.invite)
+app.command()(cli_report.report)
 
 
 @app.command()
