@@ -23,7 +23,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.charts import outreach_chart_png
 from bot.render import DEFAULT_LANGUAGE, environment
+from bot.report import report_csv
+from bot.report_page import report_html
+from bot.report_words import chart_labels
 from storage.staff import StaffRole
 from storage.statistics import Period, TransparencyFigures, default_period, transparency_figures
 
@@ -62,6 +66,25 @@ def _figures(engine: Engine, period: Period) -> TransparencyFigures:
         return transparency_figures(session=session, period=period)
 
 
+def _stats(engine: Engine, period: Period) -> tuple[str, bytes | None]:
+    """The text, and the chart when there is an event to draw (no empty axes)."""
+    figures = _figures(engine, period)
+    chart = (outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE))
+             if figures.outreach.events else None)
+    return stats_say("stats", figures=figures), chart
+
+
+def _report_files(engine: Engine, period: Period, today: date) -> list[tuple[str, bytes]]:
+    """(file name, content): the HTML page and the CSV, as `outreach report` writes them."""
+    figures = _figures(engine, period)
+    name = f"transparency-{period.start}-{period.end}"
+    return [
+        (f"{name}.html", report_html(figures, DEFAULT_LANGUAGE, generated_on=today)
+         .encode("utf-8")),
+        (f"{name}.csv", report_csv(figures).encode("utf-8")),
+    ]
+
+
 async def _reply(update: Update, text: str) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
@@ -84,7 +107,25 @@ def add_stats_handlers(application: App, engine: Engine, clock: Callable[[], dat
         period = await period_of(update, context, "stats_usage")
         if period is None:
             return
-        figures = await asyncio.to_thread(_figures, engine, period)
-        await _reply(update, stats_say("stats", figures=figures))
+        text, chart = await asyncio.to_thread(_stats, engine, period)
+        await _reply(update, text)
+        message = update.effective_message
+        if chart is not None and message is not None:
+            await message.reply_photo(chart, filename="outreach.png",
+                                      caption=stats_say("chart_caption", period=period))
+
+    async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        period = await period_of(update, context, "report_usage")
+        message = update.effective_message
+        if period is None or message is None:
+            return
+        files = await asyncio.to_thread(_report_files, engine, period, clock().date())
+        user = update.effective_user
+        log.info("telegram /report by user %s", None if user is None else user.id)
+        for index, (name, content) in enumerate(files):
+            await message.reply_document(
+                content, filename=name,
+                caption=stats_say("report_caption", period=period) if index == 0 else None)
 
     application.add_handler(CommandHandler("stats", on_stats))
+    application.add_handler(CommandHandler("report", on_report))

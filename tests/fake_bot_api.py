@@ -20,6 +20,8 @@ as Telegram does; a long poll waits at most `poll_cap` seconds so specs stay fas
 answerCallbackQuery / editMessageReplyMarkup / editMessageText are recorded
 (`callback_answers`, `edited_markups`, `edited_texts`), and so is setMyCommands with its
 scope (`my_commands`; `refuse_set_my_commands` makes the server answer 400 instead).
+sendPhoto and sendDocument record the uploaded file (multipart) with its caption
+(`uploads`, `uploads_to`).
 """
 
 import asyncio
@@ -71,6 +73,20 @@ class ReceivedMessage:
     reply_markup: JSONDict | None
     link_preview_options: JSONDict | None
     timestamp: float  # time.monotonic() when the request arrived
+
+
+@dataclass(frozen=True)
+class ReceivedUpload:
+    """One sendPhoto or sendDocument the fake accepted, with the file as uploaded."""
+
+    message_id: int
+    method: str  # "sendPhoto" or "sendDocument"
+    chat_id: int
+    filename: str
+    content_type: str
+    content: bytes
+    caption: str | None
+    parse_mode: str | None
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,7 @@ class FakeBotApi:
         self._edited_texts: list[EditedText] = []
         self._my_commands: list[SetCommands] = []
         self._refuse_set_my_commands = False
+        self._uploads: list[ReceivedUpload] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -363,6 +380,7 @@ class FakeBotApi:
             self._edited_texts.clear()
             self._my_commands.clear()
             self._refuse_set_my_commands = False
+            self._uploads.clear()
 
     # -- observations --------------------------------------------------------------------
 
@@ -401,6 +419,14 @@ class FakeBotApi:
             return list(self._my_commands)
 
     @property
+    def uploads(self) -> list[ReceivedUpload]:
+        with self._lock:
+            return list(self._uploads)
+
+    def uploads_to(self, chat_id: int) -> list[ReceivedUpload]:
+        return [upload for upload in self.uploads if upload.chat_id == chat_id]
+
+    @property
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         with self._lock:
@@ -414,7 +440,9 @@ class FakeBotApi:
 
     # -- the API -------------------------------------------------------------------------
 
-    def handle(self, token: str, method: str, params: JSONDict) -> tuple[Any, float]:
+    def handle(self, token: str, method: str, params: JSONDict,
+               files: dict[str, tornado.httputil.HTTPFile] | None = None
+               ) -> tuple[Any, float]:
         """Answer one call: (the result, seconds to hold the answer). Raises _ApiError."""
         if token not in self.tokens:
             raise _ApiError(401, "Unauthorized")
@@ -436,6 +464,8 @@ class FakeBotApi:
             return self._edit_message_reply_markup(params), 0.0
         if method == "sendMessage":
             return self._send_message(params)
+        if method in {"sendPhoto", "sendDocument"}:
+            return self._send_upload(method, params, files or {}), 0.0
         raise _ApiError(404, "Not Found: method not found")
 
     def _long_poll(self, params: JSONDict) -> _LongPoll:
@@ -608,6 +638,28 @@ class FakeBotApi:
         }
         return result, delay
 
+    def _send_upload(self, method: str, params: JSONDict,
+                     files: dict[str, tornado.httputil.HTTPFile]) -> JSONDict:
+        field = "photo" if method == "sendPhoto" else "document"
+        try:
+            chat_id = int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: chat_id is empty") from None
+        upload = files.get(field)
+        if upload is None:  # a file_id or URL instead of an upload: not simulated
+            raise _ApiError(400, f"Bad Request: there is no {field} in the request")
+        with self._lock:
+            message_id = self._next_message_id
+            self._next_message_id += 1
+            self._uploads.append(ReceivedUpload(
+                message_id=message_id, method=method, chat_id=chat_id,
+                filename=upload.filename, content_type=upload.content_type,
+                content=upload.body, caption=params.get("caption"),
+                parse_mode=params.get("parse_mode")))
+        chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
+        return {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                "from": self._bot_user(), "caption": params.get("caption") or ""}
+
     def _flood(self, retry_after: int) -> _ApiError:
         self._too_many_requests += 1
         return _ApiError(
@@ -664,7 +716,8 @@ class _MethodHandler(tornado.web.RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         try:
-            result, delay = self.api.handle(token, method, _parameters(self.request))
+            files = {name: parts[-1] for name, parts in self.request.files.items() if parts}
+            result, delay = self.api.handle(token, method, _parameters(self.request), files)
         except _ApiError as error:
             self._answer(error.status, _error_body(error))
             return

@@ -3,8 +3,10 @@
 The real PTB Application against the fake Bot API, on the invented paper data; both backends.
 """
 
+import csv
+import io
+import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -15,8 +17,8 @@ from bot.stats_chat import stats_say
 from storage.staff import StaffRole, grant
 from tests.fake_bot_api import FakeBotApi
 from tests.outbox_helpers import NOW
-from tests.paper_data import PAPER_FROM, PAPER_TO, load_paper_data
-from tests.test_staff_bot import STAFF, STRANGER, staff_bot, write
+from tests.paper_data import PAPER_FROM, PAPER_TO, load_paper_events
+from tests.test_staff_bot import STAFF, STRANGER, staff_bot, until, write
 
 
 @pytest.fixture
@@ -26,9 +28,14 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-def paper_registry(session: Session, tmp_path: Path) -> None:
+def staff(session: Session) -> None:
     grant(session=session, telegram_user_id=STAFF, role=StaffRole.STAFF, actor="test", now=NOW)
-    load_paper_data(session, tmp_path / "paper")
+    session.commit()
+
+
+@pytest.fixture
+def paper_registry(session: Session, staff: None) -> None:
+    load_paper_events(session)
 
 
 async def test_stats_tells_the_papers_outreach_figures(
@@ -45,6 +52,46 @@ async def test_stats_tells_the_papers_outreach_figures(
     assert ("<b>104</b> included outreach to States; <b>15</b> to academia; <b>17</b> to"
             " industry and <b>10</b> to parliamentarians") in text
     assert "Visits to States: <b>17</b> (to 16 States)" in text
+    await until(lambda: len(api.uploads_to(STAFF)) == 1)
+    [chart] = api.uploads_to(STAFF)
+    assert chart.method == "sendPhoto"
+    assert chart.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(chart.content) > 10_000
+    assert chart.caption == ("Outreach events by audience and by year, 2016-04-26 to"
+                             " 2022-04-15.")
+
+
+async def test_report_sends_the_page_and_the_csv_of_the_same_figures(
+    api: FakeBotApi, engine: Engine, paper_registry: None
+) -> None:
+    async with staff_bot(api, engine):
+        api.send_text(chat_id=STAFF, user_id=STAFF, text=f"/report {PAPER_FROM} {PAPER_TO}")
+        await until(lambda: len(api.uploads_to(STAFF)) == 2)
+    page, table = api.uploads_to(STAFF)
+    assert [page.method, table.method] == ["sendDocument", "sendDocument"]
+    assert page.filename == "transparency-2016-04-26-2022-04-15.html"
+    assert table.filename == "transparency-2016-04-26-2022-04-15.csv"
+    assert page.caption is not None and "2016-04-26 to 2022-04-15" in page.caption
+    html = page.content.decode("utf-8")
+
+    def on_page(figure: str) -> str:
+        found = re.search(rf'data-figure="{re.escape(figure)}">.*?<td[^>]*>([^<]*)</td>', html)
+        assert found, figure
+        return found.group(1)
+
+    rows = {(r["section"], r["figure"]): r["value"]
+            for r in csv.DictReader(io.StringIO(table.content.decode("utf-8")))}
+    for section, figure, value in (
+        ("outreach", "events", "249"),
+        ("outreach", "events_with_organisations.percent", "82"),
+        ("outreach", "events_states_and_civil_society", "144"),
+        ("outreach", "by_audience.states", "104"), ("outreach", "by_audience.academia", "15"),
+        ("outreach", "by_audience.industry", "17"),
+        ("outreach", "by_audience.parliamentarians", "10"),
+    ):
+        assert rows[(section, figure)] == value
+        assert on_page(f"{section}.{figure}") == value
+    assert api.messages_to(STAFF) == []  # the documents are the answer
 
 
 async def test_boundary_days_count_and_the_days_beside_them_do_not(
@@ -75,22 +122,26 @@ async def test_without_dates_it_counts_the_current_review_period(
     assert one_date.text == answer.text
 
 
-@pytest.mark.parametrize("line", [
-    "/stats 2022-04-15 2016-04-26", "/stats 26/04/2016", "/stats 2016-02-30",
-    "/stats 2016-04-26 2022-04-15 2023-01-01", "/stats <b>now</b>"])
-async def test_bad_dates_get_the_usage_hint(
-    api: FakeBotApi, engine: Engine, paper_registry: None, line: str
-) -> None:
+BAD_LINES = ("/stats 2022-04-15 2016-04-26", "/stats 26/04/2016", "/stats 2016-02-30",
+             "/stats 2016-04-26 2022-04-15 2023-01-01", "/stats <b>now</b>")
+
+
+async def test_bad_dates_get_the_usage_hint(api: FakeBotApi, engine: Engine, staff: None
+                                            ) -> None:
     async with staff_bot(api, engine):
-        answer = await write(api, STAFF, line)
-    assert answer.text == stats_say("stats_usage")
-    assert "<code>/stats 2016-04-26 2022-04-15</code>" in answer.text
+        answers = [await write(api, STAFF, line) for line in BAD_LINES]
+        report = await write(api, STAFF, "/report 2016-04-26 yesterday")
+    assert {answer.text for answer in answers} == {stats_say("stats_usage")}
+    assert "<code>/stats 2016-04-26 2022-04-15</code>" in answers[0].text
+    assert report.text == stats_say("report_usage")
+    assert api.uploads == []
 
 
 async def test_outsiders_get_the_refusal_and_no_figures(
-    api: FakeBotApi, engine: Engine, paper_registry: None
+    api: FakeBotApi, engine: Engine, staff: None
 ) -> None:
     async with staff_bot(api, engine):
         stats = await write(api, STRANGER, f"/stats {PAPER_FROM} {PAPER_TO}")
         report = await write(api, STRANGER, "/report")
     assert stats.text == report.text == say("refused")
+    assert api.uploads == []
