@@ -47,7 +47,7 @@ async def test_stats_tells_the_papers_outreach_figures(
     text = answer.text
     assert text.startswith("From 26 April 2016 to 15 April 2022 the Committee and its experts"
                            " participated in <b>249</b> outreach events.")
-    assert "Approximately <b>82 %</b> of these events were organised" in text
+    assert "Approximately <b>82%</b> of these events were organised" in text
     assert "<b>144</b> outreach events to States and civil society" in text
     assert ("<b>104</b> included outreach to States; <b>15</b> to academia; <b>17</b> to"
             " industry and <b>10</b> to parliamentarians") in text
