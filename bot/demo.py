@@ -10,8 +10,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.channels.email import EmlFileSender
+from bot.charts import outreach_chart_png
 from bot.dispatcher import Dispatcher, utc_now
-from bot.render import message, render
+from bot.render import DEFAULT_LANGUAGE, message, render
+from bot.report_page import report_html
+from bot.report_words import chart_labels, long_date
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
@@ -21,6 +24,7 @@ from storage.import_events import import_events
 from storage.import_pocs import import_pocs
 from storage.import_submissions import import_submissions
 from storage.reference_data import load_reference_data
+from storage.statistics import PAPER_PERIOD, transparency_figures
 from storage.status import reporting_status
 from storage.tabular import read_table
 
@@ -71,6 +75,22 @@ def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
     return stats.sent, mail_folder
 
 
+def _write_report(engine: Engine, folder: Path) -> tuple[Path, Path, str]:
+    """The transparency page and the outreach chart of the paper's period, marked invented;
+    and the paper's outreach sentence with the demo's figures."""
+    with session_scope(engine) as session:
+        figures = transparency_figures(session=session, period=PAPER_PERIOD)
+    page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
+    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=date.today(),
+                                notice=message("demo_notice")) + "\n", encoding="utf-8")
+    chart = folder / "outreach-chart.png"
+    chart.write_bytes(outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE)))
+    return page, chart, message(
+        "demo_outreach", outreach=figures.outreach,
+        start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),
+        end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
+
+
 def run_demo(settings: Settings) -> None:
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,9 +105,13 @@ def run_demo(settings: Settings) -> None:
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
     sent, mail_folder = _send_sample(engine, folder)
+    page, chart, outreach = _write_report(engine, folder)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")
     typer.echo(render("cli/status.txt.j2", status=figures))
     typer.echo("")
+    typer.echo(outreach)
+    typer.echo("")
     typer.echo(message("demo_sent", count=sent, template=SAMPLE_TEMPLATE, path=mail_folder))
+    typer.echo(message("demo_report", page=page.resolve(), chart=chart.resolve()))
