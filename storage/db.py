@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 # Import every table module so SQLModel.metadata knows the whole schema.
 from storage import (  # noqa: F401
     audit,
+    event_tally,
     events,
     invitations,
     outbox,

@@ -86,15 +86,18 @@ class Event(SQLModel, table=True):
     __tablename__ = "event"
     # The statistics read only live events by day: this partial index holds every column
     # they group or count by, so the figures come from the index alone (storage/statistics.py).
+    # Also counted per month, by triggers, in event_month_tally (storage/event_tally.py).
     __table_args__ = (
         Index("ix_event_statistics", "start_date", "type", "iro_involvement",
               "country_party_id", "audience_bits",
+              sqlite_where=text(LIVE_EVENT), postgresql_where=text(LIVE_EVENT)),
+        Index("ix_event_type_day", "type", "start_date", "country_party_id",
               sqlite_where=text(LIVE_EVENT), postgresql_where=text(LIVE_EVENT)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
-    start_date: date = Field(index=True)
+    start_date: date  # indexed for live events by ix_event_statistics
     end_date: date
     city: str = Field(default="", max_length=120)
     country_party_id: int | None = Field(default=None, foreign_key="party.id", index=True)

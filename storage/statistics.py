@@ -9,11 +9,11 @@ calendar date: no time zone can move it across a boundary.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, func, literal
+from sqlalchemy import ColumnElement, distinct, func
 from sqlmodel import Session, col, select
 
+from storage.event_tally import TallyDimension, tallies
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.parties import Party, RegionalGroup
 from storage.status import ReportingStatus, reporting_status
@@ -128,15 +128,11 @@ def _year() -> ColumnElement[int]:
     return func.extract("year", col(Event.start_date))
 
 
-def _has_any(audiences: Iterable[str]) -> ColumnElement[bool]:
+def _mask(audiences: Iterable[str]) -> int:
     mask = 0
     for audience in audiences:
         mask |= AUDIENCE_BITS[audience]
-    return col(Event.audience_bits).op("&")(mask) != 0
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
+    return mask
 
 
 def _years_filled(counts: Mapping[int, int]) -> list[int]:
@@ -144,71 +140,56 @@ def _years_filled(counts: Mapping[int, int]) -> list[int]:
 
 
 def outreach_figures(*, session: Session, period: Period) -> OutreachFigures:
-    audiences = [a.value for a in Audience]
-    involvements = [i.value for i in IroInvolvement]
-    types = [t.value for t in EventType]
-    # One pass over the period's index entries: per year, every count the section needs.
-    columns: list[ColumnElement[int]] = [
-        func.count(),
-        _count_if(_has_any(STATES_AND_CIVIL_SOCIETY)),
-        *(_count_if(_has_any([a])) for a in audiences),
-        *(_count_if(col(Event.iro_involvement) == i) for i in involvements),
-        *(_count_if(col(Event.type) == t) for t in types),
-    ]
-    year = _year().label("year")
-    query = select(year, *columns).where(*_live_in(period)).group_by(year)
-    rows: list[Any] = list(session.exec(query))  # one per year: a handful
-    per_year = {int(row[0]): [int(value or 0) for value in row[1:]] for row in rows}
-    totals = [sum(values) for values in zip(*per_year.values(), strict=True)] or (
-        [0] * len(columns))
-    events, states_and_civil_society = totals[0], totals[1]
-    offset = 2
-    by_audience = dict(zip(audiences, totals[offset:offset + len(audiences)], strict=True))
-    offset += len(audiences)
-    by_involvement = dict(zip(involvements, totals[offset:offset + len(involvements)],
-                              strict=True))
-    offset += len(involvements)
-    by_type = dict(zip(types, totals[offset:], strict=True))
+    counts = tallies(session=session, start=period.start, end=period.end)
+    by_type = {t.value: 0 for t in EventType}
+    by_involvement = {i.value: 0 for i in IroInvolvement}
+    by_country: dict[str, int] = {}
+    per_year: dict[int, int] = {}
+    bits_per_year: dict[int, dict[int, int]] = {}
+    for (year, dimension, value), count in counts.items():
+        if dimension == TallyDimension.TYPE:
+            # every live event has exactly one type: the types add up to the events
+            by_type[value] = by_type.get(value, 0) + count
+            per_year[year] = per_year.get(year, 0) + count
+        elif dimension == TallyDimension.IRO_INVOLVEMENT:
+            by_involvement[value] = by_involvement.get(value, 0) + count
+        elif dimension == TallyDimension.COUNTRY:
+            by_country[value] = by_country.get(value, 0) + count
+        elif dimension == TallyDimension.AUDIENCE_BITS:
+            of_year = bits_per_year.setdefault(year, {})
+            of_year[int(value)] = of_year.get(int(value), 0) + count
 
-    years = _years_filled({y: v[0] for y, v in per_year.items()})
-    empty = [0] * len(columns)
-    by_year = {y: per_year.get(y, empty)[0] for y in years}
-    by_year_and_audience = {
-        y: dict(zip(audiences, per_year.get(y, empty)[2:2 + len(audiences)], strict=True))
-        for y in years
-    }
+    def with_bits(mask: int, years: Iterable[int]) -> int:
+        return sum(count for year in years
+                   for bits, count in bits_per_year.get(year, {}).items() if bits & mask)
+
+    years = _years_filled(per_year)
+    audiences = [a.value for a in Audience]
     return OutreachFigures(
         period=period,
-        events=events,
-        events_states_and_civil_society=states_and_civil_society,
-        by_audience=by_audience,
+        events=sum(per_year.values()),
+        events_states_and_civil_society=with_bits(_mask(STATES_AND_CIVIL_SOCIETY), years),
+        by_audience={a: with_bits(AUDIENCE_BITS[a], years) for a in audiences},
         events_with_organisations=sum(by_involvement[i] for i in WITH_ORGANISATIONS),
         by_iro_involvement=by_involvement,
         by_type=by_type,
-        by_regional_group=_by_regional_group(session, period),
-        by_year=by_year,
-        by_year_and_audience=by_year_and_audience,
+        by_regional_group=_by_regional_group(session, by_country),
+        by_year={y: per_year.get(y, 0) for y in years},
+        by_year_and_audience={y: {a: with_bits(AUDIENCE_BITS[a], [y]) for a in audiences}
+                              for y in years},
     )
 
 
-def _by_regional_group(session: Session, period: Period) -> dict[str, int]:
-    # Count per host country first (at most one row per State), then fold into groups.
-    per_country = (
-        select(col(Event.country_party_id).label("party_id"), func.count().label("events"))
-        .where(*_live_in(period))
-        .group_by(col(Event.country_party_id))
-        .subquery()
-    )
-    group = func.coalesce(col(Party.electoral_group), literal(NO_HOST_COUNTRY))
-    query = (
-        select(group.label("group"), func.sum(per_country.c.events))
-        .select_from(per_country)
-        .join(Party, col(Party.id) == per_country.c.party_id, isouter=True)
-        .group_by(group)
-    )
-    found = {str(name): int(count) for name, count in session.exec(query)}
+def _by_regional_group(session: Session, by_country: Mapping[str, int]) -> dict[str, int]:
+    # The host countries are at most the 193 States: fold them into groups here.
+    group_of = {str(party_id): group for party_id, group in session.exec(
+        select(col(Party.id), col(Party.electoral_group)))}
     codes = list(session.exec(select(RegionalGroup.code).order_by(col(RegionalGroup.code))))
-    return {code: found.get(code, 0) for code in [*codes, NO_HOST_COUNTRY]}
+    by_group = dict.fromkeys([*codes, NO_HOST_COUNTRY], 0)
+    for country, count in by_country.items():
+        group = group_of.get(country) or NO_HOST_COUNTRY
+        by_group[group] = by_group.get(group, 0) + count
+    return by_group
 
 
 def event_kind_figures(

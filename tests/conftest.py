@@ -26,10 +26,10 @@ if os.environ.get("CI") and "postgresql" not in BACKENDS:
     raise RuntimeError(f"CI must run the suite on PostgreSQL too: set {POSTGRES_ENV}")
 
 # Tables a test may write; reference tables are reloaded rather than emptied.
-WRITABLE_TABLES = ("event_organiser", "event_audience", "event", "reminder_pause", "poc_reply",
-                   "reminder_cycle", "reminder_policy", "delivery", "outbox_message",
-                   "poc_invitation", "poc_email", "poc", "submission", "staff_member",
-                   "audit_entry")
+WRITABLE_TABLES = ("event_month_tally", "event_organiser", "event_audience", "event",
+                   "reminder_pause", "poc_reply", "reminder_cycle", "reminder_policy",
+                   "delivery", "outbox_message", "poc_invitation", "poc_email", "poc",
+                   "submission", "staff_member", "audit_entry")
 
 
 @pytest.fixture(scope="session")

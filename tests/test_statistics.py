@@ -1,7 +1,8 @@
 """The transparency figures: what each one counts, over a period with both ends included."""
 
+import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 
 from storage import events, submissions
 from storage.db import alembic_config, make_engine, migrate
+from storage.event_tally import EventMonthTally, rebuild
 from storage.events import Audience, EventFields, EventType, IroInvolvement
 from storage.parties import Party
 from storage.statistics import (
@@ -241,3 +243,116 @@ def test_events_recorded_before_the_statistics_migration_keep_their_audiences(
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM event_audience")).scalar() == 2
     engine.dispose()
+
+
+def expected_by_counting(session: Session, period: Period) -> dict[str, object]:
+    """The figures as a person would count them, event by event (a test oracle)."""
+    live = [e for e in session.exec(select(events.Event))
+            if e.deleted_at is None and e.start_date in period]
+    groups = {p.id: p.electoral_group for p in session.exec(select(Party))}
+    audiences = {e.id: set(events.audiences_of(session=session, event_id=e.id or 0))
+                 for e in live}
+    by_group: dict[str, int] = {}
+    for e in live:
+        group = groups.get(e.country_party_id) or NO_HOST_COUNTRY
+        by_group[group] = by_group.get(group, 0) + 1
+    return {
+        "events": len(live),
+        "by_audience": {a.value: sum(a.value in audiences[e.id] for e in live)
+                        for a in Audience},
+        "by_type": {t.value: sum(e.type == t for e in live) for t in EventType},
+        "by_iro": {i.value: sum(e.iro_involvement == i for e in live) for i in IroInvolvement},
+        "by_group": {g: n for g, n in by_group.items() if n},
+        "by_year": {y: sum(e.start_date.year == y for e in live)
+                    for y in {e.start_date.year for e in live}},
+    }
+
+
+def test_the_figures_match_a_count_event_by_event_through_every_kind_of_change(
+    session: Session, add_event: AddEvent
+) -> None:
+    # Whole months come from the monthly tally the database keeps, the days around them
+    # from the events: whatever the period and whatever happened to the events, the
+    # figures must be what counting the live events one by one gives.
+    rng = random.Random(1540)
+    countries = ["KEN", "FRA", "CHN", "BRA", "POL", "USA", None]
+    ids = [
+        add_event(date(2022, 11, 1) + timedelta(days=rng.randrange(500)),
+                  audiences=tuple(a for a in Audience if rng.random() < 0.3),
+                  country=rng.choice(countries), iro=rng.choice(list(IroInvolvement)),
+                  kind=rng.choice(list(EventType)))
+        for _ in range(60)
+    ]
+    for event_id in rng.sample(ids, 15):  # moved, re-typed, re-hosted, new audiences
+        event = session.get(events.Event, event_id)
+        assert event is not None
+        fields = events.fields_of(session=session, event=event)
+        day = date(2022, 11, 1) + timedelta(days=rng.randrange(500))
+        country = rng.choice(countries)
+        events.amend(session=session, event=event, actor="test", fields=EventFields(**{
+            **fields.__dict__, "start_date": day, "end_date": day,
+            "type": rng.choice(list(EventType)), "iro_involvement": IroInvolvement.INVOLVED,
+            "country_party_id": party_id(session, country) if country else None,
+            "audiences": tuple(a for a in Audience if rng.random() < 0.5)}))
+    deleted = rng.sample(ids, 10)
+    for event_id in deleted:  # soft-deleted; two of them restored again
+        event = session.get(events.Event, event_id)
+        assert event is not None
+        event.deleted_at = datetime(2024, 3, 1, tzinfo=UTC)
+        session.add(event)
+    session.flush()
+    for event_id in deleted[:2]:
+        event = session.get(events.Event, event_id)
+        assert event is not None
+        event.deleted_at = None
+        session.add(event)
+    gone = next(i for i in ids if i not in deleted)  # and one removed for good
+    for child in (events.EventAudience, events.EventOrganiser):
+        for row in session.exec(select(child).where(child.event_id == gone)):
+            session.delete(row)
+    session.flush()
+    doomed = session.get(events.Event, gone)
+    session.delete(doomed)
+    session.commit()
+
+    periods = [Period(date(2022, 1, 1), date(2024, 12, 31)), MAY,
+               Period(date(2023, 2, 1), date(2023, 2, 28)),  # exactly one month
+               Period(date(2023, 2, 10), date(2023, 2, 20))]  # inside one month
+    for _ in range(12):
+        first = date(2022, 10, 1) + timedelta(days=rng.randrange(560))
+        periods.append(Period(first, first + timedelta(days=rng.randrange(200))))
+    for period in periods:
+        figures = outreach_figures(session=session, period=period)
+        expected = expected_by_counting(session, period)
+        assert figures.events == expected["events"], period
+        assert dict(figures.by_audience) == expected["by_audience"], period
+        assert dict(figures.by_type) == expected["by_type"], period
+        assert dict(figures.by_iro_involvement) == expected["by_iro"], period
+        assert {g: n for g, n in figures.by_regional_group.items() if n} == expected[
+            "by_group"], period
+        assert {y: n for y, n in figures.by_year.items() if n} == {
+            y: n for y, n in expected["by_year"].items() if n}, period  # type: ignore[attr-defined]
+
+
+def test_rebuilding_the_tally_gives_what_the_triggers_kept(
+    session: Session, add_event: AddEvent
+) -> None:
+    add_event(date(2023, 5, 9), audiences=(Audience.STATES, Audience.ACADEMIA), country="KEN")
+    add_event(date(2023, 5, 20), kind=EventType.VISIT, country="PER")
+    removed = add_event(date(2023, 6, 2), audiences=(Audience.INDUSTRY,))
+    event = session.get(events.Event, removed)
+    assert event is not None
+    event.deleted_at = datetime(2023, 7, 1, tzinfo=UTC)
+    session.add(event)
+    session.commit()
+
+    def tally() -> set[tuple[str, date, str, int]]:
+        return {(row.dimension, row.month, row.value, row.events)
+                for row in session.exec(select(EventMonthTally)) if row.events}
+
+    kept = tally()
+    rebuild(session=session)
+    session.commit()
+    assert tally() == kept
+    assert ("bits", date(2023, 5, 1), "3", 1) in kept  # states + academia
+    assert ("country", date(2023, 5, 1), "", 0) not in kept
