@@ -145,3 +145,13 @@ async def test_outsiders_get_the_refusal_and_no_figures(
         report = await write(api, STRANGER, "/report")
     assert stats.text == report.text == say("refused")
     assert api.uploads == []
+
+
+async def test_a_period_without_events_gets_the_sentence_and_no_empty_chart(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    async with staff_bot(api, engine):
+        answer = await write(api, STAFF, f"/stats {PAPER_FROM} {PAPER_TO}")
+    assert "participated in <b>0</b> outreach events." in answer.text
+    assert "Approximately" not in answer.text
+    assert api.uploads == []
