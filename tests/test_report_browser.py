@@ -8,6 +8,7 @@ Without Chromium the test fails when CI is set, and is skipped with the reason o
 
 import os
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -102,3 +103,16 @@ def test_the_page_renders_every_figure_and_requests_nothing(
     assert chart_size[0] > 200 and chart_size[1] > 200, "the chart did not render"
     assert overflow <= 0, "the page is wider than a phone's screen"
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_without_chromium_ci_fails_loudly_and_a_laptop_skips_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="chromium is not installed"):
+        chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        chromium()
