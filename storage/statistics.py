@@ -2,8 +2,10 @@
 
 Every figure has one definition, here, and every output (Telegram, CLI text, JSON, CSV, XLSX,
 HTML, charts) shows these dataclasses. Each is an SQL aggregate: the database counts, Python
-only reshapes a few dozen grouped rows. An event belongs to a period by its `start_date`, a
-calendar date: no time zone can move it across a boundary.
+only adds up grouped rows (at most a few thousand, whatever the number of events: whole
+months come from the monthly tally of storage/event_tally.py, the days around them from the
+events' partial index). An event belongs to a period by its `start_date`, a calendar date: no
+time zone can move it across a boundary.
 """
 
 from collections.abc import Iterable, Mapping
