@@ -10,15 +10,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.channels.email import EmlFileSender
+from bot.charts import outreach_chart_png
 from bot.dispatcher import Dispatcher, utc_now
-from bot.render import message, render
+from bot.render import DEFAULT_LANGUAGE, message, render
+from bot.report_page import report_html
+from bot.report_words import chart_labels, long_date
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
 from storage.demo_dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
+from storage.demo_events import EVENT_COLUMNS, build_paper_events
+from storage.import_events import import_events
 from storage.import_pocs import import_pocs
 from storage.import_submissions import import_submissions
 from storage.reference_data import load_reference_data
+from storage.statistics import PAPER_PERIOD, transparency_figures
 from storage.status import reporting_status
 from storage.tabular import read_table
 
@@ -33,14 +39,19 @@ def _fresh_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _load(session: Session, folder: Path) -> None:
+def load_invented_data(session: Session, folder: Path) -> None:
+    """Write the invented PoCs, submissions and events as CSV files in `folder` and import
+    them into the registry of `session` (reference data loaded), as a user's files would be."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
     write_csv(dataset.pocs, POC_COLUMNS, folder / "pocs.csv")
     write_csv(dataset.submissions, SUBMISSION_COLUMNS, folder / "submissions.csv")
+    write_csv(build_paper_events([code for code, _ in states], organisations), EVENT_COLUMNS,
+              folder / "events.csv")
     # Through the real importers, so the demo exercises what a user's files go through.
-    for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv")):
+    for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
+                           (import_events, "events.csv")):
         report = importer(session=session, table=read_table(folder / name), actor=DEMO_ACTOR,
                           today=date.today())
         if report.problems:
@@ -64,6 +75,22 @@ def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
     return stats.sent, mail_folder
 
 
+def _write_report(engine: Engine, folder: Path) -> tuple[Path, Path, str]:
+    """The transparency page and the outreach chart of the paper's period, marked invented;
+    and the paper's outreach sentence with the demo's figures."""
+    with session_scope(engine) as session:
+        figures = transparency_figures(session=session, period=PAPER_PERIOD)
+    page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
+    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=date.today(),
+                                notice=message("demo_notice")) + "\n", encoding="utf-8")
+    chart = folder / "outreach-chart.png"
+    chart.write_bytes(outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE)))
+    return page, chart, message(
+        "demo_outreach", outreach=figures.outreach,
+        start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),
+        end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
+
+
 def run_demo(settings: Settings) -> None:
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,13 +101,17 @@ def run_demo(settings: Settings) -> None:
     migrate(engine)
     with session_scope(engine) as session:
         load_reference_data(session=session)
-        _load(session, folder)
+        load_invented_data(session, folder)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
     sent, mail_folder = _send_sample(engine, folder)
+    page, chart, outreach = _write_report(engine, folder)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")
     typer.echo(render("cli/status.txt.j2", status=figures))
     typer.echo("")
+    typer.echo(outreach)
+    typer.echo("")
     typer.echo(message("demo_sent", count=sent, template=SAMPLE_TEMPLATE, path=mail_folder))
+    typer.echo(message("demo_report", page=page.resolve(), chart=chart.resolve()))

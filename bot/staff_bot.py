@@ -58,6 +58,7 @@ from bot.log_command import parse_log_line, summary, usage
 from bot.log_conversation import CONVERSATION_TIMEOUT, add_log_conversation
 from bot.log_drafts import DRAFT_LIFETIME, Draft, drafts_of
 from bot.render import DEFAULT_LANGUAGE, environment, problem_line
+from bot.stats_chat import STATS_COMMANDS, add_stats_handlers
 from storage import invitations, pocs, submissions
 from storage.import_events import import_events
 from storage.importing import PartyFinder
@@ -80,7 +81,7 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
-                   "chair")
+                   *STATS_COMMANDS, "chair")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -630,6 +631,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     application.add_handler(CommandHandler("nonreporting", on_nonreporting))
     application.add_handler(CommandHandler("grant", on_grant))
     application.add_handler(CommandHandler("revoke", on_revoke))
+    add_stats_handlers(application, engine, clock, staff_role)  # /stats, /report
     application.add_handler(CallbackQueryHandler(on_button, pattern=_CALLBACK_PATTERN))
     add_events_handlers(application, engine, clock, staff_role)  # before the catch-all
     add_chair_handlers(application, engine, clock, staff_role)  # before the catch-all

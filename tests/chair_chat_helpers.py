@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.telegram_replies import build_reply_application
 from storage.staff import StaffRole, grant
-from tests.fake_bot_api import FakeBotApi, ReceivedDocument, ReceivedMessage
+from tests.fake_bot_api import FakeBotApi, ReceivedMessage, ReceivedUpload
 from tests.test_staff_bot import Clock
 
 DRAFTER = 5550001  # staff member A
@@ -75,8 +75,8 @@ class ChatDriver:
         assert len(self.api.callback_answers) > answered, "the press was not answered"
         return self.api.messages_to(chat)[before:]
 
-    def documents(self, chat_id: int) -> list[ReceivedDocument]:
-        return self.api.documents_to(chat_id)
+    def documents(self, chat_id: int) -> list[ReceivedUpload]:
+        return self.api.uploads_to(chat_id)
 
 
 def button_data(message: ReceivedMessage, label: str) -> str:

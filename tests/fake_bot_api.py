@@ -28,7 +28,8 @@ The fake does not post to the webhook itself: a spec posts the update that `send
 `press_button` returns. `refuse(method)` makes any method fail (404 "method not found" by
 default), as a Bot API server that does not implement it would.
 
-sendDocument uploads (multipart) are recorded with their file name and bytes (`documents`).
+sendPhoto and sendDocument record the uploaded file (multipart) with its caption
+(`uploads`, `uploads_to`).
 """
 
 import asyncio
@@ -83,12 +84,14 @@ class ReceivedMessage:
 
 
 @dataclass(frozen=True)
-class ReceivedDocument:
-    """One sendDocument the fake accepted: the uploaded file as it arrived."""
+class ReceivedUpload:
+    """One sendPhoto or sendDocument the fake accepted, with the file as uploaded."""
 
     message_id: int
+    method: str  # "sendPhoto" or "sendDocument"
     chat_id: int
     filename: str
+    content_type: str
     content: bytes
     caption: str | None
     parse_mode: str | None
@@ -187,7 +190,6 @@ class FakeBotApi:
         self.poll_cap = poll_cap  # a getUpdates long poll waits at most this long
         self._lock = threading.Lock()
         self._messages: list[ReceivedMessage] = []
-        self._documents: list[ReceivedDocument] = []
         self._calls: list[str] = []
         self._recent: deque[float] = deque()  # accepted sendMessage times, last second
         self._recent_by_chat: dict[int, deque[float]] = {}
@@ -211,6 +213,7 @@ class FakeBotApi:
         self._refused_methods: dict[str, _ApiError] = {}
         self._webhooks: list[SetWebhook] = []
         self._webhook_url = ""
+        self._uploads: list[ReceivedUpload] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -402,7 +405,6 @@ class FakeBotApi:
         """Forget messages, calls, counters, updates and every injected behaviour."""
         with self._lock:
             self._messages.clear()
-            self._documents.clear()
             self._calls.clear()
             self._recent.clear()
             self._recent_by_chat.clear()
@@ -424,6 +426,7 @@ class FakeBotApi:
             self._refused_methods.clear()
             self._webhooks.clear()
             self._webhook_url = ""
+            self._uploads.clear()
 
     # -- observations --------------------------------------------------------------------
 
@@ -434,15 +437,6 @@ class FakeBotApi:
 
     def messages_to(self, chat_id: int) -> list[ReceivedMessage]:
         return [message for message in self.messages if message.chat_id == chat_id]
-
-    @property
-    def documents(self) -> list[ReceivedDocument]:
-        """Every sendDocument upload accepted, in order (they are not in `messages`)."""
-        with self._lock:
-            return list(self._documents)
-
-    def documents_to(self, chat_id: int) -> list[ReceivedDocument]:
-        return [document for document in self.documents if document.chat_id == chat_id]
 
     @property
     def calls(self) -> list[str]:
@@ -482,6 +476,14 @@ class FakeBotApi:
             return self._webhook_url
 
     @property
+    def uploads(self) -> list[ReceivedUpload]:
+        with self._lock:
+            return list(self._uploads)
+
+    def uploads_to(self, chat_id: int) -> list[ReceivedUpload]:
+        return [upload for upload in self.uploads if upload.chat_id == chat_id]
+
+    @property
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         with self._lock:
@@ -496,10 +498,9 @@ class FakeBotApi:
     # -- the API -------------------------------------------------------------------------
 
     def handle(self, token: str, method: str, params: JSONDict,
-               files: dict[str, tuple[str, bytes]] | None = None) -> tuple[Any, float]:
-        """Answer one call: (the result, seconds to hold the answer). Raises _ApiError.
-
-        `files` are the multipart uploads, field name -> (file name, content)."""
+               files: dict[str, tornado.httputil.HTTPFile] | None = None
+               ) -> tuple[Any, float]:
+        """Answer one call: (the result, seconds to hold the answer). Raises _ApiError."""
         if token not in self.tokens:
             raise _ApiError(401, "Unauthorized")
         with self._lock:
@@ -529,8 +530,8 @@ class FakeBotApi:
             return self._edit_message_reply_markup(params), 0.0
         if method == "sendMessage":
             return self._send_message(params)
-        if method == "sendDocument":
-            return self._send_document(params, files or {}), 0.0
+        if method in {"sendPhoto", "sendDocument"}:
+            return self._send_upload(method, params, files or {}), 0.0
         raise _ApiError(404, "Not Found: method not found")
 
     def _long_poll(self, params: JSONDict) -> _LongPoll:
@@ -721,37 +722,28 @@ class FakeBotApi:
         }
         return result, delay
 
-    def _send_document(self, params: JSONDict, files: dict[str, tuple[str, bytes]]) -> JSONDict:
+    def _send_upload(self, method: str, params: JSONDict,
+                     files: dict[str, tornado.httputil.HTTPFile]) -> JSONDict:
+        field = "photo" if method == "sendPhoto" else "document"
         try:
             chat_id = int(params["chat_id"])
         except (KeyError, TypeError, ValueError):
             raise _ApiError(400, "Bad Request: chat_id is empty") from None
-        field = str(params.get("document") or "")
-        # an upload is named by "attach://<field>", or sent as the field "document" itself
-        upload = files.get(field.removeprefix("attach://")) or files.get("document")
-        if upload is None:
-            raise _ApiError(400, "Bad Request: there is no document in the request")
-        filename, content = upload
-        caption = params.get("caption")
+        upload = files.get(field)
+        if upload is None:  # a file_id or URL instead of an upload: not simulated
+            raise _ApiError(400, f"Bad Request: there is no {field} in the request")
         with self._lock:
             message_id = self._next_message_id
             self._next_message_id += 1
-            self._documents.append(ReceivedDocument(
-                message_id=message_id, chat_id=chat_id, filename=filename, content=content,
-                caption=None if caption is None else str(caption),
-                parse_mode=params.get("parse_mode"), reply_markup=params.get("reply_markup")))
+            self._uploads.append(ReceivedUpload(
+                message_id=message_id, method=method, chat_id=chat_id,
+                filename=upload.filename, content_type=upload.content_type,
+                content=upload.body, caption=params.get("caption"),
+                parse_mode=params.get("parse_mode"),
+                reply_markup=params.get("reply_markup")))
         chat: JSONDict = {"id": chat_id, "type": _chat_type(chat_id)}
-        if chat["type"] != "private":
-            chat["title"] = "Group"
-        result: JSONDict = {
-            "message_id": message_id, "date": int(time.time()), "chat": chat,
-            "from": self._bot_user(),
-            "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"u{message_id}",
-                         "file_name": filename, "file_size": len(content)},
-        }
-        if caption is not None:
-            result["caption"] = str(caption)
-        return result
+        return {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                "from": self._bot_user(), "caption": params.get("caption") or ""}
 
     def _flood(self, retry_after: int) -> _ApiError:
         self._too_many_requests += 1
@@ -809,8 +801,7 @@ class _MethodHandler(tornado.web.RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         try:
-            files = {name: (uploads[-1].filename, uploads[-1].body)
-                     for name, uploads in self.request.files.items() if uploads}
+            files = {name: parts[-1] for name, parts in self.request.files.items() if parts}
             result, delay = self.api.handle(token, method, _parameters(self.request), files)
         except _ApiError as error:
             self._answer(error.status, _error_body(error))

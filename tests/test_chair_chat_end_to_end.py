@@ -92,7 +92,7 @@ async def test_drafted_approved_sent_reported_and_retried_from_the_chat(
         [more] = await typed(api, DRAFTER, BODY, entities=[
             {"type": "bold", "offset": BODY.index("colleagues"), "length": len("colleagues")}])
         _, _, preview, _ = await pressed(api, DRAFTER, more, "Done", count=4)
-        assert len(api.documents_to(DRAFTER)) == 2
+        assert len(api.uploads_to(DRAFTER)) == 2
         with Session(engine) as fresh:
             [message] = chair.listing(session=fresh)
         message_id = message.id

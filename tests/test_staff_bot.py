@@ -226,10 +226,11 @@ async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
     assert by_scope == [  # GONE was revoked: no menu
         ({"type": "default"}, ["help"]),
         ({"type": "chat", "chat_id": STAFF},
-         ["help", "log", "events", "state", "org", "nonreporting", "invite", "chair"]),
+         ["help", "log", "events", "state", "org", "nonreporting", "invite", "stats", "report",
+          "chair"]),
         ({"type": "chat", "chat_id": ADMIN},
-         ["help", "log", "events", "state", "org", "nonreporting", "invite", "chair", "grant",
-          "revoke"]),
+         ["help", "log", "events", "state", "org", "nonreporting", "invite", "stats", "report",
+          "chair", "grant", "revoke"]),
     ]
     api.reset()
     api.refuse_set_my_commands()

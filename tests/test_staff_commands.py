@@ -220,7 +220,8 @@ TYPED = {"start": "/start", "help": "/help", "log": "/log", "events": "/events",
          "state": "/state CIV",
          "org": "/org IAEA", "nonreporting": "/nonreporting", "grant": "/grant",
          "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
-         "language": "/language", "stop": "/stop", "chair": "/chair list"}
+         "language": "/language", "stop": "/stop", "chair": "/chair list",
+         "stats": "/stats yesterday", "report": "/report yesterday"}
 USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
 POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
@@ -237,7 +238,7 @@ MATRIX = [(command, role, command in ALLOWED[role]) for command in EVERY_COMMAND
 def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
-                                "nonreporting", "invite", "chair"}
+                                "nonreporting", "invite", "stats", "report", "chair"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 

@@ -1,0 +1,32 @@
+"""`outreach demo` shows the whole product: the paper's outreach figures, the transparency
+page and the chart, written into the data folder, with no server and no token."""
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+def test_the_demo_writes_the_report_and_the_chart_and_says_where(tmp_path: Path) -> None:
+    env = {"OUTREACH_DATA_DIR": str(tmp_path), "OUTREACH_DATABASE_URL": "",
+           "OUTREACH_TELEGRAM_TOKEN": "", "OUTREACH_SMTP_URL": ""}
+    result = CliRunner().invoke(app, ["demo"], env=env)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert ("From 26 April 2016 to 15 April 2022 (invented events): 249 outreach events,"
+            " approximately 82% organised, co-organised by or involving organisations; 144 to"
+            " States and civil society, of which 104 to States, 15 to academia, 17 to industry"
+            " and 10 to parliamentarians.") in output
+    page = tmp_path / "demo" / "transparency-2016-04-26-2022-04-15.html"
+    chart = tmp_path / "demo" / "outreach-chart.png"
+    assert f"Transparency report (open it in a browser): {page.resolve()}" in result.output
+    assert f"Outreach chart: {chart.resolve()}" in result.output
+    html = page.read_text(encoding="utf-8")
+    assert "INVENTED DATA" in html
+    assert re.search(r'data-figure="outreach.events">.*?<td[^>]*>249<', html)
+    assert "<svg" in html
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    events = (tmp_path / "demo" / "events.csv").read_text(encoding="utf-8")
+    assert events.count("(invented event ") == 252
