@@ -19,6 +19,9 @@ from typer.testing import CliRunner, Result
 from bot.cli import app
 from storage.db import make_engine, migrate, session_scope
 from storage.reference_data import load_reference_data
+from storage.staff import StaffRole, grant
+from tests.fake_bot_api import FakeBotApi
+from tests.outbox_helpers import NOW
 
 POSTGRES_ENV = "OUTREACH_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])]
@@ -129,3 +132,25 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# -- the Telegram bot's people, shared by the chat specs ------------------------------------
+
+STAFF = 5550001  # a staff member
+ADMIN = 5550002  # an admin
+STRANGER = 5550009  # nobody the bot knows
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """A local Bot API server with short long polls, so specs stay fast."""
+    with FakeBotApi(poll_cap=0.3) as fake:
+        yield fake
+
+
+@pytest.fixture
+def staff(session: Session) -> None:
+    """STAFF and ADMIN hold their roles."""
+    for user_id, role in ((STAFF, StaffRole.STAFF), (ADMIN, StaffRole.ADMIN)):
+        grant(session=session, telegram_user_id=user_id, role=role, actor="test", now=NOW)
+    session.commit()

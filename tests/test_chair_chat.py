@@ -4,7 +4,6 @@ The reply bot's real Application processes each update (tests/chair_chat_helpers
 answers go through python-telegram-bot's HTTP stack to the fake Bot API. Both backends.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -38,12 +37,6 @@ from tests.test_staff_bot import Clock
 
 ENGLISH_BODY = "Dear colleagues, see the site.\nWith regards"
 FRENCH_BODY = "Chers collègues, voir le site."
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
 
 
 @pytest.fixture

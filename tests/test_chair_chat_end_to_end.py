@@ -6,9 +6,7 @@ shows a failed e-mail, cancel is refused, and "Retry failed" sends it again. Bot
 """
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -28,12 +26,6 @@ from tests.test_staff_bot import Clock, staff_bot, until
 
 CLAIRE_CHAT = 41
 BODY = "Dear colleagues, the Committee thanks you."
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
 
 
 async def answers(api: FakeBotApi, chat_id: int, before: int, count: int

@@ -5,7 +5,6 @@ The real reply Application (long polling) against the fake Bot API; both backend
 """
 
 import asyncio
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,27 +16,13 @@ from bot.events_chat import SEARCH_LIFETIME, say
 from bot.staff_bot import say as staff_say
 from storage import audit
 from storage.events import Event
-from storage.staff import StaffRole, grant
-from tests.conftest import Invoke
+from tests.conftest import ADMIN, STAFF, STRANGER, Invoke
 from tests.fake_bot_api import FakeBotApi, ReceivedMessage
 from tests.outbox_helpers import NOW, add_poc
 from tests.test_event_search import add
-from tests.test_staff_bot import ADMIN, STAFF, STRANGER, Clock, staff_bot, until, write
+from tests.test_staff_bot import Clock, staff_bot, until, write
 
 POC = 5550020
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
-
-
-@pytest.fixture
-def staff(session: Session) -> None:
-    for user_id, role in ((STAFF, StaffRole.STAFF), (ADMIN, StaffRole.ADMIN)):
-        grant(session=session, telegram_user_id=user_id, role=role, actor="test", now=NOW)
-    session.commit()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ test_log_conversation_end_to_end.py.
 
 import re
 import warnings
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,26 +20,13 @@ from bot.staff_bot import say as staff_say
 from storage import events
 from storage.audit import AuditEntry
 from storage.events import Event, EventFields
-from storage.staff import StaffRole, grant
+from tests.conftest import ADMIN, STAFF, STRANGER
 from tests.fake_bot_api import FakeBotApi
 from tests.log_chat import Chat, labels
 from tests.outbox_helpers import NOW
-from tests.test_staff_bot import ADMIN, EXAMPLE, STAFF, STRANGER, Clock, until
+from tests.test_staff_bot import EXAMPLE, Clock, until
 
 DIAGRAM = Path(__file__).parent.parent / "docs" / "log-conversation.mmd"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
-
-
-@pytest.fixture
-def staff(session: Session) -> None:
-    for user_id, role in ((STAFF, StaffRole.STAFF), (ADMIN, StaffRole.ADMIN)):
-        grant(session=session, telegram_user_id=user_id, role=role, actor="test", now=NOW)
-    session.commit()
 
 
 def stored(engine: Engine) -> list[Event]:

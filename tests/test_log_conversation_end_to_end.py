@@ -2,10 +2,8 @@
 bot long-polls the fake Bot API through python-telegram-bot's real HTTP stack, as the service
 runs it, and the event lands in the test's database (SQLite, PostgreSQL)."""
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -14,25 +12,12 @@ from storage import events
 from storage.audit import AuditEntry
 from storage.events import Event
 from storage.parties import Party
-from storage.staff import StaffRole, grant
+from tests.conftest import STAFF
 from tests.fake_bot_api import FakeBotApi
 from tests.log_chat import Chat, labels
-from tests.outbox_helpers import NOW
-from tests.test_staff_bot import STAFF, until
+from tests.test_staff_bot import until
 
 TITLE = "Regional workshop on export controls"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
-
-
-@pytest.fixture
-def staff(session: Session) -> None:
-    grant(session=session, telegram_user_id=STAFF, role=StaffRole.STAFF, actor="test", now=NOW)
-    session.commit()
 
 
 async def test_a_staff_member_logs_a_whole_event_by_answering_the_questions(

@@ -3,7 +3,6 @@ changes their language or stops Telegram messages. Both backends, the real Appli
 against the fake Bot API."""
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -26,12 +25,6 @@ OTHER_CHAT = 5550101
 STAFF_ID = 5550001
 BOT_USERNAME = "outreach_test_bot"  # what the fake's getMe answers
 LINK = re.compile(r"https://t\.me/outreach_test_bot\?start=([A-Za-z0-9_-]{1,64})")
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
 
 
 @pytest.fixture

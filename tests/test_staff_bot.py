@@ -6,7 +6,7 @@ API, in the test's own event loop; events land in the test's database (SQLite, P
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 
@@ -20,21 +20,13 @@ from bot.telegram_replies import build_reply_application, run_reply_bot
 from storage import events
 from storage.events import Event
 from storage.staff import StaffRole, grant, revoke
+from tests.conftest import ADMIN, STAFF, STRANGER
 from tests.fake_bot_api import FakeBotApi, ReceivedMessage
 from tests.outbox_helpers import NOW
 
-STAFF = 5550001
-ADMIN = 5550002
 GONE = 5550003  # staff once, revoked
-STRANGER = 5550009
 EXAMPLE = ("/log 2022-03-14 | Regional workshop on export controls | Bangkok, THA "
            "| audiences=states,industry | iro=co_organised:UNODA")
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
 
 
 @pytest.fixture

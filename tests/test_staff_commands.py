@@ -3,7 +3,6 @@
 The same real Application as in test_staff_bot.py, against the fake Bot API; both backends.
 """
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,26 +20,14 @@ from storage.reminders import (
     ensure_default_policies,
     record_reply,
 )
-from storage.staff import StaffRole, grant, role_of
+from storage.staff import StaffRole, role_of
+from tests.conftest import ADMIN, STAFF, STRANGER
 from tests.fake_bot_api import FakeBotApi
 from tests.outbox_helpers import NOW, add_poc
-from tests.test_staff_bot import ADMIN, STAFF, STRANGER, staff_bot, write
+from tests.test_staff_bot import staff_bot, write
 
 NEWCOMER = 5550010
 POC = 5550020  # a PoC whose chat is bound to their record
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
-
-
-@pytest.fixture
-def staff(session: Session) -> None:
-    for user_id, role in ((STAFF, StaffRole.STAFF), (ADMIN, StaffRole.ADMIN)):
-        grant(session=session, telegram_user_id=user_id, role=role, actor="test", now=NOW)
-    session.commit()
 
 
 def party_id(session: Session, code: str) -> int:

@@ -6,7 +6,6 @@ The real PTB Application against the fake Bot API, on the invented paper data; b
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -14,23 +13,10 @@ from sqlmodel import Session
 
 from bot.staff_bot import say
 from bot.stats_chat import stats_say
-from storage.staff import StaffRole, grant
+from tests.conftest import STAFF, STRANGER
 from tests.fake_bot_api import FakeBotApi
-from tests.outbox_helpers import NOW
 from tests.paper_data import PAPER_FROM, PAPER_TO, load_paper_events
-from tests.test_staff_bot import STAFF, STRANGER, staff_bot, until, write
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(poll_cap=0.3) as fake:
-        yield fake
-
-
-@pytest.fixture
-def staff(session: Session) -> None:
-    grant(session=session, telegram_user_id=STAFF, role=StaffRole.STAFF, actor="test", now=NOW)
-    session.commit()
+from tests.test_staff_bot import staff_bot, until, write
 
 
 @pytest.fixture
