@@ -7,7 +7,7 @@ import typer
 from pydantic import ValidationError
 
 from bot import cli_chair, cli_files, cli_outbox, cli_pocs, cli_reminders, cli_report, cli_staff
-from bot.cli_common import FORMAT_HELP, context, fail, registry, say, today
+from bot.cli_common import FORMAT_HELP, context, day_option, fail, registry, say, today
 from bot.context import build_context
 from bot.output import ListFormat, as_json, listing
 from bot.records import ORG_COLUMNS, STATE_COLUMNS, org_record, state_record
@@ -130,11 +130,7 @@ def status(
         "--format", help="table (text) or json.")] = ListFormat.TABLE,
 ) -> None:
     """The reporting figures of the Committee's review, computed from the registry."""
-    try:
-        since_day = date.fromisoformat(since) if since else default_since(today())
-    except ValueError:
-        fail("invalid_option", exit_code=2, option="--since",
-             text=f"{since!r} is not a date (YYYY-MM-DD)")
+    since_day = day_option(since, "--since") or default_since(today())
     with registry(ctx) as (_cli, session):
         figures = reporting_status(session=session, since=since_day)
     if fmt is ListFormat.JSON:

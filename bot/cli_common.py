@@ -51,5 +51,16 @@ def resolve_party(session: Session, value: str) -> Party:
     return party
 
 
+def day_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option's date (None when not given); anything else exits 2, naming it."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail("invalid_option", exit_code=2, option=option,
+             text=f"{value!r} is not a date (YYYY-MM-DD)")
+
+
 def today() -> date:
     return date.today()

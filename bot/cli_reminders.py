@@ -1,12 +1,12 @@
 """`outreach reminders`: policies, the plan of what would go out, history, pauses, replies."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 from sqlmodel import Session, col, select
 
-from bot.cli_common import FORMAT_HELP, fail, registry, resolve_party, say
+from bot.cli_common import FORMAT_HELP, day_option, fail, registry, resolve_party, say
 from bot.compose import message_templates, pick_language
 from bot.dispatcher import utc_now
 from bot.output import ListFormat, listing
@@ -61,14 +61,6 @@ def _checked_policy(policy: store.ReminderPolicy) -> None:
         fail("policy_invalid", text="--every and --max must be at least 1")
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail("invalid_option", exit_code=2, option=option, text=f"{value!r} is not YYYY-MM-DD")
-
 
 @app.command()
 def add(
@@ -100,10 +92,10 @@ def add(
     now = utc_now()
     with registry(ctx) as (cli, session):
         policy = store.ReminderPolicy(
-            name=name, target=target.value, years=years, since=_day(since, "--since"),
+            name=name, target=target.value, years=years, since=day_option(since, "--since"),
             regional_group=group.upper() if group else None, template=template,
             channels=channel or ["email", "telegram"], cadence_days=every,
-            first_send_on=_day(first, "--first") or now.date(), max_reminders=max_reminders,
+            first_send_on=day_option(first, "--first") or now.date(), max_reminders=max_reminders,
             escalate_after=escalate_after, escalate_to=escalate_to.value, created_by=cli.actor,
             created_at=now)
         _checked_policy(policy)
@@ -135,7 +127,8 @@ def edit(
         policy = _policy(session, policy_id)
         before = store.policy_snapshot(policy)
         changes: dict[str, Any] = {
-            "template": template, "cadence_days": every, "first_send_on": _day(first, "--first"),
+            "template": template, "cadence_days": every,
+            "first_send_on": day_option(first, "--first"),
             "max_reminders": max_reminders, "escalate_after": escalate_after,
             "escalate_to": escalate_to.value if escalate_to else None,
             "channels": channel or None,

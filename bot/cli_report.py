@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import fail, registry, say, today
+from bot.cli_common import day_option, fail, registry, say, today
 from bot.report import ReportFormat, report_csv, report_json, report_text, report_xlsx
 from bot.report_page import report_html
 from storage.statistics import Period, TransparencyFigures, default_period, transparency_figures
@@ -27,20 +27,10 @@ class ReportLanguage(StrEnum):
 BINARY_OR_PAGE = (ReportFormat.HTML, ReportFormat.XLSX)
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail("invalid_option", exit_code=2, option=option,
-             text=f"{value!r} is not a date (YYYY-MM-DD)")
-
-
 def period_of(start: str | None, end: str | None, on: date) -> Period:
     """The period the options name: missing ends from the current review period."""
-    end_day = _day(end, "--to") or on
-    start_day = _day(start, "--from") or default_period(end_day).start
+    end_day = day_option(end, "--to") or on
+    start_day = day_option(start, "--from") or default_period(end_day).start
     if start_day > end_day:
         fail("period_reversed", exit_code=2, start=start_day, end=end_day)
     return Period(start_day, end_day)
