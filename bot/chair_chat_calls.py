@@ -15,6 +15,7 @@ from jinja2 import Template
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import chair_preview
 from bot.chair_preview import ChairPreview, preview, table_text
 from bot.render import DEFAULT_LANGUAGE, environment
 from scheduler.quarters import NEW_YORK, default_send_at
@@ -136,8 +137,8 @@ def save_bodies(engine: Engine, message_id: int | None, texts: dict[str, tuple[s
 def approve(engine: Engine, message_id: int, revision: int | None, actor: str,
             now: datetime) -> str:
     with Session(engine) as session:
-        message = chair.approve(session=session, message_id=message_id, actor=actor, now=now,
-                                revision=revision)
+        message = chair_preview.approve(session=session, message_id=message_id, actor=actor,
+                                        now=now, revision=revision)
         text = say("approved", message_id=message_id, when=when(message.send_at))
         session.commit()
     return text

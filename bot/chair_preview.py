@@ -7,6 +7,7 @@ store), and who gets which language by which channel. PoCs appear by id and part
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -14,7 +15,7 @@ from bot.chair_markdown import TELEGRAM_LIMIT, telegram_visible_length
 from bot.compose import render_message
 from bot.render import render
 from storage import chair
-from storage.chair import ChairMessage
+from storage.chair import ChairMessage, TelegramTooLong
 from storage.chair_audience import CHAIR_LANGUAGES, PlannedRecipient, RecipientPlan
 from storage.chair_release import TEMPLATE, outbox_context, recipients
 from storage.outbox import Channel
@@ -90,6 +91,21 @@ def preview(*, session: Session, message_id: int,
             telegram_html=rendered.telegram)
     return ChairPreview(message=message, languages=previews,
                         plan=recipients(session=session, message=message))
+
+
+def approve(*, session: Session, message_id: int, actor: str, now: datetime,
+            revision: int | None = None) -> ChairMessage:
+    """storage.chair.approve, after checking every language PoCs would get by Telegram fits
+    one Telegram message (raises TelegramTooLong, a ChairError, naming the language)."""
+    result = preview(session=session, message_id=message_id)
+    by_telegram = {row.language for row in result.table if row.telegram}
+    for language, shown in result.languages.items():
+        if language in by_telegram and shown.telegram_too_long:
+            raise TelegramTooLong(message_id, language=language,
+                                  length=str(telegram_visible_length(shown.telegram_html)),
+                                  limit=str(TELEGRAM_LIMIT))
+    return chair.approve(session=session, message_id=message_id, actor=actor, now=now,
+                         revision=revision)
 
 
 def table_text(result: ChairPreview, language: str = "en") -> str:

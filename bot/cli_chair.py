@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from sqlmodel import Session
 
-from bot import chair_archive
+from bot import chair_archive, chair_preview
 from bot.chair_preview import preview as build_preview
 from bot.chair_preview import table_text
 from bot.channels.contract import OutgoingEmail
@@ -247,8 +247,8 @@ def approve(
 ) -> None:
     """Approve message ID as another staff member than whoever wrote it (four eyes)."""
     with _unit(ctx) as (cli, session):
-        approved = chair.approve(session=session, message_id=message_id, actor=cli.actor,
-                                 now=utc_now(), revision=revision)
+        approved = chair_preview.approve(session=session, message_id=message_id,
+                                         actor=cli.actor, now=utc_now(), revision=revision)
     _say("approved", id=message_id, revision=approved.revision, **_when(approved.send_at))
 
 

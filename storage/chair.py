@@ -140,6 +140,14 @@ class EmptyAudience(ChairError):
     code = "chair_empty_audience"
 
 
+class TelegramTooLong(ChairError):
+    """A language's Telegram message exceeds what Telegram accepts while PoCs would get it
+    there: approving would queue deliveries bound to fail (checked by bot.chair_preview,
+    which renders the message)."""
+
+    code = "chair_telegram_too_long"
+
+
 class StaleRevision(ChairError):
     """The message changed after the approver looked at it."""
 

@@ -1,9 +1,12 @@
 """The preview shows each language exactly as PoCs receive it, and who gets what."""
 
+import pytest
 from sqlmodel import Session
 
-from bot.chair_preview import preview, table_text
+from bot.chair_preview import approve, preview, table_text
+from bot.render import catalogue_message
 from storage import chair
+from storage.chair import ChairState, TelegramTooLong
 from tests.chair_helpers import DRAFTER, NOW, add_poc, draft
 
 
@@ -46,3 +49,33 @@ def test_a_version_too_long_for_telegram_is_flagged(session: Session) -> None:
     result = preview(session=session, message_id=message_id)
     assert result.languages["en"].telegram_too_long
     assert "longer than Telegram accepts" in table_text(result)
+
+
+def test_approval_is_refused_while_a_telegram_version_is_too_long(session: Session) -> None:
+    add_poc(session, "FRA", "Claire Invented", chat_id=41)
+    message_id = draft(session)
+    chair.set_body(session=session, message_id=message_id, language="en", actor=DRAFTER,
+                   now=NOW, markdown="word " * 1000)
+    session.commit()
+    with pytest.raises(TelegramTooLong) as refused:
+        approve(session=session, message_id=message_id, actor="cli:second-person", now=NOW)
+    assert refused.value.params["language"] == "en"
+    assert int(refused.value.params["length"]) > 4096
+    words = catalogue_message("chair", refused.value.code, refused.value.params)
+    assert "The en version of message" in words and "at most 4096" in words
+    assert chair.get(session=session, message_id=message_id).state == ChairState.DRAFT
+    chair.set_body(session=session, message_id=message_id, language="en", actor=DRAFTER,
+                   now=NOW, markdown="A short text.")
+    approved = approve(session=session, message_id=message_id, actor="cli:second-person",
+                       now=NOW)
+    assert approved.state == ChairState.APPROVED
+
+
+def test_a_long_text_nobody_reads_in_telegram_can_be_approved(session: Session) -> None:
+    add_poc(session, "FRA", "Claire Invented", email="c@example.org")
+    message_id = draft(session)
+    chair.set_body(session=session, message_id=message_id, language="en", actor=DRAFTER,
+                   now=NOW, markdown="word " * 1000)
+    approved = approve(session=session, message_id=message_id, actor="cli:second-person",
+                       now=NOW)
+    assert approved.state == ChairState.APPROVED
