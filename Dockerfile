@@ -56,9 +56,12 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 # A new named volume copies this directory's ownership; a bind mount must be writable by 10001.
 RUN mkdir -p /data /app && chown outreach:outreach /data
 
+# The home directory is not writable: matplotlib (the /stats and report charts) keeps its font
+# cache in /tmp instead of warning on every start.
 ENV OUTREACH_DATA_DIR=/data \
     OUTREACH_HTTP_HOST=0.0.0.0 \
-    OUTREACH_HTTP_PORT=8080
+    OUTREACH_HTTP_PORT=8080 \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 VOLUME ["/data"]
 WORKDIR /app
