@@ -26,11 +26,9 @@ from bot.links import unsubscribe_url
 from bot.output import ListFormat, listing
 from bot.render import catalogue_message, render
 from scheduler.quarters import NEW_YORK, default_send_at
-from storage import chair, chair_release, parties
+from storage import chair, chair_release
 from storage.chair import ChairError, ChairMessage, ChairState
-from storage.chair_audience import CHAIR_LANGUAGES, AudienceFilter, InvalidAudience, validated
-from storage.parties import PartyKind
-from storage.pocs import PocRole
+from storage.chair_audience import AudienceFilter, InvalidAudience, allowed_values, validated
 
 app = typer.Typer(
     help="The Chair's quarterly messages: draft per UN language, audience, send time, "
@@ -149,11 +147,7 @@ def audience(
             chosen = validated(session=session, kinds=kind or (), groups=group or (),
                                roles=role or (), languages=language or ())
         except InvalidAudience as error:
-            allowed = {
-                "kind": [k.value for k in PartyKind], "role": [r.value for r in PocRole],
-                "language": list(CHAIR_LANGUAGES),
-                "group": [g.code for g in parties.regional_groups(session=session)],
-            }[error.dimension]
+            allowed = allowed_values(session=session)[error.dimension]
             _fail("invalid_audience", dimension=error.dimension, value=error.value,
                   allowed=", ".join(allowed))
         state_was = chair.get(session=session, message_id=message_id).state

@@ -71,15 +71,24 @@ def _clean(values: Iterable[str], allowed: Iterable[str], dimension: str,
     return tuple(sorted(cleaned))
 
 
+def allowed_values(*, session: Session) -> dict[str, list[str]]:
+    """What each dimension of a filter accepts (kind, group, role, language), as people
+    write it: the one list the CLI, the chat and `validated` go by."""
+    return {"kind": [k.value for k in PartyKind],
+            "group": sorted(session.exec(select(RegionalGroup.code))),
+            "role": [r.value for r in PocRole],
+            "language": list(CHAIR_LANGUAGES)}
+
+
 def validated(*, session: Session, kinds: Iterable[str] = (), groups: Iterable[str] = (),
               roles: Iterable[str] = (), languages: Iterable[str] = ()) -> AudienceFilter:
     """A filter from what a person typed (any case); raises InvalidAudience."""
-    known_groups = list(session.exec(select(RegionalGroup.code)))
+    allowed = allowed_values(session=session)
     return AudienceFilter(
-        kinds=_clean(kinds, [k.value for k in PartyKind], "kind"),
-        groups=_clean(groups, known_groups, "group", upper=True),
-        roles=_clean(roles, [r.value for r in PocRole], "role"),
-        languages=_clean(languages, CHAIR_LANGUAGES, "language"),
+        kinds=_clean(kinds, allowed["kind"], "kind"),
+        groups=_clean(groups, allowed["group"], "group", upper=True),
+        roles=_clean(roles, allowed["role"], "role"),
+        languages=_clean(languages, allowed["language"], "language"),
     )
 
 
