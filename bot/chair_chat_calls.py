@@ -27,7 +27,7 @@ from storage.chair_release import retry_failed, status
 __all__ = ["MESSAGE_LIMIT", "Saved", "SendTimeError", "approve", "cancel", "check_editable",
            "fitted",
            "listing", "parse_send_time", "preview_of", "refusal", "retry", "save_bodies", "say",
-           "schedule", "send_time", "status_view", "when"]
+           "schedule", "send_time", "status_view", "when", "with_table"]
 
 MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 LISTED = 15  # the latest messages /chair list shows
@@ -52,6 +52,19 @@ def fitted(message: str, items: list[Any], **params: Any) -> str:
         if len(text) <= MESSAGE_LIMIT:
             return text
     return text[:MESSAGE_LIMIT]
+
+
+def with_table(message: str, table: str, **params: Any) -> str:
+    """The message with as much of the recipients `table` (plain text, `table`) as one
+    Telegram message takes; a cut table ends with "…"."""
+    lines = table.splitlines()
+    text = ""
+    for kept in range(len(lines), -1, -1):
+        shown = "\n".join(lines[:kept] + ([] if kept == len(lines) else ["…"]))
+        text = say(message, table=shown, **params)
+        if len(text) <= MESSAGE_LIMIT:
+            break
+    return text
 
 
 def refusal(error: ChairError) -> str:
@@ -229,15 +242,9 @@ def preview_of(engine: Engine, message_id: int) -> PreviewParts:
     with Session(engine) as session:
         shown: ChairPreview = preview(session=session, message_id=message_id)
         message = shown.message
-        table_lines = table_text(shown).splitlines()
-        summary = ""
-        for kept in range(len(table_lines), -1, -1):  # as much of the table as fits
-            table = "\n".join(table_lines[:kept] + ([] if kept == len(table_lines) else ["…"]))
-            summary = say("recipients", message_id=message_id, state=message.state,
-                          when=when(message.send_at), table=table,
-                          missing_english=FALLBACK_LANGUAGE not in shown.languages)
-            if len(summary) <= MESSAGE_LIMIT:
-                break
+        summary = with_table("recipients", table_text(shown), message_id=message_id,
+                             state=message.state, when=when(message.send_at),
+                             missing_english=FALLBACK_LANGUAGE not in shown.languages)
         return PreviewParts(
             message_id=message_id, revision=message.revision, state=message.state,
             languages=[(version.language, version.subject, version.telegram_html,
