@@ -1,13 +1,14 @@
 """The Chair's quarterly messages in the staff's chat: /chair and its buttons.
 
     /chair new | edit ID | preview ID | approve ID | schedule ID now|default|YYYY-MM-DD HH:MM
-          | cancel ID | status ID | list
+          | audience ID all|key=value... | cancel ID | status ID | list
 
 Only staff and admins: anyone else gets the staff bot's polite refusal (the `staff_role`
 check of bot.staff_bot, passed in). The rules are storage.chair's (four eyes, an edit sends
 an approved message back to draft, no cancel once a delivery left); this module asks, and
 says what storage answered, with the words of templates/chat/<language>/chair.html.j2.
-Writes are audited as actor "telegram:<user id>".
+Writes are audited as actor "telegram:<user id>". The audience's words are read by
+bot.chair_chat_audience (the CLI's keys and values).
 
 `/chair new` and `/chair edit ID` are a short conversation (ConversationHandler, states in
 `Step`), one language at a time; nothing is saved before Done:
@@ -64,6 +65,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import chair_chat_audience as audience
 from bot import chair_chat_calls as calls
 from bot.chair_chat_calls import SendTimeError, refusal, say
 from bot.telegram_markdown import markdown_of
@@ -230,6 +232,8 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
             "preview": lambda message_id, _: preview(update, message_id),
             "approve": lambda message_id, _: act(update, calls.approve, message_id, None),
             "schedule": lambda message_id, rest: schedule(update, message_id, rest),
+            "audience": lambda message_id, rest: act(update, audience.set_audience,
+                                                     message_id, rest),
             "cancel": lambda message_id, _: act(update, calls.cancel, message_id),
             "status": lambda message_id, _: status(update, message_id),
         }
@@ -238,8 +242,12 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
             await _reply(update, say("usage"))
             return None
         if message_id is None:
-            await _reply(update, say("schedule_usage") if action == "schedule"
-                         else say("id_usage", action=action))
+            if action == "audience":  # its usage lists the values, some from the database
+                text = await asyncio.to_thread(audience.usage, engine)
+            else:
+                text = (say("schedule_usage") if action == "schedule"
+                        else say("id_usage", action=action))
+            await _reply(update, text)
             return None
         log.info("telegram /chair %s %s by user %s", action, message_id, user_id)
         try:

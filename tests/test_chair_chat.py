@@ -284,7 +284,7 @@ async def test_cancel_stops_the_conversation_and_an_idle_one_times_out(
 
 SUBCOMMANDS = ["/chair", "/chair new", "/chair list", "/chair edit 1", "/chair preview 1",
                "/chair approve 1", "/chair schedule 1 now", "/chair cancel 1",
-               "/chair status 1"]
+               "/chair status 1", "/chair audience 1 all"]
 
 
 async def test_outsiders_and_points_of_contact_are_refused_every_chair_command(
