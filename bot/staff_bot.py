@@ -614,6 +614,16 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
         if role is not None:
             await _reply(update, say("help", commands=commands_for(role)))
 
+    async def on_stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Words in a private chat that no question is waiting for, e.g. an answer to a draft
+        that timed out or that a restart dropped: say so rather than stay silent."""
+        user_id = _sender_id(update)
+        role = None if user_id is None else await asyncio.to_thread(_role, engine, user_id)
+        if role is not None:
+            await _reply(update, say("nothing_waiting", commands=commands_for(role)))
+        else:
+            await on_help(update, context)  # a PoC's commands, or the polite refusal
+
     async def post_init(app: App) -> None:
         await set_staff_commands(app, engine)
 
@@ -636,6 +646,9 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     add_events_handlers(application, engine, clock, staff_role)  # before the catch-all
     add_chair_handlers(application, engine, clock, staff_role)  # before the catch-all
     application.add_handler(MessageHandler(filters.COMMAND, on_other_command))
+    application.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
+        on_stray_text))
     application.post_init = post_init
 
 

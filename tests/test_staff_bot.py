@@ -232,3 +232,25 @@ async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
     assert "/log" in answer.text  # the bot runs on without menus
     warnings = [r for r in caplog.records if r.name == "bot.staff_bot"]
     assert len(warnings) == 1 and "menus not set" in warnings[0].getMessage()
+
+
+async def test_words_nobody_asked_for_get_an_answer_instead_of_silence(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    """E.g. an answer typed after a draft timed out or a restart dropped it."""
+    async with staff_bot(api, engine):
+        to_staff = await write(api, STAFF, "Regional workshop on export controls")
+        to_stranger = await write(api, STRANGER, "hello")
+    assert to_staff.text.startswith("Nothing here is waiting for an answer")
+    assert "/log — " in to_staff.text and "/grant" not in to_staff.text
+    assert to_stranger.text == say("refused")
+
+
+async def test_words_in_a_group_chat_are_left_alone(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    group = -100123
+    async with staff_bot(api, engine):
+        api.send_text(chat_id=group, user_id=STAFF, text="See you at the workshop")
+        await write(api, STAFF, "/help")  # answered after the group's words were read
+    assert api.messages_to(group) == []
