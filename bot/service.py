@@ -21,6 +21,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.context import CliContext
 from bot.links import reply_signature_valid, unsubscribe_signature_valid
+from bot.log_format import PrivateFormatter
 from bot.render import message, render
 from bot.reply_words import WRONG_CONTACT_ALERT
 from bot.startup import prepare_registry
@@ -289,8 +290,9 @@ async def _serve(context: CliContext) -> None:
 
 
 def serve(context: CliContext) -> None:
-    logging.basicConfig(level=context.settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=context.settings.log_level.upper(), handlers=[handler])
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise

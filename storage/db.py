@@ -32,9 +32,12 @@ from storage.casefold import register_sqlite_functions
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; on SQLite, foreign keys on, WAL and a busy timeout for a 2nd reader."""
+    """An engine for `url`; on SQLite, foreign keys on, WAL and a busy timeout for a 2nd reader.
+
+    Database errors never carry the statement's values (`hide_parameters`): they are PoCs'
+    names and addresses, and errors end up in logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,7 +50,8 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # a bounded connect: a silent network must fail a health check, not hang it
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10},
+                         hide_parameters=True)
 
 
 @contextmanager

@@ -67,3 +67,4 @@ def test_upgrading_a_populated_database_keeps_its_data(tmp_path: Path) -> None:
         assert view.emails == ("claire@example.org",)
         assert view.poc.email_opted_out_at is None
     engine.dispose()
+
