@@ -23,6 +23,8 @@ bot.chair_chat_audience (the CLI's keys and values).
                                    saved as draft, preview sent to the writer ◀┘
     /cancel at any step: nothing saved. Idle for CONVERSATION_TIMEOUT: dropped at the next
     message (the reply bot runs without a job queue, so the clock is read, as /log does).
+    The draft (user_data, DRAFT_CODEC) and the step survive a restart
+    (bot.telegram_persistence).
 
 The body keeps the formatting typed in Telegram (bold, italic, links...), converted to the
 Markdown the storage keeps (bot.telegram_markdown). The preview sent after Done and by

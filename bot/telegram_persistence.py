@@ -120,7 +120,7 @@ class DatabasePersistence(BasePersistence[Data, Data, Data]):
     # -- what PTB asks for at initialize --------------------------------------------------------
 
     async def get_bot_data(self) -> Data:
-        return self._decode("bot_data", await self._load("bot_data"))
+        return self._decode("bot_data", (await self._load("bot_data")).get("bot_data"))
 
     async def get_user_data(self) -> dict[int, Data]:
         return await self._load_by_id("user_data")
