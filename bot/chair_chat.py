@@ -23,6 +23,8 @@ bot.chair_chat_audience (the CLI's keys and values).
                                    saved as draft, preview sent to the writer ◀┘
     /cancel at any step: nothing saved. Idle for CONVERSATION_TIMEOUT: dropped at the next
     message (the reply bot runs without a job queue, so the clock is read, as /log does).
+    The draft (user_data, DRAFT_CODEC) and the step survive a restart
+    (bot.telegram_persistence).
 
 The body keeps the formatting typed in Telegram (bold, italic, links...), converted to the
 Markdown the storage keeps (bot.telegram_markdown). The preview sent after Done and by
@@ -69,16 +71,19 @@ from bot import chair_chat_audience as audience
 from bot import chair_chat_calls as calls
 from bot.chair_chat_calls import SendTimeError, refusal, say
 from bot.telegram_markdown import markdown_of
+from bot.telegram_persistence import Codec
 from storage.chair import SUBJECT_MAX, ChairError, ChairState
 from storage.chair_audience import CHAIR_LANGUAGES
 from storage.staff import StaffRole
 
-__all__ = ["CONVERSATION_TIMEOUT", "Step", "add_chair_handlers"]
+__all__ = ["CONVERSATION_KEY", "CONVERSATION_TIMEOUT", "DRAFT_CODEC", "NAME", "Step",
+           "add_chair_handlers"]
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
-_KEY = "chair_conversation"  # the key of context.user_data holding the conversation
+_KEY = CONVERSATION_KEY = "chair_conversation"  # the key of context.user_data: the draft
+NAME = "chair"  # the ConversationHandler's name: its states are stored under it
 _BUTTON_PATTERN = r"^chair:(approve|when|schedule|cancel|retry):(\d{1,12})(?::(\w{1,10}))?$"
 _STALE_PATTERN = r"^chair:(lang:\w+|more|done)$"
 _ID = re.compile(r"\d{1,12}")
@@ -101,6 +106,37 @@ class _Conversation:
     language: str = ""
     subject: str = ""
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # (subject, Markdown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message_id": self.message_id, "last_seen": self.last_seen.isoformat(),
+                "language": self.language, "subject": self.subject,
+                "texts": {language: list(text) for language, text in self.texts.items()}}
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> "_Conversation":
+        message_id = stored.get("message_id")
+        return cls(message_id=None if message_id is None else int(message_id),
+                   last_seen=datetime.fromisoformat(stored["last_seen"]),
+                   language=str(stored.get("language", "")),
+                   subject=str(stored.get("subject", "")),
+                   texts={str(language): (str(text[0]), str(text[1]))
+                          for language, text in stored.get("texts", {}).items()})
+
+
+def _encode(current: object, now: datetime) -> dict[str, Any] | None:
+    """The draft as JSON; not written once idle for CONVERSATION_TIMEOUT (a copy read back
+    after a restart still is kept in memory: its next message says it timed out)."""
+    if not isinstance(current, _Conversation) or now - current.last_seen > CONVERSATION_TIMEOUT:
+        return None
+    return current.to_dict()
+
+
+def _decode(stored: dict[str, Any], now: datetime) -> _Conversation:
+    return _Conversation.from_dict(stored)
+
+
+# The /chair draft in user_data, across restarts (bot.telegram_persistence).
+DRAFT_CODEC = Codec(encode=_encode, decode=_decode)
 
 
 def _actor(update: Update) -> str:
@@ -470,7 +506,8 @@ def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], dat
             },
             fallbacks=[CommandHandler("cancel", on_cancel)],
             allow_reentry=True,
-            name="chair",
+            name=NAME,
+            persistent=application.persistence is not None,
         )
     application.add_handler(chair_conversation)
     application.add_handler(CallbackQueryHandler(on_button, pattern=_BUTTON_PATTERN))

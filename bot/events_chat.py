@@ -35,11 +35,13 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.render import DEFAULT_LANGUAGE, environment
+from bot.telegram_persistence import Codec
 from storage import events
 from storage.events import Deletion, Event, EventView
 from storage.staff import StaffRole, role_of
 
-__all__ = ["PAGE_SIZE", "QUERY_LIMIT", "SEARCH_LIFETIME", "add_events_handlers", "say"]
+__all__ = ["PAGE_SIZE", "QUERY_LIMIT", "SEARCHES_CODEC", "SEARCHES_KEY", "SEARCH_LIFETIME",
+           "add_events_handlers", "say"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,25 @@ def say(message: str, **params: Any) -> str:
 class _Search:
     query: str
     expires: datetime
+
+
+def _encode(searches: dict[str, _Search], now: datetime) -> dict[str, Any] | None:
+    kept = {token: {"query": search.query, "expires": search.expires.isoformat()}
+            for token, search in searches.items() if search.expires > now}
+    return kept or None
+
+
+def _decode(stored: dict[str, Any], now: datetime) -> dict[str, _Search]:
+    searches = {str(token): _Search(query=str(value["query"]),
+                                    expires=datetime.fromisoformat(value["expires"]))
+                for token, value in stored.items()}
+    return {token: search for token, search in searches.items() if search.expires > now}
+
+
+# The searches' tokens in bot_data, across restarts (bot.telegram_persistence); expired
+# ones are not kept.
+SEARCHES_CODEC = Codec(encode=_encode, decode=_decode)
+SEARCHES_KEY = _SEARCHES
 
 
 @dataclass(frozen=True)
@@ -161,7 +182,11 @@ def add_events_handlers(application: App, engine: Engine, clock: Callable[[], da
     `staff_role` answers a command from anyone but staff with the bot's refusal and returns
     None (bot.staff_bot's check, shared so that every command refuses alike).
     """
-    searches: dict[str, _Search] = application.bot_data.setdefault(_SEARCHES, {})
+
+    def searches_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, _Search]:
+        """Read at call time: PTB replaces bot_data with the stored one at initialize."""
+        searches: dict[str, _Search] = context.bot_data.setdefault(_SEARCHES, {})
+        return searches
 
     async def member(query: CallbackQuery) -> bool:
         """Whether the presser is staff; anyone else is answered in the pop-up."""
@@ -181,7 +206,7 @@ def add_events_handlers(application: App, engine: Engine, clock: Callable[[], da
             await message.reply_text(say("query_too_long", limit=QUERY_LIMIT),
                                      parse_mode=ParseMode.HTML)
             return
-        now = clock()
+        now, searches = clock(), searches_of(context)
         for stale in [token for token, search in searches.items() if search.expires <= now]:
             del searches[stale]
         token = secrets.token_urlsafe(6)
@@ -195,6 +220,7 @@ def add_events_handlers(application: App, engine: Engine, clock: Callable[[], da
         if query is None or not isinstance(query.data, str) or not await member(query):
             return
         _, _, token, offset = query.data.split(":")
+        searches = searches_of(context)
         search = searches.get(token)
         if search is None or search.expires <= clock():
             searches.pop(token, None)

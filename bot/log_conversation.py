@@ -20,8 +20,11 @@ message (per_message=False): every state accepts only its own question's callbac
 (bot.log_keyboards), and a button of an earlier question is answered "already answered".
 The questions and the typed answers' checks are in bot.log_steps, the keyboards in
 bot.log_keyboards, the storage calls in bot.log_rows.
-The draft lives in application.bot_data, under the conversation's key; the timeout needs
-the application's JobQueue (in memory: a restart drops unsaved drafts, as a timeout would).
+The draft lives in application.bot_data, under the conversation's key, and with the
+conversation's step survives a restart (bot.telegram_persistence, GUIDED_KEY and
+guided_codec). The timeout needs the application's JobQueue, whose jobs a restart loses: a
+restored draft left unanswered for `timeout` is dropped at its next answer instead (its
+`last_seen`), with the same words.
 Every word comes from templates/chat/en/log_conversation.html.j2.
 """
 
@@ -62,15 +65,18 @@ from bot.log_steps import (
     take_date,
     take_text,
 )
+from bot.telegram_persistence import Codec
 from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
 from storage.staff import StaffRole
 
-__all__ = ["CONVERSATION_TIMEOUT", "Step", "add_log_conversation", "log_conversation"]
+__all__ = ["CONVERSATION_TIMEOUT", "GUIDED_KEY", "NAME", "Step", "add_log_conversation",
+           "guided_codec", "log_conversation"]
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_TIMEOUT = timedelta(minutes=10)
-_GUIDED = "guided_log_drafts"  # the key of application.bot_data holding the drafts
+GUIDED_KEY = "guided_log_drafts"  # the key of application.bot_data holding the drafts
+NAME = "guided_log"  # the ConversationHandler's name: its states are stored under it
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
@@ -123,7 +129,7 @@ class _Conversation:
     # -- the draft ------------------------------------------------------------------------
 
     def drafts(self, context: Context) -> dict[Key, Guided]:
-        drafts: dict[Key, Guided] = context.bot_data.setdefault(_GUIDED, {})
+        drafts: dict[Key, Guided] = context.bot_data.setdefault(GUIDED_KEY, {})
         return drafts
 
     def guided(self, update: Update, context: Context) -> Guided | None:
@@ -133,6 +139,21 @@ class _Conversation:
     def drop(self, update: Update, context: Context) -> Guided | None:
         key = _key(update)
         return None if key is None else self.drafts(context).pop(key, None)
+
+    def expired(self, guided: Guided) -> bool:
+        """Left unanswered too long: PTB's timeout job would have dropped it, had a restart
+        not lost the job."""
+        return guided.last_seen is not None and self.clock() - guided.last_seen >= self.timeout
+
+    async def current(self, update: Update, context: Context) -> Guided | None:
+        """The person's draft, marked as seen now; None (and the person told) if it expired."""
+        guided = self.guided(update, context)
+        if guided is not None and self.expired(guided):
+            await self.on_timeout(update, context)
+            return None
+        if guided is not None:
+            guided.last_seen = self.clock()
+        return guided
 
     def stay_or_end(self, update: Update, context: Context) -> object:
         """After a refused way in: a conversation under way goes on, else there is none."""
@@ -231,7 +252,7 @@ class _Conversation:
         key = _key(update)
         if await self.staff_role(update) is None or key is None:
             return self.stay_or_end(update, context)
-        guided = Guided()
+        guided = Guided(last_seen=self.clock())
         self.drafts(context)[key] = guided
         log.info("telegram /log conversation started by user %s", key[1])
         return await self.ask(update, context, Step.TITLE, guided)
@@ -257,7 +278,7 @@ class _Conversation:
             return self.stay_or_end(update, context)
         del one_liners[token]
         await _quietly(query.edit_message_reply_markup(reply_markup=None))
-        guided = Guided(row=dict(draft.row))
+        guided = Guided(row=dict(draft.row), last_seen=self.clock())
         await self.resolve_country(guided)
         self.drafts(context)[key] = guided
         return await self.show_summary(update, context, guided)
@@ -275,7 +296,7 @@ class _Conversation:
             await self.send(update, context, say("event_gone", event_id=event_id))
             return self.stay_or_end(update, context)
         row, country = loaded
-        guided = Guided(row=row, event_id=event_id, country=country)
+        guided = Guided(row=row, event_id=event_id, country=country, last_seen=self.clock())
         self.drafts(context)[key] = guided
         log.info("telegram /log conversation: user %s edits event %s", key[1], event_id)
         return await self.show_summary(update, context, guided)
@@ -292,7 +313,7 @@ class _Conversation:
 
     def on_text(self, step: Step) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
         async def handler(update: Update, context: Context) -> object:
-            guided = self.guided(update, context)
+            guided = await self.current(update, context)
             message = update.effective_message
             if guided is None or message is None:
                 return ConversationHandler.END
@@ -309,7 +330,7 @@ class _Conversation:
     def on_press(self, step: Step) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
         async def handler(update: Update, context: Context) -> object:
             query = update.callback_query
-            guided = self.guided(update, context)
+            guided = await self.current(update, context)
             if query is None or not isinstance(query.data, str) or guided is None:
                 return ConversationHandler.END
             _, kind, value = query.data.split(":", 2)
@@ -489,8 +510,10 @@ def _items(value: str) -> list[str]:
 
 
 def log_conversation(engine: Engine, clock: Callable[[], datetime], staff_role: StaffCheck,
-                     timeout: timedelta = CONVERSATION_TIMEOUT) -> ConversationHandler[Any]:
-    """The guided /log as one ConversationHandler (its states: Step)."""
+                     timeout: timedelta = CONVERSATION_TIMEOUT, persistent: bool = False
+                     ) -> ConversationHandler[Any]:
+    """The guided /log as one ConversationHandler (its states: Step; `persistent`: kept by
+    the application's persistence under NAME)."""
     conversation = _Conversation(engine, clock, staff_role, timeout)
     typed = filters.UpdateType.MESSAGE & ~filters.COMMAND
     states: dict[object, list[Any]] = {}
@@ -522,7 +545,8 @@ def log_conversation(engine: Engine, clock: Callable[[], datetime], staff_role: 
             per_user=True,
             per_message=False,
             conversation_timeout=timeout,
-            name="guided_log",
+            name=NAME,
+            persistent=persistent,
         )
 
 
@@ -530,7 +554,8 @@ def add_log_conversation(application: App, engine: Engine, clock: Callable[[], d
                          staff_role: StaffCheck,
                          timeout: timedelta = CONVERSATION_TIMEOUT) -> None:
     """Register the guided /log, and the answer to a button of a conversation that is over."""
-    conversation = log_conversation(engine, clock, staff_role, timeout)
+    conversation = log_conversation(engine, clock, staff_role, timeout,
+                                    persistent=application.persistence is not None)
     application.add_handler(conversation)
 
     async def on_orphan(update: Update, context: Context) -> None:
@@ -540,3 +565,22 @@ def add_log_conversation(application: App, engine: Engine, clock: Callable[[], d
                                         else say("stale_button")))
 
     application.add_handler(CallbackQueryHandler(on_orphan, pattern=r"^lc:"))
+
+
+def guided_codec(timeout: timedelta = CONVERSATION_TIMEOUT) -> Codec:
+    """The drafts as JSON by "chat,user"; a draft unanswered for `timeout` is not written
+    (one read back is still kept: its next answer says it timed out)."""
+
+    def encode(drafts: dict[Key, Guided], now: datetime) -> dict[str, Any] | None:
+        kept = {f"{chat},{user}": guided.to_dict() for (chat, user), guided in drafts.items()
+                if guided.last_seen is None or now - guided.last_seen < timeout}
+        return kept or None
+
+    def decode(stored: dict[str, Any], now: datetime) -> dict[Key, Guided]:
+        drafts: dict[Key, Guided] = {}
+        for key, value in stored.items():
+            chat, user = key.split(",")
+            drafts[(int(chat), int(user))] = Guided.from_dict(value)
+        return drafts
+
+    return Codec(encode=encode, decode=decode)

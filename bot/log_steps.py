@@ -9,8 +9,9 @@ the whole row again at Save.
 import asyncio
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -62,6 +63,24 @@ class Guided:
     event_id: int | None = None  # a stored event being edited: Save amends it
     country: str = ""  # the country's name, shown in the summary
     editing: bool = False  # one question from Edit: back to the summary after it
+    # The last answer's time: a draft restored after a restart has no timeout job any more,
+    # so its next answer checks this instead.
+    last_seen: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": dict(self.row), "event_id": self.event_id, "country": self.country,
+                "editing": self.editing,
+                "last_seen": None if self.last_seen is None else self.last_seen.isoformat()}
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> "Guided":
+        seen = stored.get("last_seen")
+        event_id = stored.get("event_id")
+        return cls(row={str(k): str(v) for k, v in stored["row"].items()},
+                   event_id=None if event_id is None else int(event_id),
+                   country=str(stored.get("country", "")),
+                   editing=bool(stored.get("editing", False)),
+                   last_seen=None if seen is None else datetime.fromisoformat(seen))
 
 
 def parse_day(value: str) -> date | None:

@@ -351,7 +351,6 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
     /events (and its buttons), /state, /org, /nonreporting, /grant, /revoke, and the command
     menus set at start.
     `log_timeout`: how long a guided /log may wait for an answer before its draft is dropped."""
-    drafts = drafts_of(application.bot_data)
 
     async def staff_role(update: Update, needed: StaffRole = StaffRole.STAFF
                          ) -> StaffRole | None:
@@ -553,6 +552,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
         if problems:
             await _reply(update, "\n".join([say("not_saved"), *problems, usage()]))
             return
+        drafts = drafts_of(context.bot_data)  # at call time: PTB replaces bot_data at start
         for token in [t for t, draft in drafts.items() if draft.expires <= now]:
             del drafts[token]
         token = secrets.token_urlsafe(6)
@@ -570,7 +570,7 @@ def add_staff_handlers(application: App, engine: Engine, clock: Callable[[], dat
             return
         _, action, token = query.data.split(":", 2)
         user_id = query.from_user.id
-        now = clock()
+        now, drafts = clock(), drafts_of(context.bot_data)
         draft = drafts.get(token)
         if draft is not None and draft.expires <= now:
             del drafts[token]

@@ -30,7 +30,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
-from bot.log_conversation import CONVERSATION_TIMEOUT
+from bot import chair_chat
+from bot.events_chat import SEARCHES_CODEC, SEARCHES_KEY
+from bot.log_conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, guided_codec
+from bot.log_conversation import NAME as LOG_NAME
+from bot.log_drafts import DRAFTS_CODEC, DRAFTS_KEY
+from bot.log_steps import Step as LogStep
 from bot.reply_words import (
     CALLBACK_PATTERN,
     WRONG_CONTACT_ALERT,
@@ -39,6 +44,7 @@ from bot.reply_words import (
     parse_callback,
 )
 from bot.staff_bot import add_staff_handlers
+from bot.telegram_persistence import DatabasePersistence
 from bot.telegram_webhook import ALLOWED_UPDATES, TelegramWebhook
 from bot.tolerant_bot import TolerantBot
 from storage.reminders import ReplyAnswer, reply_to_delivery
@@ -98,9 +104,11 @@ def build_reply_application(
     """The reply bot: python-telegram-bot's Application with the button handler and the
     staff's commands (bot.staff_bot).
 
-    `base_url` is the Bot API URL up to and including /bot (Settings.telegram_api_url). No
-    persistence: every answer is in the database. The JobQueue (in memory) only ends guided
-    /log conversations left without an answer for `log_timeout`; the reminders' and the
+    `base_url` is the Bot API URL up to and including /bot (Settings.telegram_api_url).
+    The staff's unsaved drafts and conversation steps are kept in the database
+    (bot.telegram_persistence): a restart, or a fail-over to another host, finds them. The
+    JobQueue (in memory) only ends guided /log conversations left without an answer for
+    `log_timeout` (after a restart, the draft's next answer does); the reminders' and the
     dispatcher's ticks are the service's own scheduler's.
     """
 
@@ -151,7 +159,15 @@ def build_reply_application(
                         type(error).__name__,
                     )
 
-    application = ApplicationBuilder().bot(TolerantBot(token, base_url)).build()
+    persistence = DatabasePersistence(
+        engine, clock,
+        bot_codecs={GUIDED_KEY: guided_codec(log_timeout), DRAFTS_KEY: DRAFTS_CODEC,
+                    SEARCHES_KEY: SEARCHES_CODEC},
+        user_codecs={chair_chat.CONVERSATION_KEY: chair_chat.DRAFT_CODEC},
+        states={LOG_NAME: LogStep, chair_chat.NAME: chair_chat.Step},
+    )
+    application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
+                   .persistence(persistence).build())
     application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
     add_staff_handlers(application, engine, clock, log_timeout)
     return application

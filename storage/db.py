@@ -27,6 +27,7 @@ from storage import (  # noqa: F401
     reminders,
     staff,
     submissions,
+    telegram_state,
 )
 from storage.casefold import register_sqlite_functions
 
