@@ -146,13 +146,16 @@ class _Conversation:
         return guided.last_seen is not None and self.clock() - guided.last_seen >= self.timeout
 
     async def current(self, update: Update, context: Context) -> Guided | None:
-        """The person's draft, marked as seen now; None (and the person told) if it expired."""
+        """The person's draft, marked as seen now; None (and the person told) if it expired,
+        or if a restored step has no draft (one kept no longer, e.g. down past its timeout)."""
         guided = self.guided(update, context)
-        if guided is not None and self.expired(guided):
+        if guided is None:
+            await self.send(update, context, say("draft_gone"))
+            return None
+        if self.expired(guided):
             await self.on_timeout(update, context)
             return None
-        if guided is not None:
-            guided.last_seen = self.clock()
+        guided.last_seen = self.clock()
         return guided
 
     def stay_or_end(self, update: Update, context: Context) -> object:

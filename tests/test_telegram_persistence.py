@@ -25,7 +25,7 @@ from bot.telegram_persistence import DatabasePersistence
 from storage import chair, events
 from storage.events import Event
 from storage.staff import StaffRole
-from storage.telegram_state import load_states
+from storage.telegram_state import drop_state, load_states
 from tests.chair_chat_helpers import DRAFTER, add_staff, chat_driver
 from tests.conftest import STAFF
 from tests.fake_bot_api import FakeBotApi
@@ -98,6 +98,23 @@ async def test_a_restored_guided_log_past_its_timeout_is_dropped_at_the_next_ans
     assert stored(engine) == []
     assert kept(engine, "conversation") == {}
     assert GUIDED_KEY not in kept(engine).get("bot_data", {})
+
+
+async def test_a_step_restored_without_its_draft_says_the_draft_is_gone(
+    api: FakeBotApi, engine: Engine, staff: None
+) -> None:
+    """E.g. the bot was away longer than the timeout, and the draft was no longer kept."""
+    clock = Clock()
+    async with Chat.open(api, engine, clock) as before:
+        await before.say(STAFF, "/log")
+        await before.say(STAFF, TITLE)
+    drop_state(engine, "bot_data", "bot_data")  # the step is kept, its draft is not
+    async with Chat.open(api, engine, clock) as after:
+        gone = await after.say(STAFF, "2026-11-02")
+        again = await after.say(STAFF, "2026-11-02")
+    assert gone.text == say("draft_gone")
+    assert again.text == staff_say("nothing_waiting", commands=commands_for(StaffRole.STAFF))
+    assert stored(engine) == []
 
 
 async def test_a_chair_draft_goes_on_after_a_restart(api: FakeBotApi, engine: Engine,
