@@ -295,6 +295,9 @@ def serve(context: CliContext) -> None:
     logging.basicConfig(level=context.settings.log_level.upper(), handlers=[handler])
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot's DEBUG lines quote whole updates: people's names and words.
+    level = logging.getLevelName(context.settings.log_level.upper())
+    logging.getLogger("telegram").setLevel(max(level, logging.INFO))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
     prepare_registry(context.engine, admin_ids=context.settings.admin_ids)
     asyncio.run(_serve(context))

@@ -104,6 +104,24 @@ def test_the_leader_sets_the_webhook_and_answers_only_posts_with_the_secret(
     assert "not-the-secret" not in logged and SECRET not in logged
 
 
+def test_even_at_debug_level_the_log_does_not_quote_what_people_typed(
+    tmp_path: Path, database_url: str
+) -> None:
+    typed = "/log 2023-01-02 | Seminar with Claire Invented | virtual"
+    with FakeBotApi() as api, running_service(
+            tmp_path, database_url, {**webhook_env(api), "OUTREACH_LOG_LEVEL": "DEBUG"}
+    ) as service:
+        service.wait_until_answering()
+        wait_for(lambda: len(api.webhooks) == 1)
+        assert post(service, api.send_text(ADMIN, ADMIN, typed), SECRET)[0] == 200
+        wait_for(lambda: len(api.messages) == 1)
+        assert "Claire Invented" in api.messages[0].text  # read and answered
+        assert service.stop() == 0, service.stderr()
+    logged = service.stderr()
+    assert " DEBUG " in logged  # the level took effect
+    assert "Claire Invented" not in logged
+
+
 def test_a_standing_by_process_answers_503_until_it_takes_over(
     tmp_path: Path, database_url: str
 ) -> None:
