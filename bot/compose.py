@@ -11,9 +11,9 @@ from functools import cache
 from typing import Any
 
 from bot.render import DEFAULT_LANGUAGE, environment
+from storage.parties import UN_LANGUAGES
 
 MESSAGE_FILES = ("subject.txt.j2", "email.txt.j2", "email.html.j2", "telegram.html.j2")
-UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 

@@ -10,8 +10,9 @@ from functools import cache
 from babel.dates import format_date
 
 from bot.charts import ChartLabels
-from bot.compose import RIGHT_TO_LEFT, UN_LANGUAGES
+from bot.compose import RIGHT_TO_LEFT
 from bot.render import DEFAULT_LANGUAGE, environment
+from storage.parties import UN_LANGUAGES
 
 # matplotlib draws neither Arabic joining nor Chinese glyphs with its bundled font: charts in
 # these languages keep English words rather than show broken text.

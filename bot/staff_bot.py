@@ -52,7 +52,6 @@ from telegram.ext import (
 )
 
 from bot.chair_chat import add_chair_handlers
-from bot.compose import UN_LANGUAGES
 from bot.events_chat import add_events_handlers
 from bot.log_command import parse_log_line, summary, usage
 from bot.log_conversation import CONVERSATION_TIMEOUT, add_log_conversation
@@ -62,7 +61,7 @@ from bot.stats_chat import STATS_COMMANDS, add_stats_handlers
 from storage import invitations, pocs, submissions
 from storage.import_events import import_events
 from storage.importing import PartyFinder
-from storage.parties import Party, PartyKind
+from storage.parties import UN_LANGUAGES, Party, PartyKind
 from storage.reminders import PocReply, ReminderCycle, ReminderPolicy
 from storage.staff import LastAdminError, StaffRole, grant, is_user_id, members, revoke, role_of
 from storage.status import reporting_status

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, func, select
 
 from storage import outbox
 from storage.outbox import Channel
-from storage.parties import Party, PartyKind, RegionalGroup
+from storage.parties import UN_LANGUAGES, Party, PartyKind, RegionalGroup
 from storage.pocs import PocRole, PocStatus, PointOfContact
 
 # The six official languages of the UN, in the UN's order; English is the fall-back.
-CHAIR_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+CHAIR_LANGUAGES = UN_LANGUAGES
 FALLBACK_LANGUAGE = "en"
 
 

@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
+from storage.parties import UN_LANGUAGES
+
 __all__ = [
     "DATE_MAX",
     "DATE_MIN",
@@ -137,7 +139,7 @@ assert 0 <= _DOUBLE_ACTION_PLAN_STATES <= _ACTION_PLAN_STATES_PER_GROUP[2]
 # ---------------------------------------------------------------------------
 # Languages and names.
 # ---------------------------------------------------------------------------
-LANGUAGES: Final = ("ar", "zh", "en", "fr", "ru", "es")
+LANGUAGES: Final = UN_LANGUAGES
 
 _STATES_BY_LANGUAGE: Final[Mapping[str, str]] = {
     "es": "AR BO CL CO CR CU DO EC ES GQ GT HN MX NI PA PE PY SV UY VE",

@@ -1,6 +1,7 @@
 """Parties a PoC can speak for: Member States and organisations, with the UN's groupings."""
 
 from enum import StrEnum
+from typing import Final
 
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
@@ -22,6 +23,10 @@ class RegionalGroup(SQLModel, table=True):
 
     code: str = Field(primary_key=True, max_length=10)
     name: str = Field(max_length=80)
+
+
+# The six official languages of the UN, in the UN's order (codes of the language table).
+UN_LANGUAGES: Final = ("ar", "zh", "en", "fr", "ru", "es")
 
 
 class Language(SQLModel, table=True):

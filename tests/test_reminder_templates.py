@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.compose import UN_LANGUAGES, RenderedMessage, languages_of, render_message
+from bot.compose import RenderedMessage, languages_of, render_message
 from bot.render import environment, render
+from storage.parties import UN_LANGUAGES
 
 REMINDERS = ("reminder_first_report", "reminder_update")
 REPLY_URLS = {
