@@ -59,11 +59,11 @@ from bench._common import (
 )
 from bot.channels.contract import OutgoingEmail
 from bot.channels.email import SmtpConfig, SmtpSender, build_mime
-from bot.compose import render_message
-from bot.dispatcher import Dispatcher, LinkSettings
+from bot.delivery.compose import render_message
+from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from storage.db import make_engine
 from storage.outbox import Channel
-from tests.smtp_sink import SmtpSink
+from tests.support.smtp_sink import SmtpSink
 
 MAIL_FROM = "1540 Committee <outreach@example.org>"
 ENVELOPE_FROM = "outreach@example.org"

@@ -42,10 +42,10 @@ from bench._common import (
     out,
 )
 from bot.channels.telegram import TelegramSender
-from bot.dispatcher import Dispatcher, DispatchStats
+from bot.delivery.dispatcher import Dispatcher, DispatchStats
 from storage.db import make_engine
 from storage.outbox import Channel
-from tests.fake_bot_api import FakeBotApi, ReceivedMessage
+from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage
 
 FIRST_CHAT_ID = 700_000_000  # invented private chats
 TARGET_OVER_IDEAL = 0.05

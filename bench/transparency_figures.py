@@ -8,18 +8,18 @@ folder, or a PostgreSQL database created on OUTREACH_BENCH_POSTGRES_URL and drop
 migrated, with the reference data and `--events` invented events (2004-2026, with audiences,
 host countries, types, organisation involvement; 1 % soft-deleted) bulk-inserted in one
 transaction (sqlite3 executemany; PostgreSQL COPY) with the tally triggers set aside, the
-monthly tally rebuilt after (storage.event_tally.rebuild), then ANALYZE (VACUUM ANALYZE on
+monthly tally rebuilt after (storage.figures.tally.rebuild), then ANALYZE (VACUUM ANALYZE on
 PostgreSQL, as autovacuum would). The `--small` database is filled through the triggers.
 
 Timed, each `--runs` times after one warm-up run, median printed (min and max beside it,
 and the median CPU time of this process: on SQLite all the work, on PostgreSQL the client's
 share; under load from other processes it tells the work from the waiting):
 
-- outreach figures (storage.statistics.outreach_figures) over the whole span: every event;
+- outreach figures (storage.figures.statistics.outreach_figures) over the whole span: every event;
 - outreach figures over the current review period (2022-04-16 to today), about a fifth;
 - all transparency figures (transparency_figures: outreach, reporting, visits, peer reviews);
 - then in a second database of `--small` events, what /stats does apart from sending:
-  transparency_figures plus the PNG chart (bot.charts.outreach_chart_png).
+  transparency_figures plus the PNG chart (bot.render.charts.outreach_chart_png).
 
 Targets: outreach figures under 200 ms at 1,000,000 events; figures + chart under 1 s at
 25,000 events.
@@ -43,19 +43,19 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from bench._common import BACKENDS, Backend, database, out
-from bot.charts import outreach_chart_png
-from bot.report_words import chart_labels
+from bot.render.charts import outreach_chart_png
+from bot.render.words import chart_labels
 from storage.db import make_engine
-from storage.event_tally import rebuild
 from storage.events import AUDIENCE_BITS, EventType, IroInvolvement
-from storage.parties import Party, PartyKind
-from storage.statistics import (
+from storage.figures.statistics import (
     Period,
     TransparencyFigures,
     default_period,
     outreach_figures,
     transparency_figures,
 )
+from storage.figures.tally import rebuild
+from storage.parties import Party, PartyKind
 
 FIRST_DAY = date(2004, 4, 28)
 LAST_DAY = date(2026, 11, 27)

@@ -142,7 +142,7 @@ class EmptyAudience(ChairError):
 
 class TelegramTooLong(ChairError):
     """A language's Telegram message exceeds what Telegram accepts while PoCs would get it
-    there: approving would queue deliveries bound to fail (checked by bot.chair_preview,
+    there: approving would queue deliveries bound to fail (checked by bot.render.previews,
     which renders the message)."""
 
     code = "chair_telegram_too_long"

@@ -18,7 +18,6 @@ from sqlmodel import Session, create_engine
 from storage import (  # noqa: F401
     audit,
     chair,
-    event_tally,
     events,
     invitations,
     outbox,
@@ -30,6 +29,7 @@ from storage import (  # noqa: F401
     telegram_state,
 )
 from storage.casefold import register_sqlite_functions
+from storage.figures import tally  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

@@ -88,8 +88,9 @@ LIVE_EVENT = "deleted_at IS NULL"
 class Event(SQLModel, table=True):
     __tablename__ = "event"
     # The statistics read only live events by day: this partial index holds every column
-    # they group or count by, so the figures come from the index alone (storage/statistics.py).
-    # Also counted per month, by triggers, in event_month_tally (storage/event_tally.py).
+    # they group or count by, so the figures come from the index alone
+    # (storage/figures/statistics.py).
+    # Also counted per month, by triggers, in event_month_tally (storage/figures/tally.py).
     __table_args__ = (
         Index("ix_event_statistics", "start_date", "type", "iro_involvement",
               "country_party_id", "audience_bits",

@@ -2,7 +2,7 @@
 
 One row per (kind, key): kind names what the bot keeps ("bot_data", "user_data",
 "conversation"...), key which entry; the value is JSON the bot encodes and decodes itself
-(bot.telegram_persistence). Kept in our database so that a restart, or a fail-over to another
+(bot.chat.persistence). Kept in our database so that a restart, or a fail-over to another
 host on PostgreSQL, finds a half-written draft where it was. Two processes overlapping
 briefly during a fail-over both write: the last writer wins (an upsert, never a duplicate-key
 error). The values hold what staff typed: they are never logged.

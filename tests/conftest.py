@@ -1,8 +1,13 @@
 """Databases, personas and a CLI runner for the specs.
 
-Every test gets a fresh, migrated database with the reference data loaded: a SQLite file,
-and also PostgreSQL when OUTREACH_TEST_POSTGRES_URL names a server (CI always sets it; a
-database of its own is created for the run and dropped after).
+Every test that asks for a database gets a fresh, migrated one with the reference data
+loaded: a SQLite file, and also PostgreSQL when OUTREACH_TEST_POSTGRES_URL names a server (CI
+always sets it; a database of its own is created for the run and dropped after).
+
+Specs live by area (rules, storage, cli, chat, delivery, render, web, e2e); everything under
+tests/e2e starts processes of its own and is marked `e2e`, so `pytest -m "not e2e"` runs
+the rest. Helpers live in tests/support, never in spec files. Nothing here imports the CLI
+or python-telegram-bot until a spec asks for them: `pytest tests/rules` starts at once.
 """
 
 import os
@@ -10,31 +15,34 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session
-from typer.testing import CliRunner, Result
 
-from bot.cli import app
 from storage.db import make_engine, migrate, session_scope
 from storage.reference_data import load_reference_data
 from storage.staff import StaffRole, grant
-from tests.fake_bot_api import FakeBotApi
-from tests.outbox_helpers import NOW
+from tests.support.cli import Invoke
+from tests.support.databases import BACKENDS, POSTGRES_ENV, WRITABLE_TABLES
+from tests.support.outbox import NOW
+from tests.support.personas import ADMIN, STAFF
 
-POSTGRES_ENV = "OUTREACH_TEST_POSTGRES_URL"
-BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])]
-if os.environ.get("CI") and "postgresql" not in BACKENDS:
-    raise RuntimeError(f"CI must run the suite on PostgreSQL too: set {POSTGRES_ENV}")
+if TYPE_CHECKING:
+    from typer.testing import Result
 
-# Tables a test may write; reference tables are reloaded rather than emptied.
-WRITABLE_TABLES = ("telegram_state", "chair_message_body", "chair_message", "event_month_tally",
-                   "event_organiser",
-                   "event_audience", "event", "reminder_pause", "poc_reply", "reminder_cycle",
-                   "reminder_policy", "delivery", "outbox_message", "poc_invitation", "poc_email",
-                   "poc", "submission", "staff_member", "audit_entry")
+    from tests.support.fake_bot_api import FakeBotApi
 
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every spec under tests/e2e starts processes of its own (the service, dispatchers, a
+    browser): marked `e2e` by where it lives, so none can forget the mark."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -104,12 +112,13 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-Invoke = Callable[..., Result]
-
-
 @pytest.fixture
 def outreach(database_url: str, tmp_path: Path) -> Invoke:
     """Run `outreach ARGS...` as a staff member would, against this test's database."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
     runner = CliRunner()
     env = {
         "OUTREACH_DATABASE_URL": database_url,
@@ -117,7 +126,7 @@ def outreach(database_url: str, tmp_path: Path) -> Invoke:
         "OUTREACH_ACTOR": "cli:test-staff",
     }
 
-    def invoke(*args: str) -> Result:
+    def invoke(*args: str) -> "Result":
         return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
     return invoke
@@ -135,16 +144,15 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-# -- the Telegram bot's people, shared by the chat specs ------------------------------------
 
-STAFF = 5550001  # a staff member
-ADMIN = 5550002  # an admin
-STRANGER = 5550009  # nobody the bot knows
+
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
+def api() -> Iterator["FakeBotApi"]:
     """A local Bot API server with short long polls, so specs stay fast."""
+    from tests.support.fake_bot_api import FakeBotApi
+
     with FakeBotApi(poll_cap=0.3) as fake:
         yield fake
 

@@ -41,7 +41,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import aiosmtplib
 
 from bot.channels.contract import Outcome, OutgoingEmail, SendResult, UncertainDelivery
-from bot.pacing import Pacer
+from bot.channels.pacing import Pacer
 from bot.settings import Settings
 
 __all__ = [

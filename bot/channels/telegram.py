@@ -1,7 +1,7 @@
 """Telegram channel: one message per delivery through the Bot API (python-telegram-bot).
 
 Only sendMessage is used (and getMe, once per batch, to check the token); the bot never
-polls getUpdates here (bot/telegram_replies.py answers the PoCs' button presses). An item's
+polls getUpdates here (bot/chat/app.py answers the PoCs' button presses). An item's
 buttons go out as an inline keyboard, one button a row. Sends are paced under Telegram's
 limits (about 30 messages a second overall, one a second per chat) by a Pacer keyed on the chat
 id, and a 429 retry_after pauses every later send.
@@ -47,7 +47,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.contract import OutgoingTelegram, SendResult, UncertainDelivery
-from bot.pacing import Pacer
+from bot.channels.pacing import Pacer
 
 __all__ = ["TelegramSender", "UncertainDelivery"]
 

@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-27
 
-The transparency figures (storage/statistics.py) count live events of a period by audience,
+The transparency figures (storage/figures/statistics.py) count live events of a period by audience,
 type, organisation involvement, host country and year.
 
 - `event.audience_bits` (written with event_audience) turns the audience counts into sums
@@ -14,7 +14,7 @@ type, organisation involvement, host country and year.
   replaces `ix_event_start_date` (every reader by day reads live events);
 - `ix_event_type_day` finds the visits and peer reviews of a period without reading the
   other events;
-- `event_month_tally` (storage/event_tally.py) holds, per month, the live events by each
+- `event_month_tally` (storage/figures/tally.py) holds, per month, the live events by each
   dimension, kept by triggers on `event` whoever writes it: whole months are read from it,
   a few thousand rows, instead of every event (a million events scanned take seconds).
 """

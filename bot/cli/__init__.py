@@ -1,0 +1,44 @@
+"""The `outreach` command line. This module only registers; each command group lives in a
+module of its own (registry, pocs, files, outbox, reminders, staff, chair, report, service),
+and every command reads its context from bot.cli.common.open_context.
+
+Commands import the heavy libraries they need (matplotlib, openpyxl, python-telegram-bot)
+when they run, so that `outreach --help` and `outreach status` start at once.
+"""
+
+import typer
+
+from bot.cli import chair, files, outbox, pocs, registry, reminders, report, service, staff
+from bot.cli.common import open_context
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="outreach",
+    help="Outreach coordination for the 1540 Committee: registry of Points of Contact, "
+    "reporting history and figures.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.callback()(open_context)
+
+# In the order `outreach --help` lists them.
+app.add_typer(pocs.app, name="pocs")
+app.add_typer(files.import_app, name="import")
+app.add_typer(files.export_app, name="export")
+app.command()(registry.init)
+app.command("submissions")(files.list_submissions)
+app.command()(outbox.send)
+app.add_typer(outbox.deliveries_app, name="deliveries")
+app.command()(outbox.dispatch)
+app.command()(outbox.templates)
+app.add_typer(reminders.app, name="reminders")
+app.add_typer(staff.app, name="staff")
+app.add_typer(chair.app, name="chair")
+app.command()(staff.invite)
+app.command()(report.report)
+app.command()(registry.states)
+app.command()(registry.orgs)
+app.command()(registry.status)
+app.command()(service.demo)
+app.command()(service.run)

@@ -1,0 +1,156 @@
+"""`outreach import`, `outreach export` and `outreach submissions`."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say, today
+from bot.cli.records import (
+    EVENT_FILE_COLUMNS,
+    POC_FILE_COLUMNS,
+    STATE_COLUMNS,
+    SUBMISSION_COLUMNS,
+    SUBMISSION_FILE_COLUMNS,
+    state_record,
+    submission_record,
+)
+from bot.render.tables import FileFormat, ListFormat, as_csv, listing, write_file
+from bot.render.templates import problem_line
+from storage import events, parties, pocs, submissions
+from storage.imports.common import ImportReport
+from storage.imports.events import file_row as event_file_row
+from storage.imports.events import import_events
+from storage.imports.pocs import file_row, import_pocs
+from storage.imports.submissions import import_submissions
+from storage.imports.tabular import Table, TableError, read_table
+
+import_app = typer.Typer(
+    help="Import PoCs, submissions or events from CSV or XLSX, all or nothing.",
+    no_args_is_help=True)
+export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
+
+FileArgument = Annotated[Path, typer.Argument(help="A .csv (UTF-8, comma or semicolon) or "
+                                              ".xlsx file; see the README for the columns.")]
+DryRun = Annotated[bool, typer.Option(help="Check and count, but write nothing.")]
+Importer = Callable[..., ImportReport]
+
+
+def _run_import(ctx: typer.Context, path: Path, dry_run: bool, importer: Importer) -> None:
+    try:
+        table: Table = read_table(path)
+    except TableError as error:
+        typer.echo(problem_line(error.problem), err=True)
+        raise typer.Exit(1) from error
+    with registry(ctx) as (cli, session):
+        report = importer(session=session, table=table, actor=cli.actor, today=today(),
+                          dry_run=dry_run)
+        if report.problems:
+            session.rollback()
+    if report.problems:
+        for problem in report.problems:
+            typer.echo(problem_line(problem), err=True)
+        fail("import_rejected", count=len(report.problems), rows=report.rows)
+    say("import_done", created=report.created, updated=report.updated,
+        unchanged=report.unchanged, dry_run=dry_run)
+
+
+@import_app.command("pocs")
+def import_pocs_command(ctx: typer.Context, file: FileArgument, dry_run: DryRun = False) -> None:
+    """Import Points of Contact; a PoC is matched on its party and first e-mail."""
+    _run_import(ctx, file, dry_run, import_pocs)
+
+
+@import_app.command("submissions")
+def import_submissions_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import submissions (first reports, additional information, action plans)."""
+    _run_import(ctx, file, dry_run, import_submissions)
+
+
+@import_app.command("events")
+def import_events_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import outreach events; an event is matched on its start date and title."""
+    _run_import(ctx, file, dry_run, import_events)
+
+
+ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
+OutFile = Annotated[Path | None, typer.Option(
+    "--out", help="Write to this file (required for xlsx); default: standard output.")]
+
+
+def _export(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: FileFormat,
+            out: Path | None) -> None:
+    if out is None:
+        if fmt is FileFormat.XLSX:
+            fail("xlsx_needs_out", exit_code=2)
+        typer.echo(as_csv(rows, columns), nl=False)
+        return
+    write_file(rows, columns, fmt, out)
+    say("written_to", path=out)
+
+
+def _all_pocs(session: Session) -> list[dict[str, Any]]:
+    views = pocs.listing(session=session, include_inactive=True)
+    return [dict(file_row(view)) for view in views]
+
+
+def _all_submissions(session: Session) -> list[dict[str, Any]]:
+    return [submission_record(s, p) for s, p in submissions.history(session=session)]
+
+
+@export_app.command("pocs")
+def export_pocs(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                out: OutFile = None) -> None:
+    """Every PoC, inactive ones too, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows = _all_pocs(session)
+    _export(rows, POC_FILE_COLUMNS, fmt, out)
+
+
+@export_app.command("submissions")
+def export_submissions(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                       out: OutFile = None) -> None:
+    """Every submission, in the import's columns."""
+    with registry(ctx) as (_cli, session):
+        rows = _all_submissions(session)
+    _export(rows, SUBMISSION_FILE_COLUMNS, fmt, out)
+
+
+@export_app.command("events")
+def export_events(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                  out: OutFile = None) -> None:
+    """Every event not deleted, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            dict(event_file_row(view)) for view in events.listing(session=session)]
+    _export(rows, EVENT_FILE_COLUMNS, fmt, out)
+
+
+@export_app.command("states")
+def export_states(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                  out: OutFile = None) -> None:
+    """The Member States with codes and regional groups."""
+    with registry(ctx) as (_cli, session):
+        rows = [state_record(p) for p in parties.states(session=session)]
+    _export(rows, STATE_COLUMNS, fmt, out)
+
+
+def list_submissions(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option(help="Only this State (ISO3 or name).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """List submissions, by State and date."""
+    with registry(ctx) as (_cli, session):
+        party_id = resolve_party(session, state).id if state else None
+        rows = [submission_record(s, p)
+                for s, p in submissions.history(session=session, party_id=party_id)]
+    typer.echo(listing(rows, SUBMISSION_COLUMNS, fmt))
+
+

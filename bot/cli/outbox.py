@@ -1,0 +1,141 @@
+"""`outreach send`, `outreach deliveries`, `outreach dispatch`, `outreach templates`."""
+
+import asyncio
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from bot.cli.common import FORMAT_HELP, context, fail, registry, resolve_party, say
+from bot.delivery.compose import (
+    languages_of,
+    message_templates,
+    missing_translations,
+    pick_language,
+)
+from bot.delivery.dispatcher import DispatchStats
+from bot.main import build_dispatcher
+from bot.render.tables import ListFormat, listing
+from scheduler.clock import utc_now
+from storage import outbox, pocs
+from storage.outbox import DeliveryState
+
+deliveries_app = typer.Typer(
+    help="List deliveries (every message to every PoC by every channel); resend the "
+    "uncertain or failed ones a person has checked.",
+    invoke_without_command=True,
+)
+
+DELIVERY_COLUMNS = ("id", "message", "poc", "party", "channel", "state", "attempts",
+                    "next_attempt_at", "sent_at", "last_error")
+TEMPLATE_COLUMNS = ("template", "languages", "missing")
+
+
+def _poc_ids(session: Session, targets: list[str]) -> list[int]:
+    ids: list[int] = []
+    for target in targets:
+        if target.isdigit():
+            if pocs.get(session=session, poc_id=int(target)) is None:
+                fail("poc_not_found", poc_id=target)
+            ids.append(int(target))
+            continue
+        party = resolve_party(session, target)
+        ids.extend(view.poc.id or 0 for view in pocs.listing(session=session, party_id=party.id))
+    return ids
+
+
+def _report(stats: DispatchStats) -> None:
+    say("dispatch_done", sent=stats.sent, retried=stats.retried, failed=stats.failed,
+        uncertain=stats.uncertain + stats.swept_to_uncertain)
+
+
+def send(
+    ctx: typer.Context,
+    to: Annotated[list[str], typer.Option(
+        help="A PoC id, or a State/organisation (all its active PoCs). Repeat for several.")],
+    template: Annotated[str, typer.Option(help="Message template (see `outreach templates`).")],
+    queue_only: Annotated[bool, typer.Option(
+        help="Only queue; `outreach dispatch` or `outreach run` sends later.")] = False,
+) -> None:
+    """Send a one-off message to PoCs, by every channel each one can be reached on."""
+    if template not in message_templates():
+        fail("unknown_template", value=template, allowed=", ".join(message_templates()))
+    with registry(ctx) as (cli, session):
+        poc_ids = _poc_ids(session, to)
+        audience = outbox.audience_of(session=session, poc_ids=poc_ids)
+        languages = {r.poc_id: pocs.get(session=session, poc_id=r.poc_id)
+                     for r in audience.recipients}
+        fallbacks = sorted({poc.language for poc in languages.values()
+                            if poc is not None and pick_language(template, poc.language)[1]})
+        message = outbox.enqueue(
+            session=session, kind="one_off", template=template, context={},
+            audience="to: " + ", ".join(to), recipients=audience.recipients,
+            created_by=cli.actor, now=utc_now(),
+        )
+    if fallbacks:
+        say("english_fallback", languages=", ".join(fallbacks))
+    by_channel = {c: sum(1 for r in audience.recipients if r.channel == c) for c in outbox.Channel}
+    say("queued", message_id=message.id, total=len(audience.recipients),
+        email=by_channel[outbox.Channel.EMAIL], telegram=by_channel[outbox.Channel.TELEGRAM])
+    if audience.unreachable:
+        say("no_channel", ids=", ".join(str(i) for i in audience.unreachable))
+    if not queue_only:
+        dispatch(ctx)
+
+
+def dispatch(ctx: typer.Context) -> None:
+    """Send every delivery that is due now, then stop (for cron; `run` does it continuously)."""
+    cli = context(ctx)
+    dispatcher = build_dispatcher(cli)
+    if dispatcher.telegram is None:
+        say("telegram_off")
+    _report(asyncio.run(dispatcher.run_once()))
+
+
+@deliveries_app.callback()
+def list_deliveries(
+    ctx: typer.Context,
+    state: Annotated[DeliveryState | None, typer.Option(
+        help="Only this state: pending, sending, sent, retry, failed or uncertain.")] = None,
+    message: Annotated[int | None, typer.Option(help="Only this message id.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """List deliveries, oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            {"id": d.id, "message": d.message_id, "poc": d.poc_id, "party": party,
+             "channel": d.channel, "state": d.state, "attempts": d.attempts,
+             "next_attempt_at": d.next_attempt_at.isoformat(timespec="seconds"),
+             "sent_at": d.sent_at.isoformat(timespec="seconds") if d.sent_at else None,
+             "last_error": d.last_error}
+            for d, party in outbox.listing(session=session, state=state, message_id=message)
+        ]
+    typer.echo(listing(rows, DELIVERY_COLUMNS, fmt))
+
+
+@deliveries_app.command()
+def resend(
+    ctx: typer.Context,
+    ids: Annotated[list[int], typer.Argument(help="Delivery ids (uncertain or failed).")],
+) -> None:
+    """Send again deliveries a person has checked: uncertain ones the PoC did not get, or
+    failed ones whose cause is fixed. Audited."""
+    with registry(ctx) as (cli, session):
+        done = outbox.resend(session=session, delivery_ids=ids, actor=cli.actor, now=utc_now())
+    refused = sorted(set(ids) - set(done))
+    if done:
+        say("resend_queued", ids=", ".join(map(str, done)))
+    if refused:
+        fail("resend_refused", ids=", ".join(map(str, refused)))
+
+
+def templates(
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """Message templates, the UN languages each is complete in, and those it lacks."""
+    missing = missing_translations()
+    rows = [{"template": name, "languages": languages_of(name), "missing": missing[name]}
+            for name in message_templates()]
+    typer.echo(listing(rows, TEMPLATE_COLUMNS, fmt))

@@ -1,0 +1,105 @@
+"""`outreach report`: the transparency figures of a period as text, JSON, CSV, HTML or XLSX."""
+
+import os
+import tempfile
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import day_option, fail, registry, say, today
+from bot.render.page import report_html
+from bot.render.report import ReportFormat, report_csv, report_json, report_text, report_xlsx
+from storage.figures.statistics import (
+    Period,
+    TransparencyFigures,
+    default_period,
+    transparency_figures,
+)
+
+
+class ReportLanguage(StrEnum):
+    AR = "ar"
+    ZH = "zh"
+    EN = "en"
+    FR = "fr"
+    RU = "ru"
+    ES = "es"
+
+
+BINARY_OR_PAGE = (ReportFormat.HTML, ReportFormat.XLSX)
+
+
+def period_of(start: str | None, end: str | None, on: date) -> Period:
+    """The period the options name: missing ends from the current review period."""
+    end_day = day_option(end, "--to") or on
+    start_day = day_option(start, "--from") or default_period(end_day).start
+    if start_day > end_day:
+        fail("period_reversed", exit_code=2, start=start_day, end=end_day)
+    return Period(start_day, end_day)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """All of the file or none of it: written beside, then renamed over."""
+    if not path.parent.is_dir():
+        fail("no_such_folder", exit_code=2, path=path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str) -> bytes:
+    if fmt is ReportFormat.XLSX:
+        return report_xlsx(figures)
+    if fmt is ReportFormat.HTML:
+        text = report_html(figures, language, generated_on=today())
+    elif fmt is ReportFormat.JSON:
+        text = report_json(figures)
+    elif fmt is ReportFormat.CSV:
+        text = report_csv(figures)
+    else:
+        text = report_text(figures, language)
+    return (text.rstrip("\n") + "\n").encode("utf-8")
+
+
+def report(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First day of the period, included (YYYY-MM-DD); default: the start "
+        "of the current review period, 2022-04-16.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="Last day of the period, included (YYYY-MM-DD); default: today.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", help="text (the paper's sentences), json (keys in docs/report-json.md), "
+        "csv (section, figure, value), html (a self-contained page) or xlsx (a sheet per "
+        "section).")] = ReportFormat.TEXT,
+    out: Annotated[Path | None, typer.Option(
+        help="Write to this file. Without it text, json and csv go to the screen; html and "
+        "xlsx go to DATA_DIR/reports/.")] = None,
+    lang: Annotated[ReportLanguage, typer.Option(
+        help="Language of the words (text and html; English where a translation is "
+        "missing).")] = ReportLanguage.EN,
+) -> None:
+    """The Committee's transparency figures for a period (both days included): outreach
+    events, reporting, Points of Contact, action plans, visits and peer reviews."""
+    period = period_of(start, end, today())
+    with registry(ctx) as (cli, session):
+        figures = transparency_figures(session=session, period=period)
+        data_dir = cli.settings.data_dir
+    content = render_report(figures, fmt, lang.value)
+    if out is None and fmt not in BINARY_OR_PAGE:
+        typer.echo(content.decode("utf-8"), nl=False)
+        return
+    if out is None:
+        folder = data_dir / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = folder / f"transparency-{period.start}-{period.end}-{lang.value}.{fmt.value}"
+    _write(out, content)
+    say("written_to", path=out)

@@ -1,0 +1,1 @@
+"""The outbox's dispatcher and the composition of each message a PoC receives."""

@@ -1,0 +1,118 @@
+"""`outreach demo`: the whole registry on invented data, in one command, with no server."""
+
+import asyncio
+import shutil
+from datetime import date
+from pathlib import Path
+
+import typer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.channels.email import EmlFileSender
+from bot.delivery.dispatcher import Dispatcher
+from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
+from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.render.charts import outreach_chart_png
+from bot.render.page import report_html
+from bot.render.templates import DEFAULT_LANGUAGE, message, render
+from bot.render.words import chart_labels, long_date
+from bot.settings import Settings
+from scheduler.clock import utc_now
+from storage import outbox, parties, pocs
+from storage.db import make_engine, migrate, session_scope
+from storage.figures.statistics import PAPER_PERIOD, transparency_figures
+from storage.figures.status import reporting_status
+from storage.imports.events import import_events
+from storage.imports.pocs import import_pocs
+from storage.imports.submissions import import_submissions
+from storage.imports.tabular import read_table
+from storage.reference_data import load_reference_data
+
+DEMO_ACTOR = "demo"
+SAMPLE_TEMPLATE = "contact_check"
+# The paper counts submissions "since 2016"; the demo shows the same window.
+PAPER_SINCE = date(2016, 1, 1)
+
+
+def _fresh_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def load_invented_data(session: Session, folder: Path) -> None:
+    """Write the invented PoCs, submissions and events as CSV files in `folder` and import
+    them into the registry of `session` (reference data loaded), as a user's files would be."""
+    states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
+    organisations = [p.code for p in parties.organisations(session=session)]
+    dataset = build_paper_dataset(states, organisations)
+    write_csv(dataset.pocs, POC_COLUMNS, folder / "pocs.csv")
+    write_csv(dataset.submissions, SUBMISSION_COLUMNS, folder / "submissions.csv")
+    write_csv(build_paper_events([code for code, _ in states], organisations), EVENT_COLUMNS,
+              folder / "events.csv")
+    # Through the real importers, so the demo exercises what a user's files go through.
+    for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
+                           (import_events, "events.csv")):
+        report = importer(session=session, table=read_table(folder / name), actor=DEMO_ACTOR,
+                          today=date.today())
+        if report.problems:
+            raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
+
+
+def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
+    """The contact check to one invented PoC per UN language, written as .eml files."""
+    with session_scope(engine) as session:
+        first_by_language: dict[str, int] = {}
+        for view in pocs.listing(session=session):
+            if view.emails and view.poc.id is not None:
+                first_by_language.setdefault(view.poc.language, view.poc.id)
+        audience = outbox.audience_of(session=session, poc_ids=list(first_by_language.values()))
+        outbox.enqueue(session=session, kind="one_off", template=SAMPLE_TEMPLATE, context={},
+                       audience="demo: one PoC per language", recipients=audience.recipients,
+                       created_by=DEMO_ACTOR, now=utc_now())
+    mail_folder = folder / "outbox-mail"
+    dispatcher = Dispatcher(engine=engine, email=EmlFileSender(mail_folder), telegram=None)
+    stats = asyncio.run(dispatcher.run_once())
+    return stats.sent, mail_folder
+
+
+def _write_report(engine: Engine, folder: Path) -> tuple[Path, Path, str]:
+    """The transparency page and the outreach chart of the paper's period, marked invented;
+    and the paper's outreach sentence with the demo's figures."""
+    with session_scope(engine) as session:
+        figures = transparency_figures(session=session, period=PAPER_PERIOD)
+    page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
+    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=date.today(),
+                                notice=message("demo_notice")) + "\n", encoding="utf-8")
+    chart = folder / "outreach-chart.png"
+    chart.write_bytes(outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE)))
+    return page, chart, message(
+        "demo_outreach", outreach=figures.outreach,
+        start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),
+        end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
+
+
+def run_demo(settings: Settings) -> None:
+    folder = settings.data_dir / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / "outbox-mail", ignore_errors=True)  # a new demo, new mail
+    database = folder / "demo.sqlite3"
+    _fresh_sqlite(database)
+    engine = make_engine(f"sqlite:///{database.resolve()}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        load_reference_data(session=session)
+        load_invented_data(session, folder)
+    with session_scope(engine) as session:
+        figures = reporting_status(session=session, since=PAPER_SINCE)
+    sent, mail_folder = _send_sample(engine, folder)
+    page, chart, outreach = _write_report(engine, folder)
+    engine.dispose()
+    typer.echo(message("demo_intro", path=database))
+    typer.echo("")
+    typer.echo(render("cli/status.txt.j2", status=figures))
+    typer.echo("")
+    typer.echo(outreach)
+    typer.echo("")
+    typer.echo(message("demo_sent", count=sent, template=SAMPLE_TEMPLATE, path=mail_folder))
+    typer.echo(message("demo_report", page=page.resolve(), chart=chart.resolve()))

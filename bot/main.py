@@ -1,0 +1,261 @@
+"""The composition root: the one place that builds objects and wires them together.
+
+    Settings (OUTREACH_*, read once)  ->  AppContext (engine, audit actor, clock)
+      every CLI command:  build_context (bot.cli.common)
+      `outreach run`:     prepare_registry -> build_dispatcher (senders) -> the ticks
+                          (dispatch, reminder sweep, Chair's release) -> the scheduler lock
+                          -> LeaderDuties (ticks and the Telegram Application of
+                          bot.chat.app) -> HTTP (bot.web.server) until SIGTERM
+
+The libraries only `outreach run` needs (python-telegram-bot, tornado, APScheduler) are
+imported inside the functions that use them: every CLI command imports this module, and
+`outreach status` must not wait for a Telegram client it never uses.
+"""
+
+import asyncio
+import contextlib
+import getpass
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.settings import Settings
+from scheduler.clock import utc_now
+from storage.db import make_engine, prepare
+from storage.reference_data import ReferenceLoad, load_reference_data
+from storage.reminders import ensure_default_policies
+from storage.staff import bootstrap_admins
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.chat.webhook import TelegramWebhook
+    from bot.delivery.dispatcher import Dispatcher
+
+__all__ = ["AppContext", "build_context", "build_dispatcher", "prepare_registry",
+           "run_service"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """What every command and the service share, built once from the settings."""
+
+    settings: Settings
+    engine: Engine
+    actor: str  # the audit log's "who" for changes made from the command line
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def build_context(settings: Settings) -> AppContext:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, as in some containers
+        login = "unknown"
+    return AppContext(settings=settings, engine=engine, actor=settings.actor or f"cli:{login}")
+
+
+def prepare_registry(engine: Engine, *, now: datetime,
+                     admin_ids: Sequence[int] = ()) -> ReferenceLoad:
+    """What `outreach init` and every `outreach run` start with: the current schema, the
+    reference data, the default reminder policies; safe to repeat or race.
+
+    `admin_ids` (OUTREACH_ADMIN_TELEGRAM_IDS) are made admin if they are not already.
+    """
+    loads: list[ReferenceLoad] = []
+
+    def fill(session: Session) -> None:
+        loads.append(load_reference_data(session=session))
+        ensure_default_policies(session=session, today=now.date(), now=now)
+        bootstrap_admins(session=session, ids=admin_ids, now=now)
+
+    prepare(engine, fill)
+    return loads[-1]
+
+
+def build_dispatcher(context: AppContext) -> "Dispatcher":
+    """The dispatcher with the senders the settings ask for (Telegram only with a token)."""
+    from bot.channels.email import sender_from_settings
+    from bot.delivery.dispatcher import Dispatcher, LinkSettings
+
+    settings = context.settings
+    telegram = None
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import TelegramSender
+
+        telegram = TelegramSender(token=settings.telegram_token.get_secret_value(),
+                                  base_url=settings.telegram_api_url)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    domain = urlsplit(settings.public_url).hostname if settings.public_url else None
+    links = LinkSettings(public_url=settings.public_url, secret=secret,
+                         message_id_domain=domain or "outreach.invalid")
+    return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
+                      telegram=telegram, links=links, working_hours=settings.working_hours,
+                      clock=context.clock)
+
+
+# -- `outreach run` ---------------------------------------------------------------------------
+
+
+async def _sweep_reminders(context: AppContext) -> None:
+    from scheduler.sweep import sweep
+
+    with Session(context.engine, expire_on_commit=False) as session:
+        report = sweep(session=session, now=context.clock(),
+                       hours=context.settings.working_hours)
+    if report.queued or report.without_poc:
+        log.info("reminders: %d queued, %d due without a PoC to write to",
+                 len(report.queued), len(report.without_poc))
+
+
+async def _release_chair_messages(context: AppContext) -> None:
+    from scheduler.chair_tick import release_and_settle
+
+    with Session(context.engine, expire_on_commit=False) as session:
+        report = release_and_settle(session=session, now=context.clock())
+    for released in report.released:
+        log.info("chair message %d released: %d deliveries, %d PoCs without a channel",
+                 released.message_id, released.deliveries, len(released.unreachable))
+    for message_id in report.settled:
+        log.info("chair message %d: every delivery finished", message_id)
+
+
+class LeaderDuties:
+    """What only the leading process does: the ticks, and reading Telegram's updates (two
+    processes polling one bot token would make Telegram answer 409 Conflict; in webhook mode
+    the others answer Telegram's posts 503)."""
+
+    def __init__(self, scheduler: "AsyncIOScheduler", context: AppContext,
+                 webhook: "TelegramWebhook | None" = None) -> None:
+        self._scheduler = scheduler
+        self._context = context
+        self._webhook = webhook
+        self._bot_stop: asyncio.Event | None = None
+        self._bot_task: asyncio.Task[None] | None = None
+
+    def gain(self) -> None:
+        from bot.chat.app import build_application, run_bot
+
+        self._scheduler.resume()
+        settings = self._context.settings
+        running = self._bot_task is not None and not (self._bot_stop and self._bot_stop.is_set())
+        if settings.telegram_token is not None and not running:
+            application = build_application(
+                settings.telegram_token.get_secret_value(), settings.telegram_api_url,
+                self._context.engine, clock=self._context.clock)
+            self._bot_stop = asyncio.Event()
+            self._bot_task = asyncio.create_task(
+                run_bot(application, self._bot_stop, self._webhook))
+            self._bot_task.add_done_callback(_report_bot_failure)
+
+    def lose(self) -> None:
+        self._scheduler.pause()
+        if self._bot_stop is not None:
+            self._bot_stop.set()
+
+    async def stopped(self) -> None:
+        if self._bot_task is not None:
+            with contextlib.suppress(Exception):  # a failure was logged when it happened
+                await self._bot_task
+
+
+def _report_bot_failure(task: "asyncio.Task[None]") -> None:
+    """Say at once why the bot stopped (e.g. Telegram refused setWebhook); HTTP and the ticks
+    go on without it until the next start or take-over."""
+    if task.cancelled() or task.exception() is None:
+        return
+    log.error("telegram bot stopped; the service goes on without it until it restarts",
+              exc_info=task.exception())
+
+
+def _webhook(settings: Settings) -> "TelegramWebhook | None":
+    """Webhook mode's receiving end, or None when the leader long-polls (the default)."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    from bot.chat.webhook import TelegramWebhook
+
+    return TelegramWebhook(settings.webhook_url, settings.webhook_secret.get_secret_value())
+
+
+def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOScheduler":
+    """The ticks, paused until this process leads."""
+    from scheduler.ticks import (
+        CHAIR_JOB_ID,
+        DISPATCH_JOB_ID,
+        SWEEP_JOB_ID,
+        add_tick,
+        build_scheduler,
+    )
+
+    settings = context.settings
+    scheduler = build_scheduler()
+    add_tick(scheduler, DISPATCH_JOB_ID, dispatcher.run_once, settings.dispatch_every_seconds)
+    add_tick(scheduler, SWEEP_JOB_ID, partial(_sweep_reminders, context),
+             settings.sweep_every_seconds)
+    # the Chair's messages are released on the dispatch rhythm: "now" means the next tick
+    add_tick(scheduler, CHAIR_JOB_ID, partial(_release_chair_messages, context),
+             settings.dispatch_every_seconds)
+    return scheduler
+
+
+async def _serve(context: AppContext) -> None:
+    from bot.render.templates import message
+    from bot.web.server import build_web_application
+    from scheduler.leader import Leadership, lock_for
+
+    settings = context.settings
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    webhook = _webhook(settings)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    server = build_web_application(context.engine, secret, context.clock, webhook).listen(
+        settings.http_port, address=settings.http_host)
+    dispatcher = build_dispatcher(context)
+    if dispatcher.telegram is None:
+        log.info("%s", message("telegram_off"))
+    scheduler = _scheduler(context, dispatcher)
+    # Only one process runs the ticks: the holder of the scheduler lock (PostgreSQL advisory
+    # lock, or a lock file beside the SQLite database). The others stand by and take over.
+    lock = lock_for(context.engine)
+    duties = LeaderDuties(scheduler, context, webhook)
+    scheduler.start(paused=True)
+    leadership: asyncio.Task[Any] | None = None
+    if lock is None:
+        duties.gain()
+    else:
+        leadership = asyncio.create_task(Leadership(lock).run(
+            on_gain=duties.gain, on_lose=duties.lose, stop=stop,
+            retry_seconds=settings.leader_retry_seconds))
+    log.info("%s", message("run_started", host=settings.http_host, port=settings.http_port))
+    await stop.wait()
+    if leadership is not None:
+        await leadership
+    else:
+        duties.lose()
+    await duties.stopped()
+    scheduler.shutdown(wait=False)
+    server.stop()
+    await server.close_all_connections()
+    log.info("%s", message("run_stopped"))
+
+
+def run_service(context: AppContext) -> None:
+    """`outreach run`: logging, the registry brought up to date, then serve until SIGTERM."""
+    from bot.logs import configure_logging
+
+    configure_logging(context.settings.log_level)
+    prepare_registry(context.engine, now=context.clock(), admin_ids=context.settings.admin_ids)
+    asyncio.run(_serve(context))

@@ -1,0 +1,87 @@
+"""The transparency page: one self-contained HTML file, readable on a phone, fetching nothing.
+
+Tables are report_data's sections with their labels; the chart is inline SVG. The page is
+rendered from templates/report/en/page.html.j2 (one layout, words from labels.j2 of the
+reader's language), with lang= and dir= set for Arabic.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.render.charts import outreach_chart_svg
+from bot.render.report import SECTIONS, report_data
+from bot.render.templates import render
+from bot.render.words import chart_labels, direction, labels, long_date
+from storage.figures.statistics import TransparencyFigures
+
+# A group of figures whose items are named by a shared vocabulary rather than per section.
+ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
+                   "by_type": "type.", "by_regional_group": "group.",
+                   "states_by_report_count": "report_count."}
+# Shown as a table of its own (years x audiences), not as rows.
+MATRIX = "by_year_and_audience"
+
+
+@dataclass(frozen=True)
+class PageRow:
+    label: str
+    value: str
+    key: str  # section.figure path, as in the JSON and the CSV: a stable hook for tests
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class PageSection:
+    key: str
+    heading: str
+    rows: list[PageRow]
+
+
+def _value(value: Any) -> str:
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) -> list[PageRow]:
+    rows: list[PageRow] = []
+    for key, value in content.items():
+        path = f"{section}.{key}"
+        if key == MATRIX:
+            continue
+        if not isinstance(value, Mapping):
+            rows.append(PageRow(words.get(path, path), _value(value), path))
+            continue
+        rows.append(PageRow(words.get(path, path), "", path, heading=True))
+        vocabulary = ITEM_VOCABULARY.get(key)
+        for item, count in value.items():
+            name = f"{vocabulary}{item}" if vocabulary else f"{path}.{item}"
+            rows.append(PageRow(words.get(name, str(item)), _value(count), f"{path}.{item}"))
+    return rows
+
+
+def page_sections(figures: TransparencyFigures, language: str) -> list[PageSection]:
+    words = labels(language)
+    data = report_data(figures)
+    return [PageSection(section, words[f"section.{section}"],
+                        _rows(section, data[section], words))
+            for section in SECTIONS]
+
+
+def report_html(
+    figures: TransparencyFigures, language: str, generated_on: date, notice: str | None = None
+) -> str:
+    """The whole page. `notice`, when given, is shown as a banner (e.g. "invented data")."""
+    words = labels(language)
+    return render(
+        "report/page.html.j2", language,
+        lang=language, direction=direction(language), words=words,
+        start=long_date(figures.period.start, language),
+        end=long_date(figures.period.end, language),
+        generated_on=long_date(generated_on, language),
+        sections=page_sections(figures, language),
+        outreach=figures.outreach,
+        chart=outreach_chart_svg(figures.outreach, chart_labels(language))
+        if figures.outreach.events else None,
+        notice=notice,
+    )

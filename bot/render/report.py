@@ -1,0 +1,136 @@
+"""The transparency report in five formats, all from one structure of the figures.
+
+`report_data` is the one mapping from storage.figures.statistics to named values (its keys are the
+JSON keys documented in docs/report-json.md); CSV and XLSX are its rows, the HTML page its
+tables, the text the paper's sentences over the same dataclasses. No format computes a figure.
+"""
+
+import io
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from typing import Any
+
+from openpyxl import Workbook
+
+from bot.render.tables import as_csv, as_json
+from bot.render.templates import DEFAULT_LANGUAGE, environment, render
+from bot.render.words import labels, long_date
+from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+    HTML = "html"
+    XLSX = "xlsx"
+
+
+# Sections of report_data, in the order of the page (the paper's order: 7 and 6 first, as
+# the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7).
+SECTIONS = ("outreach", "reporting", "points_of_contact", "action_plans", "visits",
+            "peer_reviews")
+CSV_COLUMNS = ("section", "figure", "value")
+
+
+def _by_year(counts: Mapping[int, int]) -> dict[str, int]:
+    return {str(year): count for year, count in counts.items()}
+
+
+def _event_kind(figures: EventKindFigures) -> dict[str, Any]:
+    return {"events": figures.events, "states": figures.states,
+            "by_year": _by_year(figures.by_year)}
+
+
+def report_data(figures: TransparencyFigures) -> dict[str, Any]:
+    """The figures as plain JSON values, keys as documented in docs/report-json.md."""
+    outreach, reporting = figures.outreach, figures.reporting
+    return {
+        "period": {"from": figures.period.start.isoformat(),
+                   "to": figures.period.end.isoformat()},
+        "outreach": {
+            "events": outreach.events,
+            "events_states_and_civil_society": outreach.events_states_and_civil_society,
+            "by_audience": dict(outreach.by_audience),
+            "events_with_organisations": {
+                "count": outreach.events_with_organisations,
+                "percent": outreach.percent_with_organisations,
+            },
+            "by_iro_involvement": dict(outreach.by_iro_involvement),
+            "by_type": dict(outreach.by_type),
+            "by_regional_group": dict(outreach.by_regional_group),
+            "by_year": _by_year(outreach.by_year),
+            "by_year_and_audience": {str(year): dict(counts) for year, counts
+                                     in outreach.by_year_and_audience.items()},
+        },
+        "reporting": {
+            "member_states": reporting.member_states,
+            "reporting_states": reporting.reporting_states,
+            "non_reporting_states": reporting.non_reporting_states,
+            "non_reporting": list(reporting.non_reporting),
+            "states_by_report_count": dict(reporting.states_by_report_count),
+            "states_submitting": {
+                "count": reporting.states_submitting_since,
+                "percent": percent(reporting.states_submitting_since, reporting.member_states),
+            },
+        },
+        "points_of_contact": {
+            "states_with_poc": reporting.states_with_poc,
+            "organisations_with_poc": reporting.orgs_with_poc,
+        },
+        "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states},
+        "visits": _event_kind(figures.visits),
+        "peer_reviews": _event_kind(figures.peer_reviews),
+    }
+
+
+def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), item)
+    elif isinstance(value, list):
+        yield prefix, ";".join(str(item) for item in value)
+    else:
+        yield prefix, value
+
+
+def report_rows(figures: TransparencyFigures) -> list[tuple[str, str, Any]]:
+    """(section, figure, value): the JSON's leaves, figure as a dotted path inside its section."""
+    return [(section, figure, value)
+            for section, content in report_data(figures).items()
+            for figure, value in _flatten("", content)]
+
+
+def report_json(figures: TransparencyFigures) -> str:
+    return as_json(report_data(figures))
+
+
+def report_csv(figures: TransparencyFigures) -> str:
+    rows = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in report_rows(figures)]
+    return as_csv(rows, CSV_COLUMNS)
+
+
+def report_xlsx(figures: TransparencyFigures) -> bytes:
+    """A workbook with a sheet per section (period first), each with figure and value."""
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for section, figure, value in report_rows(figures):
+        sheet = workbook[section] if section in workbook.sheetnames else None
+        if sheet is None:
+            sheet = workbook.create_sheet(section)
+            sheet.append(["figure", "value"])
+        sheet.append([figure, value])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_text(figures: TransparencyFigures, language: str) -> str:
+    """The paper's sentences (templates/report/<lang>/report.txt.j2, English if none)."""
+    if f"report/{language}/report.txt.j2" not in environment().list_templates():
+        language = DEFAULT_LANGUAGE
+    return render("report/report.txt.j2", language, figures=figures, data=report_data(figures),
+                  words=labels(language), start=long_date(figures.period.start, language),
+                  end=long_date(figures.period.end, language))

@@ -1,0 +1,61 @@
+"""The words of the transparency report in the reader's language, from templates/report/.
+
+Each language's templates/report/<lang>/labels.j2 holds one dict; a key it lacks falls back to
+English, so a partial translation still gives a whole page.
+"""
+
+from datetime import date
+from functools import cache
+
+from babel.dates import format_date
+
+from bot.delivery.compose import RIGHT_TO_LEFT
+from bot.render.charts import ChartLabels
+from bot.render.templates import DEFAULT_LANGUAGE, environment
+from storage.parties import UN_LANGUAGES
+
+# matplotlib draws neither Arabic joining nor Chinese glyphs with its bundled font: charts in
+# these languages keep English words rather than show broken text.
+CHART_LANGUAGES = frozenset({"en", "fr", "es", "ru"})
+
+
+@cache
+def _own_labels(language: str) -> dict[str, str]:
+    env = environment()
+    name = f"report/{language}/labels.j2"
+    if name not in env.list_templates():
+        return {}
+    found = getattr(env.get_template(name).module, "labels", {})
+    return {str(key): str(value) for key, value in found.items()}
+
+
+def labels(language: str) -> dict[str, str]:
+    """Every label in `language`, English where it has none."""
+    return {**_own_labels(DEFAULT_LANGUAGE), **_own_labels(language)}
+
+
+def translated_languages() -> list[str]:
+    """UN languages with labels of their own."""
+    return [language for language in UN_LANGUAGES if _own_labels(language)]
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def long_date(day: date, language: str) -> str:
+    """26 April 2016, 26 avril 2016, 2016年4月26日 ..."""
+    pattern = "d MMMM y" if language == DEFAULT_LANGUAGE else "long"
+    return format_date(day, pattern, locale=language)
+
+
+def chart_labels(language: str) -> ChartLabels:
+    words = labels(language if language in CHART_LANGUAGES else DEFAULT_LANGUAGE)
+    return ChartLabels(
+        by_audience=words["chart.by_audience"],
+        by_year=words["chart.by_year"],
+        events=words["chart.events"],
+        all_events=words["chart.all_events"],
+        audiences={key.removeprefix("audience."): value for key, value in words.items()
+                   if key.startswith("audience.")},
+    )

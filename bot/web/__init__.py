@@ -1,0 +1,1 @@
+"""HTTP: the service's pages (health, the PoCs' signed links) and the public archive."""

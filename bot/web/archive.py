@@ -1,0 +1,89 @@
+"""The public archive of the Chair's sent messages: a page per message with every
+language, an index and an Atom feed (RFC 4287), for the Committee's website.
+
+Only sent messages are published. Links are absolute under OUTREACH_PUBLIC_URL + /chair/
+when a public URL is set (feed readers need them), relative otherwise.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from bot.render.markdown import to_email_html
+from bot.render.templates import render
+from storage import chair, parties
+from storage.chair import ChairState
+
+ARCHIVE_PATH = "chair/"
+
+
+@dataclass(frozen=True)
+class Version:
+    language: str
+    name: str  # the language's own name: Français, العربية ...
+    direction: str
+    subject: str
+    html: str
+
+
+@dataclass(frozen=True)
+class ArchivedMessage:
+    message_id: int
+    published: datetime
+    versions: list[Version]  # English first, then the UN order
+    filename: str
+    link: str
+    entry_id: str
+
+    @property
+    def english(self) -> Version:
+        return next(v for v in self.versions if v.language == "en")
+
+
+def _base(public_url: str | None) -> str:
+    return f"{public_url.rstrip('/')}/{ARCHIVE_PATH}" if public_url else ""
+
+
+def archived(*, session: Session, public_url: str | None) -> list[ArchivedMessage]:
+    """Sent messages, newest first, with every complete language rendered."""
+    names = {lang.code: (lang.native_name, lang.direction)
+             for lang in parties.languages(session=session)}
+    base = _base(public_url)
+    result = []
+    for item in chair.listing(session=session, states=[ChairState.SENT]):
+        assert item.id is not None
+        versions = [
+            Version(language=language, name=names.get(language, (language, "ltr"))[0],
+                    direction=names.get(language, (language, "ltr"))[1],
+                    subject=body.subject, html=to_email_html(body.markdown))
+            for language, body in chair.bodies(session=session, message_id=item.id).items()
+            if body.complete
+        ]
+        versions.sort(key=lambda v: v.language != "en")
+        filename = f"message-{item.id}.html"
+        published = item.released_at or item.sent_at or item.updated_at
+        result.append(ArchivedMessage(
+            message_id=item.id, published=published, versions=versions, filename=filename,
+            link=base + filename,
+            entry_id=base + filename if base else f"urn:outreach-1540:chair-message:{item.id}"))
+    return result
+
+
+def write(*, session: Session, out: Path, public_url: str | None, now: datetime) -> int:
+    """Write the archive into `out` (created if needed); returns the number of messages."""
+    messages = archived(session=session, public_url=public_url)
+    out.mkdir(parents=True, exist_ok=True)
+    base = _base(public_url)
+    for item in messages:
+        page = render("web/chair_archive_message.html.j2", item=item, index=base + "index.html")
+        (out / item.filename).write_text(page + "\n", encoding="utf-8")
+    index = render("web/chair_archive_index.html.j2", messages=messages, feed=base + "atom.xml")
+    (out / "index.html").write_text(index + "\n", encoding="utf-8")
+    updated = max((m.published for m in messages), default=now).astimezone(UTC)
+    feed = render("web/chair_archive_atom.xml.j2", messages=messages, updated=updated,
+                  feed_id=base + "atom.xml" if base else "urn:outreach-1540:chair-messages",
+                  self_link=base + "atom.xml", index=base + "index.html")
+    (out / "atom.xml").write_text(feed + "\n", encoding="utf-8")
+    return len(messages)

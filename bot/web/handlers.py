@@ -1,0 +1,134 @@
+"""The service's HTTP pages: /healthz for monitors, and the signed links PoCs follow from an
+e-mail (/unsubscribe, /reply). Every process of `outreach run` serves them (bot.web.server).
+
+A link's signature is checked before anything is read or written (bot.web.links); a GET
+only shows a page with a button, a POST acts, because mail scanners open every link and must
+not answer for the PoC. Logs name ids and answers only, never a person.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine, text
+from tornado.web import RequestHandler
+
+from bot.delivery.reply_words import WRONG_CONTACT_ALERT
+from bot.render.templates import render
+from bot.web.links import reply_signature_valid, unsubscribe_signature_valid
+from storage import pocs
+from storage.db import session_scope
+from storage.outbox import Delivery
+from storage.reminders import ReplyAnswer, reply_to_delivery
+
+__all__ = ["HealthHandler", "ReplyHandler", "UnsubscribeHandler"]
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class HealthHandler(RequestHandler):
+    def initialize(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _database_answers(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure means "not healthy"; the type says why
+            log.warning("health check: database unreachable (%s)", type(error).__name__)
+            return False
+        return True
+
+    async def get(self) -> None:
+        # in a worker thread: a database that does not answer must not stall the loop
+        loop = asyncio.get_running_loop()
+        if await loop.run_in_executor(None, self._database_answers):
+            self.finish({"status": "ok"})
+            return
+        self.set_status(503)
+        self.finish({"status": "database unreachable"})
+
+
+class _SignedLink(RequestHandler):
+    """What both PoC pages share: the database, the links' secret and the clock."""
+
+    def initialize(self, engine: Engine, secret: str | None, clock: Clock) -> None:
+        self.engine = engine
+        self.secret = secret
+        self.clock = clock
+
+    def _page(self, name: str, language: str, status: int = 200, **values: object) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(render(name, language, **values))
+
+
+class UnsubscribeHandler(_SignedLink):
+    """One-click unsubscribe (RFC 8058): GET shows a confirmation, POST acts."""
+
+    def _valid(self, poc_id: str, signature: str) -> bool:
+        return self.secret is not None and unsubscribe_signature_valid(
+            self.secret, int(poc_id), signature)
+
+    def get(self, poc_id: str, signature: str) -> None:
+        if not self._valid(poc_id, signature):
+            self._page("web/unsubscribe.html.j2", "en", 404, state="invalid")
+            return
+        self._page("web/unsubscribe.html.j2", "en", state="confirm")
+
+    def post(self, poc_id: str, signature: str) -> None:
+        if not self._valid(poc_id, signature):
+            self._page("web/unsubscribe.html.j2", "en", 404, state="invalid")
+            return
+        with session_scope(self.engine) as session:
+            opted_out = pocs.opt_out_of_email(session=session, poc_id=int(poc_id),
+                                              actor=f"poc:{poc_id}", now=self.clock())
+        log.info("poc %s: e-mail unsubscribe (%s)", poc_id,
+                 "recorded" if opted_out else "already recorded")
+        self._page("web/unsubscribe.html.j2", "en", state="done")
+
+
+class ReplyHandler(_SignedLink):
+    """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records."""
+
+    def _language(self, delivery_id: int) -> str | None:
+        with session_scope(self.engine) as session:
+            delivery = session.get(Delivery, delivery_id)
+            poc = session.get(pocs.PointOfContact, delivery.poc_id) if delivery else None
+            return poc.language if poc else None
+
+    def _valid(self, delivery_id: str, answer: str, signature: str) -> bool:
+        return self.secret is not None and reply_signature_valid(
+            self.secret, int(delivery_id), answer, signature)
+
+    def _invalid(self) -> None:
+        self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
+
+    def get(self, delivery_id: str, answer: str, signature: str) -> None:
+        language = self._language(int(delivery_id))
+        if language is None or not self._valid(delivery_id, answer, signature):
+            self._invalid()
+            return
+        self._page("web/reply_confirm.html.j2", language, answer=answer)
+
+    def post(self, delivery_id: str, answer: str, signature: str) -> None:
+        if not self._valid(delivery_id, answer, signature):
+            self._invalid()
+            return
+        with session_scope(self.engine) as session:
+            recorded = reply_to_delivery(session=session, delivery_id=int(delivery_id),
+                                         answer=ReplyAnswer(answer), channel="email",
+                                         now=self.clock())
+            language = recorded[1].language if recorded else "en"
+            until = recorded[0].snooze_until if recorded else None
+        if recorded is None:
+            self._invalid()
+            return
+        log.info("delivery %s: reply %s recorded", delivery_id, answer)
+        if answer == ReplyAnswer.WRONG_CONTACT:
+            log.warning(WRONG_CONTACT_ALERT, delivery_id)
+        self._page("web/reply.html.j2", language, state=answer,
+                   snooze_until=until.date().isoformat() if until else "")

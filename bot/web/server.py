@@ -1,0 +1,50 @@
+"""The service's HTTP application: which path goes to which handler, and the access log.
+
+    GET  /healthz                                  bot.web.handlers.HealthHandler
+    GET, POST /unsubscribe/<poc id>/<signature>     ...UnsubscribeHandler (RFC 8058)
+    GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
+    POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook (webhook mode only)
+"""
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from tornado.log import access_log
+from tornado.web import Application, RequestHandler
+
+from bot.chat.webhook import TelegramWebhook, TelegramWebhookHandler
+from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
+from bot.web.links import REPLY_ANSWERS
+
+__all__ = ["build_web_application"]
+
+
+def build_web_application(engine: Engine, secret: str | None, clock: Callable[[], datetime],
+                          webhook: TelegramWebhook | None = None) -> Application:
+    """`secret` signs the PoCs' links (OUTREACH_SECRET_KEY); without it every link is
+    refused. `webhook`: Telegram's posts, in webhook mode."""
+    signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
+    answers = "|".join(REPLY_ANSWERS)
+    return Application([
+        (r"/healthz", HealthHandler, {"engine": engine}),
+        (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
+        (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler, signed),
+        *([] if webhook is None else
+          [(re.escape(webhook.path), TelegramWebhookHandler, {"webhook": webhook})]),
+    ], log_function=_access_log)
+
+
+def _access_log(handler: RequestHandler) -> None:
+    """tornado's access log line, except that a standing-by process answering Telegram 503
+    is expected (Telegram posts again; the leading process answers), so INFO, not ERROR."""
+    status = handler.get_status()
+    expected = status == 503 and isinstance(handler, TelegramWebhookHandler)
+    level = (logging.INFO if status < 400 or expected
+             else logging.WARNING if status < 500 else logging.ERROR)
+    request = handler.request
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri,
+                   request.remote_ip, 1000.0 * request.request_time())

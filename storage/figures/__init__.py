@@ -1,0 +1,1 @@
+"""The figures the Committee publishes, as SQL aggregates: reporting status and statistics."""

@@ -1,0 +1,181 @@
+"""Import Points of Contact from a table: validate every row, then write all or nothing.
+
+Upsert key: the party and the first e-mail address. Columns absent from the file keep
+their stored values, so a file with fewer columns never wipes data.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage import pocs
+from storage.imports.common import (
+    FirstLines,
+    ImportReport,
+    PartyFinder,
+    begin,
+    check_cells,
+    choice,
+    finish,
+    parse_date,
+)
+from storage.imports.contact_fields import (
+    InvalidValue,
+    check_timezone,
+    default_timezone,
+    normalise_emails,
+    normalise_phone,
+    parse_telegram,
+)
+from storage.imports.tabular import Table
+from storage.parties import Language, Party, PartyKind
+from storage.problems import Problem
+
+REQUIRED = {"party", "full_name", "email"}
+OPTIONAL = {"role", "title", "agency", "phone", "telegram", "language", "timezone", "status",
+            "date_notified", "date_verified"}
+LIMITS = {"full_name": 200, "title": 200, "agency": 300}
+
+# file column -> the PocFields attributes it sets
+_COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "role": ("role",), "full_name": ("full_name",), "title": ("title",), "agency": ("agency",),
+    "email": ("emails",), "phone": ("phone",), "telegram": ("telegram_handle", "telegram_chat_id"),
+    "language": ("language",), "timezone": ("timezone",), "status": ("status",),
+    "date_notified": ("notified_on",), "date_verified": ("verified_on",),
+}
+
+
+@dataclass(frozen=True)
+class _ValidRow:
+    line: int
+    party: Party
+    fields: pocs.PocFields
+    present: frozenset[str]
+
+
+def _validate_row(
+    line: int, row: dict[str, str], finder: PartyFinder, languages: list[str], today: date,
+    problems: list[Problem],
+) -> _ValidRow | None:
+    start = len(problems)
+    party = finder.find(row["party"]) if row["party"] else None
+    if not row["party"]:
+        problems.append(Problem(line, "required", {"column": "party"}))
+    elif party is None:
+        problems.append(Problem(line, "unknown_party", {
+            "value": row["party"], "suggestion": finder.suggestion(row["party"])}))
+    if not row["full_name"]:
+        problems.append(Problem(line, "required", {"column": "full_name"}))
+    check_cells(row, LIMITS, line, problems)
+    default_role = pocs.PocRole.COORDINATOR if party and party.kind != PartyKind.STATE else (
+        pocs.PocRole.NATIONAL)
+    role = choice(row.get("role") or default_role, list(pocs.PocRole), "unknown_role", line,
+                  problems)
+    status = choice(row.get("status") or pocs.PocStatus.ACTIVE, list(pocs.PocStatus),
+                    "unknown_status", line, problems)
+    language = choice(row.get("language") or "en", languages, "unknown_language", line, problems)
+    values: dict[str, Any] = {}
+    for column, parse in (("email", normalise_emails), ("phone", normalise_phone),
+                          ("telegram", parse_telegram), ("timezone", check_timezone)):
+        if column == "timezone" and not row.get(column):
+            values[column] = default_timezone(party.iso2 if party else None)
+            continue
+        try:
+            values[column] = parse(row.get(column, ""))
+        except InvalidValue as error:
+            problems.append(Problem(line, error.code, error.params))
+    dates = {
+        column: parse_date(row[column], column, line, today, problems) if row.get(column) else None
+        for column in ("date_notified", "date_verified")
+    }
+    if len(problems) > start or party is None or party.id is None:
+        return None
+    assert role and status and language
+    handle, chat_id = values["telegram"]
+    fields = pocs.PocFields(
+        party_id=party.id, role=role, full_name=row["full_name"], emails=values["email"],
+        language=language, timezone=values["timezone"], title=row.get("title", ""),
+        agency=row.get("agency", ""), phone=values["phone"], telegram_handle=handle,
+        telegram_chat_id=chat_id, status=status, notified_on=dates["date_notified"],
+        verified_on=dates["date_verified"],
+    )
+    return _ValidRow(line, party, fields, frozenset(row))
+
+
+def _merge(
+    stored: pocs.PocFields, incoming: pocs.PocFields, present: frozenset[str]
+) -> pocs.PocFields:
+    changes = {
+        name: getattr(incoming, name)
+        for column in present & set(_COLUMN_FIELDS)
+        for name in _COLUMN_FIELDS[column]
+    }
+    return replace(stored, **changes)
+
+
+def import_pocs(
+    *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
+) -> ImportReport:
+    """Validate every row; write nothing unless every row is good (and not a dry run)."""
+    report = begin(table, REQUIRED, OPTIONAL, dry_run)
+    if report.problems:
+        return report
+    finder = PartyFinder(session.exec(select(Party)))
+    languages = [language.code for language in session.exec(select(Language))]
+    valid: list[_ValidRow] = []
+    first_lines = FirstLines()
+    for line, row in table.rows:
+        checked = _validate_row(line, row, finder, languages, today, report.problems)
+        if checked is None:
+            continue
+        key = (checked.fields.party_id, checked.fields.emails[0])
+        if first_lines.is_duplicate(key, line, report.problems):
+            continue
+        valid.append(checked)
+    if report.problems:
+        return report
+    for item in valid:
+        existing = pocs.find_by_first_email(
+            session=session, party_id=item.fields.party_id, email=item.fields.emails[0])
+        if existing is None:
+            pocs.create(session=session, fields=item.fields, actor=actor)
+            report.created += 1
+            continue
+        merged = _merge(pocs.fields_of(session=session, poc=existing), item.fields, item.present)
+        if pocs.update(session=session, poc=existing, fields=merged, actor=actor, action="import"):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return finish(session, report)
+
+
+def file_row(view: pocs.PocView) -> dict[str, str]:
+    """A stored PoC in the import file's columns: what `export pocs` writes."""
+    poc = view.poc
+    telegram = poc.telegram_handle or (
+        str(poc.telegram_chat_id) if poc.telegram_chat_id is not None else "")
+    return {
+        "party": view.party.code, "role": poc.role, "full_name": poc.full_name,
+        "title": poc.title, "agency": poc.agency, "email": ";".join(view.emails),
+        "phone": poc.phone, "telegram": telegram, "language": poc.language,
+        "timezone": poc.timezone, "status": poc.status,
+        "date_notified": poc.notified_on.isoformat() if poc.notified_on else "",
+        "date_verified": poc.verified_on.isoformat() if poc.verified_on else "",
+    }
+
+
+def check_row(
+    *, session: Session, row: dict[str, str], today: date
+) -> tuple[pocs.PocFields | None, list[Problem]]:
+    """Validate one PoC given as import columns (the add and edit commands use this)."""
+    problems: list[Problem] = []
+    unknown = set(row) - REQUIRED - OPTIONAL
+    if unknown:
+        raise ValueError(f"not PoC columns: {sorted(unknown)}")
+    full = {column: "" for column in REQUIRED} | row
+    finder = PartyFinder(session.exec(select(Party)))
+    languages = [language.code for language in session.exec(select(Language))]
+    checked = _validate_row(0, full, finder, languages, today, problems)
+    return (checked.fields if checked else None), problems

@@ -1,0 +1,262 @@
+"""Crashes and outages: a dispatcher killed anywhere, or two at once, never sends a delivery
+twice and never loses one; an SMTP outage clears up by itself.
+
+The crash specs run the dispatcher in child processes (tests/support/dispatch_child.py) against a
+real SMTP sink on loopback and SIGKILL them at random moments, so a kill can land between
+the claim and the hand-over to SMTP (the lease runs out and the delivery is taken again),
+or between the hand-over and the record of the outcome (the row is left `sending` and the
+next sweep calls it `uncertain`, for a person to check).
+"""
+
+import asyncio
+import json
+import random
+import re
+import select as os_select
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.channels.email import SmtpConfig, SmtpSender
+from bot.delivery.dispatcher import Dispatcher
+from storage.outbox import Delivery, DeliveryState
+from tests.support.outbox import NOW, add_poc, queue
+from tests.support.paths import REPO, SUPPORT
+from tests.support.smtp_sink import ReceivedMessage, SmtpSink
+
+CHILD = SUPPORT / "dispatch_child.py"
+MAIL_FROM = "1540 Committee <outreach@example.org>"
+MESSAGE_ID = re.compile(r"<delivery-(\d+)\.message-(\d+)@[^>]+>")
+SETTLED = {DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNCERTAIN}
+
+KILLS = 8
+KILL_LEASE_SECONDS = 1.0
+SINK_DELAY_SECONDS = 0.03  # each message's data is answered this late: kills land inside
+READY_TIMEOUT = 30.0
+FINISH_TIMEOUT = 60.0
+
+
+# --- child processes ---------------------------------------------------------------------
+
+
+class Children:
+    """Dispatcher processes started by one spec; every one is killed when the spec ends."""
+
+    def __init__(self, database_url: str, smtp_url: str, logs: Path) -> None:
+        self.database_url = database_url
+        self.smtp_url = smtp_url
+        self.logs = logs
+        self.started: list[tuple[subprocess.Popen[str], Path]] = []
+
+    def spawn(self, owner: str, *, lease_seconds: float) -> subprocess.Popen[str]:
+        """A child that imports and builds everything, says "ready", and waits for `go`."""
+        log = self.logs / f"{owner}.log"
+        with log.open("w") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, str(CHILD), self.database_url, self.smtp_url, owner,
+                 "--lease-seconds", str(lease_seconds), "--wait-for-go"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                cwd=REPO,
+            )
+        self.started.append((process, log))
+        return process
+
+    def log_of(self, process: subprocess.Popen[str]) -> str:
+        for started, log in self.started:
+            if started is process:
+                return log.read_text()
+        raise AssertionError("not a child of this spec")
+
+    def wait_ready(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        readable, _, _ = os_select.select([process.stdout], [], [], READY_TIMEOUT)
+        line = process.stdout.readline() if readable else ""
+        assert line == "ready\n", f"the child did not start: {self.log_of(process)}"
+
+    @staticmethod
+    def go(process: subprocess.Popen[str]) -> None:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+
+    @staticmethod
+    def kill(process: subprocess.Popen[str]) -> None:
+        if process.poll() is None:
+            process.kill()  # SIGKILL: no finally block, no polite QUIT, no rollback
+        process.wait(timeout=10)
+
+    def finish(self, process: subprocess.Popen[str]) -> dict[str, Any]:
+        """Wait for a child let go to run to its end; its totals."""
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()
+        code = process.wait(timeout=FINISH_TIMEOUT)
+        output = process.stdout.read()
+        assert code == 0, f"the child failed ({code}): {self.log_of(process)}"
+        totals: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+        return totals
+
+    def kill_all(self) -> None:
+        for process, _ in self.started:
+            self.kill(process)
+            for stream in (process.stdin, process.stdout):
+                if stream is not None and not stream.closed:
+                    stream.close()
+
+
+@contextmanager
+def running(sink: SmtpSink, database_url: str, logs: Path) -> Iterator[Children]:
+    children = Children(database_url, sink.url(), logs)
+    sink.start()
+    try:
+        yield children
+    finally:
+        children.kill_all()
+        sink.stop()
+
+
+# --- what arrived, what was recorded -----------------------------------------------------
+
+
+def delivery_ids_received(messages: list[ReceivedMessage]) -> Counter[int]:
+    received: Counter[int] = Counter()
+    for message in messages:
+        match = MESSAGE_ID.fullmatch(str(message.parsed()["Message-ID"]))
+        assert match is not None, f"a message without our Message-ID: {message.data[:300]!r}"
+        received[int(match.group(1))] += 1
+    return received
+
+
+def deliveries(session: Session) -> list[Delivery]:
+    session.expire_all()
+    return list(session.exec(select(Delivery).order_by(col(Delivery.id))))
+
+
+def backend_of(database_url: str) -> str:
+    return database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def invent_pocs(session: Session, count: int) -> list[int]:
+    parties = ("FRA", "KEN", "MAR", "BRA", "JPN")
+    return [add_poc(session, parties[n % len(parties)], f"Person {n}-Test",
+                    f"person{n}@example.org") for n in range(count)]
+
+
+# --- specs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1540, 2004, 3113])
+def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delivery(
+    database_url: str, session: Session, tmp_path: Path, seed: int
+) -> None:
+    queue(session, invent_pocs(session, 30), now=datetime.now(UTC))  # children: real clock
+    rng = random.Random(seed)
+    sink = SmtpSink()
+    sink.delay = SINK_DELAY_SECONDS
+    kill_after: list[float] = []
+    with running(sink, database_url, tmp_path) as children:
+        upcoming = children.spawn("killed-0", lease_seconds=KILL_LEASE_SECONDS)
+        children.wait_ready(upcoming)
+        for kill in range(KILLS):
+            current = upcoming
+            children.go(current)
+            # the next one imports while this one works, so the kills are not spent waiting
+            owner = f"killed-{kill + 1}" if kill + 1 < KILLS else "final"
+            upcoming = children.spawn(owner, lease_seconds=KILL_LEASE_SECONDS)
+            kill_after.append(round(rng.uniform(0.05, 0.6), 3))
+            time.sleep(kill_after[-1])
+            children.kill(current)
+            children.wait_ready(upcoming)
+        time.sleep(KILL_LEASE_SECONDS + 0.3)  # every lease of the dead has run out
+        children.go(upcoming)
+        final = children.finish(upcoming)
+
+    rows = deliveries(session)
+    received = delivery_ids_received(sink.messages)
+    recipients = Counter(address for message in sink.messages for address in message.rcpt_tos)
+    states = Counter(str(row.state) for row in rows)
+    uncertain = [row.id for row in rows if row.state == DeliveryState.UNCERTAIN]
+    arrived_uncertain = [i for i in uncertain if received[i or 0]]
+    context = (f"seed {seed}, kills after {kill_after} s: states {dict(states)}, "
+               f"received {dict(received)}, final child {final}")
+    print(f"{backend_of(database_url)}, seed {seed}: {len(uncertain)} uncertain "
+          f"({len(arrived_uncertain)} of them arrived), final child {final}")
+
+    assert len(rows) == 30
+    assert all(row.state in SETTLED for row in rows), context
+    assert {i: n for i, n in received.items() if n > 1} == {}, context
+    assert {a: n for a, n in recipients.items() if n > 1} == {}, context
+    assert set(received) <= {row.id for row in rows}, context
+    for row in rows:
+        assert row.id is not None
+        if row.state == DeliveryState.SENT:
+            assert received[row.id] == 1, f"delivery {row.id} recorded sent: {context}"
+        if not received[row.id]:
+            assert row.state in (DeliveryState.UNCERTAIN, DeliveryState.FAILED), (
+                f"delivery {row.id} never arrived: {context}")
+
+
+def test_two_dispatcher_processes_never_send_the_same_delivery(
+    database_url: str, session: Session, tmp_path: Path
+) -> None:
+    """Also run on SQLite: two processes there share one writer (WAL, busy timeout)."""
+    queue(session, invent_pocs(session, 200), now=datetime.now(UTC))
+    sink = SmtpSink()
+    with running(sink, database_url, tmp_path) as children:
+        both = [children.spawn(owner, lease_seconds=60) for owner in ("dispatcher-a",
+                                                                       "dispatcher-b")]
+        for process in both:
+            children.wait_ready(process)
+        for process in both:
+            children.go(process)
+        totals = [children.finish(process) for process in both]
+
+    rows = deliveries(session)
+    received = delivery_ids_received(sink.messages)
+    shares = {str(total["owner"]): int(total["sent"]) for total in totals}
+    print(f"{backend_of(database_url)}: sent by each process: {shares}")  # one may do it all
+    context = f"totals {totals}, states {Counter(str(row.state) for row in rows)}"
+    assert [row.state for row in rows] == [DeliveryState.SENT] * 200, context
+    assert sum(shares.values()) == 200, context
+    assert len(sink.messages) == 200, context
+    assert received == Counter({row.id: 1 for row in rows if row.id is not None}), context
+
+
+def test_an_smtp_outage_resolves_without_a_person(engine: Engine, session: Session) -> None:
+    queue(session, invent_pocs(session, 10))
+    sink = SmtpSink()
+    sink.start()
+    sink.stop()  # the relay is down: nothing listens on its port
+    try:
+        sender = SmtpSender(SmtpConfig.from_url(sink.url()), MAIL_FROM, None)
+
+        def dispatcher(at: timedelta) -> Dispatcher:
+            return Dispatcher(engine=engine, email=sender, telegram=None, owner="outage",
+                              clock=lambda: NOW + at)
+
+        during = asyncio.run(dispatcher(timedelta(0)).run_once())
+        assert during.retried == 10
+        rows = deliveries(session)
+        assert {row.state for row in rows} == {DeliveryState.RETRY}
+        assert {row.last_error for row in rows} == {
+            "SMTP server unreachable: connection refused"}
+        assert all(row.next_attempt_at > NOW for row in rows)
+
+        sink.restart()
+        after = asyncio.run(dispatcher(timedelta(hours=2)).run_once())
+        assert after.sent == 10
+        rows = deliveries(session)
+        assert {row.state for row in rows} == {DeliveryState.SENT}
+        assert delivery_ids_received(sink.messages) == Counter(
+            {row.id: 1 for row in rows if row.id is not None})
+    finally:
+        sink.stop()

@@ -1,0 +1,239 @@
+"""`outreach run` in webhook mode, and a Bot API server that refuses the optional calls.
+
+Real processes and the fake Bot API: the leading process calls setWebhook with the secret,
+Telegram's posts (made here as Telegram makes them) reach the service's own HTTP port at the
+URL's path, a wrong or missing secret is refused without a word to anyone, a standing-by
+process answers 503 until it leads. Polling stays the default, and works against a server
+that refuses setMyCommands and deleteWebhook.
+"""
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.service import Service, running_service
+
+ADMIN = 5550002
+SECRET = "s3cret_webhook-Token"
+PUBLIC_URL = "https://bot.example.org/telegram/updates"  # what the reverse proxy serves
+PATH = "/telegram/updates"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 25.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def bot_env(api: FakeBotApi, **extra: str) -> dict[str, str]:
+    return {
+        "OUTREACH_TELEGRAM_TOKEN": FakeBotApi.TOKEN,
+        "OUTREACH_TELEGRAM_API_URL": api.base_url,
+        "OUTREACH_ADMIN_TELEGRAM_IDS": str(ADMIN),
+        "OUTREACH_LEADER_RETRY_SECONDS": "0.3",
+        **extra,
+    }
+
+
+def webhook_env(api: FakeBotApi) -> dict[str, str]:
+    return bot_env(api, OUTREACH_WEBHOOK_URL=PUBLIC_URL, OUTREACH_WEBHOOK_SECRET=SECRET)
+
+
+def post(service: Service, update: dict[str, Any], secret: str | None
+         ) -> tuple[int, dict[str, str]]:
+    """POST the update to the service as Telegram would; the status and the headers."""
+    url = service.health_url.removesuffix("/healthz") + PATH
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers,
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers)
+
+
+def warnings_of(service: Service, text: str) -> list[str]:
+    return [line for line in service.stderr().splitlines()
+            if " WARNING " in line and text in line]
+
+
+def test_the_leader_sets_the_webhook_and_answers_only_posts_with_the_secret(
+    tmp_path: Path, database_url: str
+) -> None:
+    with FakeBotApi() as api, running_service(tmp_path, database_url,
+                                              webhook_env(api)) as service:
+        service.wait_until_answering()
+        wait_for(lambda: len(api.webhooks) == 1)
+        [webhook] = api.webhooks
+        assert (webhook.url, webhook.secret_token) == (PUBLIC_URL, SECRET)
+        assert webhook.allowed_updates == ["callback_query", "message"]
+        assert not webhook.drop_pending_updates
+        assert set(api.calls) == {"getMe", "setMyCommands", "setWebhook"}
+
+        missing = post(service, api.send_text(ADMIN, ADMIN, "/help"), None)
+        wrong = post(service, api.send_text(ADMIN, ADMIN, "/help"), "not-the-secret")
+        time.sleep(1.0)  # an answer would have been sent by now
+        assert (missing[0], wrong[0]) == (403, 403)
+        assert api.messages == []
+
+        status, _ = post(service, api.send_text(ADMIN, ADMIN, "/help"), SECRET)
+        assert status == 200
+        wait_for(lambda: len(api.messages) == 1)
+        [answer] = api.messages
+        assert answer.chat_id == ADMIN
+        assert "/log" in answer.text and "/events" in answer.text and "/grant" in answer.text
+        assert "getUpdates" not in api.calls and "deleteWebhook" not in api.calls
+        assert service.stop() == 0, service.stderr()
+    logged = service.stderr()
+    assert len(warnings_of(service, "secret token missing")) == 1
+    assert len(warnings_of(service, "secret token wrong")) == 1
+    assert "not-the-secret" not in logged and SECRET not in logged
+
+
+def test_even_at_debug_level_the_log_does_not_quote_what_people_typed(
+    tmp_path: Path, database_url: str
+) -> None:
+    typed = "/log 2023-01-02 | Seminar with Claire Invented | virtual"
+    with FakeBotApi() as api, running_service(
+            tmp_path, database_url, {**webhook_env(api), "OUTREACH_LOG_LEVEL": "DEBUG"}
+    ) as service:
+        service.wait_until_answering()
+        wait_for(lambda: len(api.webhooks) == 1)
+        assert post(service, api.send_text(ADMIN, ADMIN, typed), SECRET)[0] == 200
+        wait_for(lambda: len(api.messages) == 1)
+        assert "Claire Invented" in api.messages[0].text  # read and answered
+        assert service.stop() == 0, service.stderr()
+    logged = service.stderr()
+    assert " DEBUG " in logged  # the level took effect
+    assert "Claire Invented" not in logged
+
+
+def test_a_standing_by_process_answers_503_until_it_takes_over(
+    tmp_path: Path, database_url: str
+) -> None:
+    with FakeBotApi() as api:
+        env = webhook_env(api)
+        with running_service(tmp_path / "a", database_url, env) as first:
+            first.wait_until_answering()
+            wait_for(lambda: len(api.webhooks) == 1)
+            with running_service(tmp_path / "b", database_url, env) as second:
+                second.wait_until_answering()
+                time.sleep(1.0)  # several attempts to lead: the first one keeps the lock
+                status, headers = post(second, api.send_text(ADMIN, ADMIN, "/help"), SECRET)
+                assert status == 503
+                assert headers.get("Retry-After") == "5"
+                assert len(api.webhooks) == 1 and api.messages == []
+
+                first.process.kill()  # no goodbye: the other one must take over
+                first.process.wait()
+                wait_for(lambda: len(api.webhooks) == 2)
+                assert api.webhooks[1].url == PUBLIC_URL
+                status, _ = post(second, api.send_text(ADMIN, ADMIN, "/help"), SECRET)
+                assert status == 200
+                wait_for(lambda: len(api.messages) == 1)
+                assert api.messages[0].chat_id == ADMIN
+                assert second.stop() == 0, second.stderr()
+    # standing by is normal: its 503 is no error in the log
+    assert " ERROR " not in second.stderr() and "503 POST /telegram/updates" in second.stderr()
+
+
+def test_a_refused_set_webhook_is_an_error_in_the_log_and_http_goes_on(
+    tmp_path: Path, database_url: str
+) -> None:
+    with FakeBotApi() as api:
+        api.refuse("setWebhook", 400, "Bad Request: bad webhook: Failed to resolve host")
+        with running_service(tmp_path, database_url, webhook_env(api)) as service:
+            service.wait_until_answering()
+            wait_for(lambda: "setWebhook" in api.calls)
+            wait_for(lambda: "telegram bot stopped" in service.stderr())
+            assert service.health().status == 200
+            status, _ = post(service, api.send_text(ADMIN, ADMIN, "/help"), SECRET)
+            assert status == 503  # no bot to take it: Telegram keeps it for later
+            assert service.stop() == 0, service.stderr()
+    [line] = [line for line in service.stderr().splitlines() if "telegram bot stopped" in line]
+    assert " ERROR " in line
+    assert "bad webhook: failed to resolve host" in service.stderr().lower()
+    assert FakeBotApi.TOKEN not in service.stderr() and SECRET not in service.stderr()
+
+
+def test_polling_is_the_default_and_refused_optional_calls_are_one_warning_each(
+    tmp_path: Path, database_url: str
+) -> None:
+    with FakeBotApi() as api:
+        api.refuse("setMyCommands")  # 404 Not Found, as a server without the method answers
+        api.refuse("deleteWebhook", 400, "Bad Request: not supported here")
+        with running_service(tmp_path, database_url, bot_env(api)) as service:
+            service.wait_until_answering()
+            wait_for(lambda: "getUpdates" in api.calls)
+            api.send_text(ADMIN, ADMIN, "/help")
+            wait_for(lambda: len(api.messages) == 1)
+            assert "/events" in api.messages[0].text
+            assert api.webhooks == [] and api.my_commands == []
+            assert service.stop() == 0, service.stderr()
+    assert len(warnings_of(service, "command menus not set")) == 1
+    assert len(warnings_of(service, "deleteWebhook refused")) == 1
+    assert set(api.calls) == {"getMe", "setMyCommands", "deleteWebhook", "getUpdates",
+                              "sendMessage"}
+
+
+# -- the settings ---------------------------------------------------------------------------
+
+
+def settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
+    for name in ("OUTREACH_WEBHOOK_URL", "OUTREACH_WEBHOOK_SECRET", "OUTREACH_TELEGRAM_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(f"OUTREACH_{name.upper()}", value)
+    return Settings()
+
+
+def test_polling_unless_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings(monkeypatch).webhook_path is None
+    webhook = settings(monkeypatch, webhook_url=PUBLIC_URL, webhook_secret=SECRET,
+                       telegram_token=FakeBotApi.TOKEN)
+    assert webhook.webhook_path == PATH
+    local = settings(monkeypatch, webhook_url="http://127.0.0.1:8443/tg", webhook_secret="a",
+                     telegram_token=FakeBotApi.TOKEN)
+    assert local.webhook_path == "/tg"
+    assert settings(monkeypatch, webhook_url="http://localhost/", webhook_secret="A" * 256,
+                    telegram_token=FakeBotApi.TOKEN).webhook_path == "/"
+
+
+@pytest.mark.parametrize(("values", "error"), [
+    ({"webhook_url": "http://bot.example.org/tg"}, "must be an https:// URL"),
+    ({"webhook_url": "bot.example.org/tg"}, "must be an https:// URL"),
+    ({"webhook_url": "https:///tg"}, "must be an https:// URL"),
+    ({"webhook_url": "https://bot.example.org/healthz"}, "one the service already serves"),
+    ({"webhook_url": PUBLIC_URL}, "needs OUTREACH_WEBHOOK_SECRET"),
+    ({"webhook_url": PUBLIC_URL, "webhook_secret": "no spaces allowed"}, "takes 1-256"),
+    ({"webhook_url": PUBLIC_URL, "webhook_secret": "x" * 257}, "takes 1-256"),
+    ({"webhook_url": PUBLIC_URL, "webhook_secret": "ökonomie"}, "takes 1-256"),
+    ({"webhook_url": PUBLIC_URL, "webhook_secret": SECRET, "telegram_token": ""},
+     "needs OUTREACH_TELEGRAM_TOKEN"),
+])
+def test_a_webhook_misconfigured_is_a_clear_error_that_shows_no_secret(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str], error: str
+) -> None:
+    values = {"telegram_token": "123:token-not-to-be-shown", **values}
+    if not values["telegram_token"]:
+        del values["telegram_token"]
+    with pytest.raises(ValidationError, match=error) as raised:
+        settings(monkeypatch, **values)
+    shown = str(raised.value)
+    assert "token-not-to-be-shown" not in shown
+    secret = values.get("webhook_secret")
+    assert not secret or secret not in shown
