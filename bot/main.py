@@ -221,7 +221,8 @@ async def _serve(context: AppContext) -> None:
         loop.add_signal_handler(signum, stop.set)
     webhook = _webhook(settings)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    server = build_web_application(context.engine, secret, context.clock, webhook).listen(
+    routes = [] if webhook is None else [webhook.route()]
+    server = build_web_application(context.engine, secret, context.clock, routes).listen(
         settings.http_port, address=settings.http_host)
     dispatcher = build_dispatcher(context)
     if dispatcher.telegram is None:

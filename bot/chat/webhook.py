@@ -18,6 +18,7 @@ people's names and words).
 import hmac
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,6 +63,10 @@ class TelegramWebhook:
             allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
         log.info("telegram webhook set; updates arrive at %s", self.path)
 
+    def route(self) -> tuple[str, type[RequestHandler], dict[str, Any]]:
+        """The tornado rule serving Telegram's posts at the URL's path."""
+        return (re.escape(self.path), TelegramWebhookHandler, {"webhook": self})
+
     def unregister(self) -> None:
         """Stop taking updates (the webhook stays set: the next leader takes them)."""
         self._application = None
@@ -69,6 +74,7 @@ class TelegramWebhook:
 
 class TelegramWebhookHandler(RequestHandler):
     SUPPORTED_METHODS = ("POST",)
+    expected_unavailable = True  # a standing-by process answers 503: logged at INFO
 
     def initialize(self, webhook: TelegramWebhook) -> None:
         self.webhook = webhook

@@ -3,12 +3,15 @@
     GET  /healthz                                  bot.web.handlers.HealthHandler
     GET, POST /unsubscribe/<poc id>/<signature>     ...UnsubscribeHandler (RFC 8058)
     GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
-    POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook (webhook mode only)
+    POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook, in webhook mode: added
+                                                   by bot.main as an extra route
+
+A handler whose answer is an expected 503 (a standing-by process: the leading one will
+answer) says so with `expected_unavailable = True`, and its 503s are logged at INFO.
 """
 
 import logging
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +19,6 @@ from sqlalchemy import Engine
 from tornado.log import access_log
 from tornado.web import Application, RequestHandler
 
-from bot.chat.webhook import TelegramWebhook, TelegramWebhookHandler
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
 from bot.web.links import REPLY_ANSWERS
 
@@ -24,17 +26,16 @@ __all__ = ["build_web_application"]
 
 
 def build_web_application(engine: Engine, secret: str | None, clock: Callable[[], datetime],
-                          webhook: TelegramWebhook | None = None) -> Application:
+                          extra_routes: Sequence[Any] = ()) -> Application:
     """`secret` signs the PoCs' links (OUTREACH_SECRET_KEY); without it every link is
-    refused. `webhook`: Telegram's posts, in webhook mode."""
+    refused. `extra_routes`: tornado rules served beside them (Telegram's webhook)."""
     signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
     answers = "|".join(REPLY_ANSWERS)
     return Application([
         (r"/healthz", HealthHandler, {"engine": engine}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
         (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler, signed),
-        *([] if webhook is None else
-          [(re.escape(webhook.path), TelegramWebhookHandler, {"webhook": webhook})]),
+        *extra_routes,
     ], log_function=_access_log)
 
 
@@ -42,7 +43,7 @@ def _access_log(handler: RequestHandler) -> None:
     """tornado's access log line, except that a standing-by process answering Telegram 503
     is expected (Telegram posts again; the leading process answers), so INFO, not ERROR."""
     status = handler.get_status()
-    expected = status == 503 and isinstance(handler, TelegramWebhookHandler)
+    expected = status == 503 and getattr(handler, "expected_unavailable", False)
     level = (logging.INFO if status < 400 or expected
              else logging.WARNING if status < 500 else logging.ERROR)
     request = handler.request
