@@ -17,7 +17,7 @@ from bot.chat.chair.conversation import CONVERSATION_KEY
 from bot.chat.chair.conversation import CONVERSATION_TIMEOUT as CHAIR_TIMEOUT
 from bot.chat.events import SEARCH_LIFETIME, SEARCHES_KEY
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, NAME, Step
-from bot.chat.log.drafts import DRAFT_LIFETIME, DRAFTS_KEY
+from bot.chat.log.drafts import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY
 from bot.chat.log.keyboards import say
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.staff import commands_for
@@ -215,3 +215,19 @@ async def test_two_processes_writing_at_once_last_writer_wins(engine: Engine) ->
     await old.update_conversation(NAME, (1, 1), None)
     await new.update_conversation(NAME, (1, 1), None)  # already gone: nothing to drop
     assert await new.get_conversations(NAME) == {}
+
+
+async def test_a_resident_entry_is_handed_back_never_stored_and_never_also_stored(
+    engine: Engine
+) -> None:
+    """What the handlers need in bot_data (e.g. the database engine) must survive
+    initialize, where PTB replaces bot_data with the persistence's, and stay out of the
+    table."""
+    with pytest.raises(ValueError, match="both resident and stored"):
+        DatabasePersistence(engine, Clock(), resident={DRAFTS_KEY: object()},
+                            bot_codecs={DRAFTS_KEY: DRAFTS_CODEC})
+    persistence = DatabasePersistence(engine, Clock(), resident={"marker": "in memory"},
+                                      bot_codecs={DRAFTS_KEY: DRAFTS_CODEC})
+    assert await persistence.get_bot_data() == {"marker": "in memory"}
+    await persistence.update_bot_data({"marker": "in memory", "other": 1})
+    assert kept(engine) == {}
