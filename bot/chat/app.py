@@ -34,7 +34,7 @@ from bot.chat.chair import conversation as chair
 from bot.chat.events import SEARCHES_CODEC, SEARCHES_KEY
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, guided_codec
 from bot.chat.log.conversation import NAME as LOG_NAME
-from bot.chat.log.drafts import DRAFTS_CODEC, DRAFTS_KEY
+from bot.chat.log.one_liner import DRAFTS_CODEC, DRAFTS_KEY
 from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.staff import add_staff_handlers

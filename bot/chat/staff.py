@@ -10,7 +10,7 @@ The look-ups show PoCs' names to staff; names never go into a log line.
 /log with a line takes the line of bot.chat.log.line, checks the row with the importer itself
 (storage.imports.events, dry run: the chat accepts exactly what `outreach import events`
 accepts), and shows the summary with Save / Edit / Cancel buttons. The draft is kept in
-application.bot_data under a short random token for 15 minutes (bot.chat.log.drafts); only the
+application.bot_data under a short random token for 15 minutes (bot.chat.log.one_liner); only the
 person who typed /log can press its buttons. Save imports the row for real, as actor
 "telegram:<user id>"; Edit continues in the guided conversation. /log alone starts that
 conversation (bot.chat.log.conversation), registered before the one-liner so it sees it first.
@@ -54,8 +54,8 @@ from telegram.ext import (
 from bot.chat.chair.conversation import add_chair_handlers
 from bot.chat.events import add_events_handlers
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, add_log_conversation
-from bot.chat.log.drafts import DRAFT_LIFETIME, Draft, drafts_of
 from bot.chat.log.line import parse_log_line, summary, usage
+from bot.chat.log.one_liner import DRAFT_LIFETIME, Draft, drafts_of
 from bot.chat.stats import STATS_COMMANDS, add_stats_handlers
 from bot.render.templates import DEFAULT_LANGUAGE, environment, problem_line
 from storage import invitations, pocs, submissions

@@ -17,8 +17,8 @@ from bot.chat.chair.conversation import CONVERSATION_KEY
 from bot.chat.chair.conversation import CONVERSATION_TIMEOUT as CHAIR_TIMEOUT
 from bot.chat.events import SEARCH_LIFETIME, SEARCHES_KEY
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, NAME, Step
-from bot.chat.log.drafts import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY
 from bot.chat.log.keyboards import say
+from bot.chat.log.one_liner import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.staff import commands_for
 from bot.chat.staff import say as staff_say

@@ -12,7 +12,7 @@ shown with the summary again and nothing is lost. /cancel ends it at any step; a
 conversation left without an answer for `timeout` is dropped and the person is told.
 
 Two more ways in: the Edit button of the one-line /log (callback "log:edit:<token>", the
-draft of bot.chat.log.drafts) and "event:edit:<event id>" (a stored event: Save amends it).
+draft of bot.chat.log.one_liner) and "event:edit:<event id>" (a stored event: Save amends it).
 Staff and admins only: the others get the staff bot's refusal.
 
 One conversation per person and chat (per_user, per_chat). Buttons are not tracked per
@@ -53,8 +53,8 @@ from telegram.warnings import PTBUserWarning
 
 from bot.chat.log import keyboards as keys
 from bot.chat.log import rows
-from bot.chat.log.drafts import drafts_of
 from bot.chat.log.keyboards import say
+from bot.chat.log.one_liner import drafts_of
 from bot.chat.log.steps import (
     EDITABLE,
     FREE_TEXT,

@@ -1,4 +1,4 @@
-"""The drafts of the one-line /log: what was typed, kept until Save, Edit or Cancel.
+"""The one-line /log: its drafts, what was typed, kept until Save, Edit or Cancel.
 
 bot.chat.staff keeps each checked row in application.bot_data under a short random token for
 DRAFT_LIFETIME; its Save / Cancel buttons and the guided conversation's Edit button
