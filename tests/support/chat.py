@@ -1,16 +1,20 @@
 """Driving the reply bot in a spec: python-telegram-bot's real Application long-polls the fake
 Bot API (tests/support/fake_bot_api.py) in the test's own event loop, with a clock the spec
-holds; a person writes or presses a button, and the spec waits for the bot's answer."""
+holds; a person writes or presses a button, and the spec waits for the bot's answer.
+
+The bot's sentences, as a spec expects them: staff_say, poc_say."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.chat.app import build_application, run_bot
+from bot.chat.common import say
 from storage.events import Event
 from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage
 from tests.support.outbox import NOW
@@ -76,3 +80,14 @@ async def press(api: FakeBotApi, user_id: int, message: ReceivedMessage, label: 
 def saved_events(engine: Engine) -> list[Event]:
     with Session(engine) as fresh:
         return list(fresh.exec(select(Event)))
+
+
+def staff_say(message: str, **params: Any) -> str:
+    """A sentence of templates/chat/en/staff.html.j2, as the bot says it."""
+    return say("staff", message, **params)
+
+
+def poc_say(language: str, message: str, **params: Any) -> str:
+    """A sentence of templates/chat/<language>/poc.html.j2, as the bot says it to a PoC."""
+    return say("poc", message, language, **params)
+
