@@ -3,9 +3,15 @@ order they are tried, and the loop that feeds it updates.
 
 build_application assembles it: the Services the handlers read from bot_data (the engine,
 the clock, the guided /log's timeout: bot.chat.common), the database persistence that keeps
-drafts and conversation steps across restarts (bot.chat.persistence), and the handlers
-below. An update goes to the first handler (of the one group) that takes it; where two
-could, the comments say why the order is what it is.
+drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
+and the error handler. An update goes to the first handler (of the one group) that takes it;
+where two could, the comments say why the order is what it is.
+
+on_error takes what a handler raised: the log names the error's kind, the update id and
+where in our code it happened (frames, never the error's message nor the update: people's
+words and names must not reach the logs), and the person is told, in a template sentence
+(templates/chat/<language>/errors.html.j2, the language of their Telegram app when it is a
+UN language), that something went wrong.
 
 run_bot runs it until asked to stop: long polling getUpdates, or in webhook mode the posts
 Telegram makes to `outreach run` (bot.chat.webhook).
@@ -13,17 +19,20 @@ Telegram makes to `outreach run` (bot.chat.webhook).
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -31,7 +40,7 @@ from telegram.ext import (
 from bot.chat import events, poc, replies, staff, stats
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
-from bot.chat.common import SERVICES_KEY, Services
+from bot.chat.common import SERVICES_KEY, Services, say, send
 from bot.chat.log import conversation as guided_log
 from bot.chat.log import one_liner
 from bot.chat.log.answers import on_stale
@@ -40,8 +49,10 @@ from bot.chat.persistence import DatabasePersistence
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
 from bot.delivery.reply_words import CALLBACK_PATTERN
+from bot.render.templates import DEFAULT_LANGUAGE
+from storage.parties import UN_LANGUAGES
 
-__all__ = ["build_application", "handlers", "run_bot"]
+__all__ = ["build_application", "handlers", "on_error", "run_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +135,27 @@ def build_application(
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())
     application.add_handlers(handlers(log_timeout, persistent=True))
+    application.add_error_handler(on_error)
     return application
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What a handler (or the persistence) raised: logged without a word of the person's,
+    and the person told something went wrong."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    kind = type(error).__name__
+    # The frames say where (our code, never values); the error's message may quote what
+    # was typed, or a PoC's name from the database.
+    frames = "" if error is None else "".join(traceback.format_tb(error.__traceback__))
+    log.error("telegram update %s: %s raised\n%s", update_id, kind, frames.rstrip())
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None or not isinstance(update, Update):
+        return
+    user = update.effective_user
+    code = (user.language_code or "").split("-")[0].lower() if user is not None else ""
+    language = code if code in UN_LANGUAGES else DEFAULT_LANGUAGE
+    await send(context.bot, chat.id, say("errors", "went_wrong", language))
 
 
 async def run_bot(application: App, stop: asyncio.Event,
