@@ -20,7 +20,7 @@ from bot.chat.common import services
 from bot.chat.events import SEARCH_LIFETIME, SEARCHES_KEY
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, NAME, Step
 from bot.chat.log.keyboards import say
-from bot.chat.log.one_liner import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY
+from bot.chat.log.one_liner import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY, Draft, drafts_of
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.staff import commands_for
 from storage import chair, events
@@ -237,11 +237,12 @@ async def test_the_handlers_services_are_in_bot_data_after_initialize_and_never_
                                     log_timeout=timedelta(minutes=3))
     async with application:
         found = services(application)
-        application.bot_data[DRAFTS_KEY] = {}  # a stored entry beside them
+        drafts_of(application.bot_data)["t0k3n"] = Draft(  # a stored entry beside them
+            row={"title": TITLE}, user_id=STAFF, expires=clock.now + DRAFT_LIFETIME)
         await application.update_persistence()
     assert (found.engine, found.clock, found.log_timeout) == (engine, clock,
                                                               timedelta(minutes=3))
-    assert kept(engine) == {}
+    assert set(kept(engine)["bot_data"]) == {DRAFTS_KEY}
 
 
 async def test_a_resident_entry_is_handed_back_never_stored_and_never_also_stored(
