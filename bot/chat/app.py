@@ -66,7 +66,7 @@ def _utc_now() -> datetime:
 def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, Any, Any]]:
     """Every handler of the chat, in the order an update tries them."""
     return [
-        # A PoC's answer to a reminder: first, it is the one most people ever press.
+        # A PoC's answer to a reminder: first, so that nothing added below can take it.
         CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
         # The conversations, before any command or catch-all: while one waits for an
         # answer, the person's words (and /cancel) are that answer. The guided /log takes
@@ -149,13 +149,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # was typed, or a PoC's name from the database.
     frames = "" if error is None else "".join(traceback.format_tb(error.__traceback__))
     log.error("telegram update %s: %s raised\n%s", update_id, kind, frames.rstrip())
-    chat = update.effective_chat if isinstance(update, Update) else None
-    if chat is None or not isinstance(update, Update):
-        return
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return  # e.g. a write of the persistence: nobody to tell
     user = update.effective_user
+    # Telegram's language_code is the app's IETF tag ("fr", "pt-br"): no database read
+    # here, where the database may be what failed.
     code = (user.language_code or "").split("-")[0].lower() if user is not None else ""
     language = code if code in UN_LANGUAGES else DEFAULT_LANGUAGE
-    await send(context.bot, chat.id, say("errors", "went_wrong", language))
+    await send(context.bot, update.effective_chat.id, say("errors", "went_wrong", language))
 
 
 async def run_bot(application: App, stop: asyncio.Event,

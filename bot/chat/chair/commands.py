@@ -76,7 +76,7 @@ async def on_chair(update: Update, context: Context) -> object:
         await reply(update, await asyncio.to_thread(calls.listing, services(context).engine))
         return None
     actions: dict[str, Callable[[int, list[str]], Awaitable[object]]] = {
-        "edit": lambda message_id, _: _edit(update, context, message_id),
+        "edit": lambda message_id, _: _write_again(update, context, message_id),
         "preview": lambda message_id, _: _preview(update, context, message_id),
         "approve": lambda message_id, _: _act(update, context, calls.approve, message_id,
                                               None),
@@ -116,7 +116,8 @@ async def _usage(context: Context, action: str) -> str:
     return say("id_usage", action=action)
 
 
-async def _edit(update: Update, context: Context, message_id: int) -> object:
+async def _write_again(update: Update, context: Context, message_id: int) -> object:
+    """/chair edit ID: the writing conversation, once storage says it may still change."""
     await asyncio.to_thread(calls.check_editable, services(context).engine, message_id)
     return await steps.begin(update, context, message_id)
 
