@@ -1,97 +1,109 @@
-"""A PoC's answer to a reminder from Telegram: three buttons under the message, and the bot
-that takes the presses.
+"""The reply bot: one python-telegram-bot Application with every handler of the chat, in the
+order they are tried, and the loop that feeds it updates.
 
-Each reminder sent by Telegram carries one button a row (OutgoingTelegram.buttons), labelled
-in the PoC's language from templates/telegram/<language>/replies.j2:
+build_application assembles it: the Services the handlers read from bot_data (the engine,
+the clock, the guided /log's timeout: bot.chat.common), the database persistence that keeps
+drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
+and the error handler. An update goes to the first handler (of the one group) that takes it;
+where two could, the comments say why the order is what it is.
 
-    Received | Report in preparation: remind me in 30 days | I am not the right contact
+on_error takes what a handler raised: the log names the error's kind, the update id and
+where in our code it happened (frames, never the error's message nor the update: people's
+words and names must not reach the logs), and the person is told, in a template sentence
+(templates/chat/<language>/errors.html.j2, the language of their Telegram app when it is a
+UN language), that something went wrong.
 
-with callback data "r:<delivery id>:<answer>". The reply bot (build_application, run by
-run_bot) long-polls getUpdates, or in webhook mode takes the updates Telegram posts to
-`outreach run` (bot.chat.webhook); on a press it records the answer through
-storage.reminders.reply_to_delivery, which takes it only from the PoC's own chat, answers the
-callback with a thank-you in the PoC's language, and removes the buttons so the PoC sees the
-answer was taken. A press from any other chat, or for an unknown delivery or a message that
-is not a reminder, records nothing and is answered "this button is not for this chat".
-
-Logs name the delivery id and the answer only: never a chat id, a name or the token.
+run_bot runs it until asked to stop: long polling getUpdates, or in webhook mode the posts
+Telegram makes to `outreach run` (bot.chat.webhook).
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 from telegram import Update
-from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
-from bot.chat.chair import conversation as chair
-from bot.chat.events import SEARCHES_CODEC, SEARCHES_KEY
-from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, guided_codec
-from bot.chat.log.conversation import NAME as LOG_NAME
-from bot.chat.log.drafts import DRAFTS_CODEC, DRAFTS_KEY
+from bot.chat import events, poc, replies, staff, stats
+from bot.chat.chair import commands as chair
+from bot.chat.chair import conversation as chair_steps
+from bot.chat.common import SERVICES_KEY, Services, say, send
+from bot.chat.log import conversation as guided_log
+from bot.chat.log import one_liner
+from bot.chat.log.answers import on_stale
 from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
-from bot.chat.staff import add_staff_handlers
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
-from bot.delivery.reply_words import (
-    CALLBACK_PATTERN,
-    WRONG_CONTACT_ALERT,
-    acknowledgement,
-    not_yours,
-    parse_callback,
-)
-from storage.reminders import ReplyAnswer, reply_to_delivery
+from bot.delivery.reply_words import CALLBACK_PATTERN
+from bot.render.templates import DEFAULT_LANGUAGE
+from storage.parties import UN_LANGUAGES
 
-__all__ = ["build_application", "run_bot"]
+__all__ = ["build_application", "handlers", "on_error", "run_bot"]
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
-
-
-# -- the bot ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Recorded:
-    language: str
-    snooze_until: date | None
-
-
-def _record(
-    engine: Engine, delivery_id: int, answer: ReplyAnswer, chat_id: int, now: datetime
-) -> _Recorded | None:
-    """The storage call, in a transaction of its own; plain values out, no ORM objects."""
-    with Session(engine, expire_on_commit=False) as session:
-        taken = reply_to_delivery(
-            session=session,
-            delivery_id=delivery_id,
-            answer=answer,
-            channel=CHANNEL,
-            now=now,
-            telegram_chat_id=chat_id,
-        )
-        if taken is None:
-            session.rollback()
-            return None
-        reply, poc = taken
-        recorded = _Recorded(
-            language=poc.language,
-            snooze_until=reply.snooze_until.date() if reply.snooze_until else None,
-        )
-        session.commit()
-        return recorded
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, Any, Any]]:
+    """Every handler of the chat, in the order an update tries them."""
+    return [
+        # A PoC's answer to a reminder: first, so that nothing added below can take it.
+        CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
+        # The conversations, before any command or catch-all: while one waits for an
+        # answer, the person's words (and /cancel) are that answer. The guided /log takes
+        # /log alone, the one-liner's Edit button and /events' Edit buttons.
+        guided_log.log_conversation(log_timeout, persistent),
+        # A guided /log's button once the conversation is over: "already answered".
+        CallbackQueryHandler(on_stale, pattern=guided_log.STALE_PATTERN),
+        # /chair with every subcommand; new and edit go on as a conversation.
+        chair.chair_conversation(persistent),
+        CallbackQueryHandler(chair.on_button, pattern=chair.BUTTON_PATTERN),
+        CallbackQueryHandler(chair_steps.on_stale_button, pattern=chair_steps.STALE_PATTERN),
+        # A PoC's commands. /start with a token is an invitation; /start alone is /help.
+        CommandHandler("start", poc.on_invitation, has_args=True),
+        CommandHandler(["start", "help"], staff.on_help),
+        CommandHandler("mystatus", poc.on_mystatus),
+        CommandHandler("language", poc.on_language),
+        CommandHandler("stop", poc.on_stop),
+        # The staff's commands. /log with a line (the conversation took /log alone).
+        CommandHandler("log", one_liner.on_log),
+        CallbackQueryHandler(one_liner.on_button, pattern=one_liner.BUTTON_PATTERN),
+        CommandHandler("events", events.on_events),
+        CallbackQueryHandler(events.on_page, pattern=events.PAGE_PATTERN),
+        CallbackQueryHandler(events.on_deletion, pattern=events.DELETION_PATTERN),
+        CommandHandler("state", staff.on_state),
+        CommandHandler("org", staff.on_org),
+        CommandHandler("nonreporting", staff.on_nonreporting),
+        CommandHandler("invite", staff.on_invite),
+        CommandHandler("stats", stats.on_stats),
+        CommandHandler("report", stats.on_report),
+        CommandHandler("grant", staff.on_grant),
+        CommandHandler("revoke", staff.on_revoke),
+        # Last, what nothing above took: any other command gets the sender's /help, and
+        # words in a private chat that no question waits for are told so.
+        MessageHandler(filters.COMMAND, staff.on_other_command),
+        MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+                       & ~filters.COMMAND, staff.on_stray_text),
+    ]
 
 
 def build_application(
@@ -99,10 +111,9 @@ def build_application(
     base_url: str,
     engine: Engine,
     clock: Callable[[], datetime] = _utc_now,
-    log_timeout: timedelta = CONVERSATION_TIMEOUT,
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The reply bot: python-telegram-bot's Application with the button handler and the
-    staff's commands (bot.chat.staff).
+    log_timeout: timedelta = guided_log.CONVERSATION_TIMEOUT,
+) -> App:
+    """The reply bot: python-telegram-bot's Application with every handler of the chat.
 
     `base_url` is the Bot API URL up to and including /bot (Settings.telegram_api_url).
     The staff's unsaved drafts and conversation steps are kept in the database
@@ -111,87 +122,47 @@ def build_application(
     `log_timeout` (after a restart, the draft's next answer does); the reminders' and the
     dispatcher's ticks are the service's own scheduler's.
     """
-
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None:
-            return
-        chat = update.effective_chat
-        parsed = parse_callback(query.data) if isinstance(query.data, str) else None
-        recorded: _Recorded | None = None
-        if parsed is not None and chat is not None:
-            delivery_id, answer = parsed
-            try:
-                recorded = await asyncio.to_thread(
-                    _record, engine, delivery_id, answer, chat.id, clock()
-                )
-            except Exception:
-                # Nothing recorded: stop the spinner, keep the buttons so the PoC can retry.
-                log.exception("telegram reply to delivery %s (%s): not recorded", *parsed)
-                await _answer(query.answer(), parsed)
-                return
-        if parsed is None or recorded is None:
-            log.info(
-                "telegram reply to delivery %s (%s): refused (unknown, not a reminder, "
-                "or pressed outside the PoC's chat)",
-                *(parsed if parsed is not None else ("?", "unparsed")),
-            )
-            await _answer(query.answer(text=not_yours()), parsed)
-            return
-        delivery_id, answer = parsed
-        log.info("telegram reply to delivery %s: %s recorded", delivery_id, answer.value)
-        if answer is ReplyAnswer.WRONG_CONTACT:
-            log.warning(WRONG_CONTACT_ALERT, delivery_id)
-        text = acknowledgement(answer, recorded.language, recorded.snooze_until)
-        await _answer(query.answer(text=text), parsed)
-        if query.message is not None:
-            try:  # the buttons go: the PoC sees the answer was taken
-                await context.bot.edit_message_reply_markup(
-                    chat_id=query.message.chat.id,
-                    message_id=query.message.message_id,
-                    reply_markup=None,
-                )
-            except TelegramError as error:  # "message is not modified", too old to edit...
-                if "not modified" not in error.message.lower():
-                    log.warning(
-                        "telegram reply to delivery %s: buttons not removed (%s)",
-                        delivery_id,
-                        type(error).__name__,
-                    )
-
+    services = Services(engine=engine, clock=clock, log_timeout=log_timeout)
     persistence = DatabasePersistence(
         engine, clock,
-        bot_codecs={GUIDED_KEY: guided_codec(log_timeout), DRAFTS_KEY: DRAFTS_CODEC,
-                    SEARCHES_KEY: SEARCHES_CODEC},
-        user_codecs={chair.CONVERSATION_KEY: chair.DRAFT_CODEC},
-        states={LOG_NAME: LogStep, chair.NAME: chair.Step},
+        resident={SERVICES_KEY: services},  # PTB replaces bot_data with what this returns
+        bot_codecs={guided_log.GUIDED_KEY: guided_log.guided_codec(log_timeout),
+                    one_liner.DRAFTS_KEY: one_liner.DRAFTS_CODEC,
+                    events.SEARCHES_KEY: events.SEARCHES_CODEC},
+        user_codecs={chair_steps.CONVERSATION_KEY: chair_steps.DRAFT_CODEC},
+        states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step},
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
-                   .persistence(persistence).build())
-    application.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN))
-    add_staff_handlers(application, engine, clock, log_timeout)
+                   .persistence(persistence).post_init(staff.set_staff_commands).build())
+    application.add_handlers(handlers(log_timeout, persistent=True))
+    application.add_error_handler(on_error)
     return application
 
 
-async def _answer(call: Awaitable[object], parsed: tuple[int, ReplyAnswer] | None) -> None:
-    """Await answerCallbackQuery; a failure (query too old, network) is logged, not raised."""
-    try:
-        await call
-    except TelegramError as error:
-        log.warning(
-            "telegram reply to delivery %s: callback not answered (%s)",
-            parsed[0] if parsed is not None else "?",
-            type(error).__name__,
-        )
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What a handler (or the persistence) raised: logged without a word of the person's,
+    and the person told something went wrong."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    kind = type(error).__name__
+    # The frames say where (our code, never values); the error's message may quote what
+    # was typed, or a PoC's name from the database.
+    frames = "" if error is None else "".join(traceback.format_tb(error.__traceback__))
+    log.error("telegram update %s: %s raised\n%s", update_id, kind, frames.rstrip())
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return  # e.g. a write of the persistence: nobody to tell
+    user = update.effective_user
+    # Telegram's language_code is the app's IETF tag ("fr", "pt-br"): no database read
+    # here, where the database may be what failed.
+    code = (user.language_code or "").split("-")[0].lower() if user is not None else ""
+    language = code if code in UN_LANGUAGES else DEFAULT_LANGUAGE
+    await send(context.bot, update.effective_chat.id, say("errors", "went_wrong", language))
 
 
-async def run_bot(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    stop: asyncio.Event,
-    webhook: TelegramWebhook | None = None,
-) -> None:
-    """Take button presses and staff commands until `stop` is set, then shut down cleanly:
-    by long polling, or, given a `webhook`, from the posts bot.service receives.
+async def run_bot(application: App, stop: asyncio.Event,
+                  webhook: TelegramWebhook | None = None) -> None:
+    """Take button presses and commands until `stop` is set, then shut down cleanly: by
+    long polling, or, given a `webhook`, from the posts bot.service receives.
 
     Bot API calls at start: getMe; setMyCommands (the application's post_init, the staff's
     command menus: a refusal is a warning); then deleteWebhook (a refusal is a warning) and

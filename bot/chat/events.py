@@ -21,49 +21,38 @@ thread with a Session of their own.
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from jinja2 import Template
 from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.chat import common
+from bot.chat.access import is_member, staff_role
+from bot.chat.common import answer, edit, reply, send, services
 from bot.chat.persistence import Codec
-from bot.render.templates import DEFAULT_LANGUAGE, environment
 from storage import events
 from storage.events import Deletion, Event, EventView
-from storage.staff import StaffRole, role_of
 
-__all__ = ["PAGE_SIZE", "QUERY_LIMIT", "SEARCHES_CODEC", "SEARCHES_KEY", "SEARCH_LIFETIME",
-           "add_events_handlers", "say"]
+__all__ = ["DELETION_PATTERN", "PAGE_PATTERN", "PAGE_SIZE", "QUERY_LIMIT", "SEARCHES_CODEC",
+           "SEARCHES_KEY", "SEARCH_LIFETIME", "on_deletion", "on_events", "on_page", "say"]
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 SEARCH_LIFETIME = timedelta(hours=1)
 QUERY_LIMIT = 300  # characters: longer than any title could match
-_SEARCHES = "events_searches"  # the key of application.bot_data holding the searches
-_PAGE_PATTERN = r"^events:page:[A-Za-z0-9_-]{8}:[0-9]{1,9}$"
-_DELETION_PATTERN = r"^event:(delete|yes|keep):[0-9]{1,12}$"
+SEARCHES_KEY = "events_searches"  # the key of application.bot_data holding the searches
+PAGE_PATTERN = r"^events:page:[A-Za-z0-9_-]{8}:[0-9]{1,9}$"
+DELETION_PATTERN = r"^event:(delete|yes|keep):[0-9]{1,12}$"  # Edit: the /log conversation's
 
-App = Application[Any, Any, Any, Any, Any, Any]
-# bot.chat.staff's check: the sender's role, or None once they were refused
-StaffCheck = Callable[[Update], Awaitable[StaffRole | None]]
+Context = ContextTypes.DEFAULT_TYPE
 
-
-def _template() -> Template:
-    return environment().get_template(f"chat/{DEFAULT_LANGUAGE}/events.html.j2")
-
-
-def say(message: str, **params: Any) -> str:
-    """One message of the events template (Telegram HTML, what people typed escaped)."""
-    return str(getattr(_template().module, message)(**params)).strip()
+say = partial(common.say, "events")  # templates/chat/en/events.html.j2
 
 
 @dataclass(frozen=True)
@@ -88,7 +77,6 @@ def _decode(stored: dict[str, Any], now: datetime) -> dict[str, _Search]:
 # The searches' tokens in bot_data, across restarts (bot.chat.persistence); expired
 # ones are not kept.
 SEARCHES_CODEC = Codec(encode=_encode, decode=_decode)
-SEARCHES_KEY = _SEARCHES
 
 
 @dataclass(frozen=True)
@@ -167,104 +155,95 @@ def _delete(engine: Engine, event_id: int, actor: str, now: datetime
     return outcome, summary
 
 
-def _is_member(engine: Engine, user_id: int) -> bool:
-    with Session(engine) as session:
-        return role_of(session=session, telegram_user_id=user_id) is not None
-
-
 # -- the handlers -------------------------------------------------------------------------
 
 
-def add_events_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
-                        staff_role: StaffCheck) -> None:
-    """Register /events and its buttons (paging, Delete, Yes / Keep; not Edit).
+def _searches_of(context: Context) -> dict[str, _Search]:
+    """Read at call time: PTB replaces bot_data with the stored one at initialize."""
+    searches: dict[str, _Search] = context.bot_data.setdefault(SEARCHES_KEY, {})
+    return searches
 
-    `staff_role` answers a command from anyone but staff with the bot's refusal and returns
-    None (bot.chat.staff's check, shared so that every command refuses alike).
-    """
 
-    def searches_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, _Search]:
-        """Read at call time: PTB replaces bot_data with the stored one at initialize."""
-        searches: dict[str, _Search] = context.bot_data.setdefault(_SEARCHES, {})
-        return searches
+async def _member(query: CallbackQuery, context: Context) -> bool:
+    """Whether the presser is staff; anyone else is answered in the pop-up."""
+    user_id = query.from_user.id
+    if await is_member(context, user_id):
+        return True
+    log.info("telegram /events button refused for user %s", user_id)
+    await answer(query, say("buttons_refused"))
+    return False
 
-    async def member(query: CallbackQuery) -> bool:
-        """Whether the presser is staff; anyone else is answered in the pop-up."""
-        user_id = query.from_user.id
-        if await asyncio.to_thread(_is_member, engine, user_id):
-            return True
-        log.info("telegram /events button refused for user %s", user_id)
-        await _quietly(query.answer(text=say("buttons_refused")))
-        return False
 
-    async def on_events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if await staff_role(update) is None or message is None:
-            return
-        query = " ".join(context.args or []).strip()
-        if len(query) > QUERY_LIMIT:
-            await message.reply_text(say("query_too_long", limit=QUERY_LIMIT),
-                                     parse_mode=ParseMode.HTML)
-            return
-        now, searches = clock(), searches_of(context)
-        for stale in [token for token, search in searches.items() if search.expires <= now]:
-            del searches[stale]
-        token = secrets.token_urlsafe(6)
-        searches[token] = _Search(query=query, expires=now + SEARCH_LIFETIME)
-        shown = await asyncio.to_thread(_page, engine, query, 0, token)
-        await message.reply_text(shown.text, parse_mode=ParseMode.HTML,
-                                 reply_markup=shown.markup)
+async def on_events(update: Update, context: Context) -> None:
+    """/events [words]: the first page of the latest events, or of those matching."""
+    if await staff_role(update, context) is None or update.effective_message is None:
+        return
+    query = " ".join(context.args or []).strip()
+    if len(query) > QUERY_LIMIT:
+        await reply(update, say("query_too_long", limit=QUERY_LIMIT))
+        return
+    found = services(context)
+    now, searches = found.clock(), _searches_of(context)
+    for stale in [token for token, search in searches.items() if search.expires <= now]:
+        del searches[stale]
+    token = secrets.token_urlsafe(6)
+    searches[token] = _Search(query=query, expires=now + SEARCH_LIFETIME)
+    shown = await asyncio.to_thread(_page, found.engine, query, 0, token)
+    await reply(update, shown.text, shown.markup)
 
-    async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None or not isinstance(query.data, str) or not await member(query):
-            return
-        _, _, token, offset = query.data.split(":")
-        searches = searches_of(context)
-        search = searches.get(token)
-        if search is None or search.expires <= clock():
-            searches.pop(token, None)
-            await _quietly(query.answer(text=say("expired")))
-            return
-        shown = await asyncio.to_thread(_page, engine, search.query, int(offset), token)
-        await _quietly(query.answer())
-        await _edit(query, shown.text, shown.markup)
 
-    async def on_deletion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        chat = update.effective_chat
-        if (query is None or chat is None or not isinstance(query.data, str)
-                or not await member(query)):
-            return
-        _, action, event_id = query.data.split(":")
-        await _quietly(query.answer())
-        user_id = query.from_user.id
-        if action == "yes":
-            outcome, done = await asyncio.to_thread(_delete, engine, int(event_id),
-                                                    f"telegram:{user_id}", clock())
-            log.info("telegram /events by user %s: event %s %s", user_id, event_id,
-                     outcome.value)
-            await _edit(query, _outcome_text(outcome, done), None)
-            return
-        summary = await asyncio.to_thread(_summary, engine, int(event_id))
-        if action == "keep":
-            await _edit(query, say("unknown_event") if summary is None else
-                        say("kept", title=summary.title, start=summary.start), None)
-            return
-        if summary is None or summary.deleted:
-            outcome = Deletion.UNKNOWN if summary is None else Deletion.ALREADY_DELETED
-            await _send(context, chat.id, _outcome_text(outcome, summary), None)
-            return
-        buttons = InlineKeyboardMarkup([[
-            InlineKeyboardButton(say("yes_button"), callback_data=f"event:yes:{event_id}"),
-            InlineKeyboardButton(say("keep_button"), callback_data=f"event:keep:{event_id}"),
-        ]])
-        await _send(context, chat.id, say("confirm_delete", title=summary.title,
-                                          start=summary.start), buttons)
+async def on_page(update: Update, context: Context) -> None:
+    """◀ / ▶ (PAGE_PATTERN): the same message shows the previous or next page."""
+    query = update.callback_query
+    if (query is None or not isinstance(query.data, str)
+            or not await _member(query, context)):
+        return
+    _, _, token, offset = query.data.split(":")
+    searches = _searches_of(context)
+    search = searches.get(token)
+    found = services(context)
+    if search is None or search.expires <= found.clock():
+        searches.pop(token, None)
+        await answer(query, say("expired"))
+        return
+    shown = await asyncio.to_thread(_page, found.engine, search.query, int(offset), token)
+    await answer(query)
+    await edit(query, shown.text, shown.markup)
 
-    application.add_handler(CommandHandler("events", on_events))
-    application.add_handler(CallbackQueryHandler(on_page, pattern=_PAGE_PATTERN))
-    application.add_handler(CallbackQueryHandler(on_deletion, pattern=_DELETION_PATTERN))
+
+async def on_deletion(update: Update, context: Context) -> None:
+    """Delete N, then Yes, delete / Keep (DELETION_PATTERN)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if (query is None or chat is None or not isinstance(query.data, str)
+            or not await _member(query, context)):
+        return
+    _, action, event_id = query.data.split(":")
+    await answer(query)
+    user_id = query.from_user.id
+    found = services(context)
+    if action == "yes":
+        outcome, done = await asyncio.to_thread(_delete, found.engine, int(event_id),
+                                                f"telegram:{user_id}", found.clock())
+        log.info("telegram /events by user %s: event %s %s", user_id, event_id,
+                 outcome.value)
+        await edit(query, _outcome_text(outcome, done))
+        return
+    summary = await asyncio.to_thread(_summary, found.engine, int(event_id))
+    if action == "keep":
+        await edit(query, say("unknown_event") if summary is None else
+                   say("kept", title=summary.title, start=summary.start))
+        return
+    if summary is None or summary.deleted:
+        outcome = Deletion.UNKNOWN if summary is None else Deletion.ALREADY_DELETED
+        await send(context.bot, chat.id, _outcome_text(outcome, summary))
+        return
+    buttons = InlineKeyboardMarkup([[
+        InlineKeyboardButton(say("yes_button"), callback_data=f"event:yes:{event_id}"),
+        InlineKeyboardButton(say("keep_button"), callback_data=f"event:keep:{event_id}"),
+    ]])
+    await send(context.bot, chat.id, say("confirm_delete", title=summary.title,
+                                         start=summary.start), buttons)
 
 
 def _outcome_text(outcome: Deletion, summary: _Summary | None) -> str:
@@ -272,27 +251,3 @@ def _outcome_text(outcome: Deletion, summary: _Summary | None) -> str:
         return say("unknown_event")
     message = "deleted" if outcome is Deletion.DELETED else "already_deleted"
     return say(message, title=summary.title, start=summary.start)
-
-
-async def _quietly(call: Awaitable[object]) -> None:
-    """Await an answerCallbackQuery; a refusal (query too old) is logged, not raised."""
-    try:
-        await call
-    except TelegramError as error:
-        log.warning("telegram /events button: callback not answered (%s)",
-                    type(error).__name__)
-
-
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Show `text` in the pressed message; "not modified" (the same page) is no news."""
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except TelegramError as error:
-        if "not modified" not in error.message.lower():
-            log.warning("telegram /events message not edited (%s)", type(error).__name__)
-
-
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
-                markup: InlineKeyboardMarkup | None) -> None:
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                   reply_markup=markup)

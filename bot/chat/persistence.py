@@ -8,6 +8,9 @@ UPDATE_INTERVAL seconds and at shutdown. Nothing is pickled: each entry kept is 
 without a codec stay in memory only. A codec also leaves out what expired, so the table
 keeps no stale draft or search. A conversation's state is stored as its Step's name.
 
+PTB replaces bot_data with what get_bot_data returns: the `resident` entries (the handlers'
+services, bot.chat.common.Services) are handed back with the stored ones, and never written.
+
 Only the leading process runs the bot; two overlapping during a fail-over both write, the
 last writer wins. A failed write reaches PTB's error handlers (the update goes on); logs
 name kinds and keys' counts only, never what was typed.
@@ -47,9 +50,11 @@ class Codec:
 
 class DatabasePersistence(BasePersistence[Data, Data, Data]):
     """bot_data, user_data and chat_data entries named in the codecs, and the conversations
-    named in `states` (conversation name -> its Enum of states), in table telegram_state."""
+    named in `states` (conversation name -> its Enum of states), in table telegram_state;
+    `resident`: bot_data entries kept in memory only, in bot_data from the start."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime], *,
+                 resident: Mapping[str, Any] | None = None,
                  bot_codecs: Mapping[str, Codec] | None = None,
                  user_codecs: Mapping[str, Codec] | None = None,
                  chat_codecs: Mapping[str, Codec] | None = None,
@@ -62,6 +67,9 @@ class DatabasePersistence(BasePersistence[Data, Data, Data]):
         self.codecs = {"bot_data": dict(bot_codecs or {}), "user_data": dict(user_codecs or {}),
                        "chat_data": dict(chat_codecs or {})}
         self.states = dict(states or {})
+        self.resident = dict(resident or {})
+        if both := set(self.resident) & set(self.codecs["bot_data"]):
+            raise ValueError(f"bot_data entries both resident and stored: {sorted(both)}")
         self._written: dict[tuple[str, str], Any] = {}  # what the table holds, to skip rewrites
 
     # -- the table ----------------------------------------------------------------------------
@@ -120,7 +128,8 @@ class DatabasePersistence(BasePersistence[Data, Data, Data]):
     # -- what PTB asks for at initialize --------------------------------------------------------
 
     async def get_bot_data(self) -> Data:
-        return self._decode("bot_data", (await self._load("bot_data")).get("bot_data"))
+        stored = self._decode("bot_data", (await self._load("bot_data")).get("bot_data"))
+        return {**stored, **self.resident}
 
     async def get_user_data(self) -> dict[int, Data]:
         return await self._load_by_id("user_data")

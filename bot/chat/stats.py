@@ -5,28 +5,30 @@ of the events by audience and by year; `/report [from] [to]` sends the HTML tran
 and the CSV of the same figures as documents. Dates are YYYY-MM-DD, both days included; one
 date runs to today; none gives the current review period
 (storage.figures.statistics.default_period). Anything else gets the usage hint. Staff and
-admins only: the role check is the staff bot's own (`staff_role`), so outsiders get its
-refusal. Every figure comes from storage.figures.statistics, computed in a worker thread
-with a Session of its own; the words come from templates/chat/<language>/stats.html.j2.
+admins only: the role check is bot.chat.access's, so outsiders get its refusal. Every
+figure comes from storage.figures.statistics, computed in a worker thread with a Session of
+its own; the words come from templates/chat/<language>/stats.html.j2.
 """
 
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.chat import common
+from bot.chat.access import sender_id, staff_role
+from bot.chat.common import reply, services
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.report import report_csv
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.render.templates import DEFAULT_LANGUAGE
 from bot.render.words import chart_labels
 from storage.figures.statistics import (
     Period,
@@ -34,23 +36,17 @@ from storage.figures.statistics import (
     default_period,
     transparency_figures,
 )
-from storage.staff import StaffRole
 
-__all__ = ["STATS_COMMANDS", "add_stats_handlers", "parse_period", "stats_say"]
+__all__ = ["STATS_COMMANDS", "on_report", "on_stats", "parse_period", "say"]
 
 log = logging.getLogger(__name__)
 
 STATS_COMMANDS = ("stats", "report")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-App = Application[Any, Any, Any, Any, Any, Any]
-RoleCheck = Callable[[Update], Awaitable[StaffRole | None]]
+Context = ContextTypes.DEFAULT_TYPE
 
-
-def stats_say(message: str, **params: Any) -> str:
-    """One message of templates/chat/en/stats.html.j2 (Telegram HTML, values escaped)."""
-    template = environment().get_template(f"chat/{DEFAULT_LANGUAGE}/stats.html.j2")
-    return str(getattr(template.module, message)(**params)).strip()
+say = partial(common.say, "stats")  # templates/chat/en/stats.html.j2
 
 
 def parse_period(args: Sequence[str], today: date) -> Period | None:
@@ -76,7 +72,7 @@ def _stats(engine: Engine, period: Period) -> tuple[str, bytes | None]:
     figures = _figures(engine, period)
     chart = (outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE))
              if figures.outreach.events else None)
-    return stats_say("stats", figures=figures), chart
+    return say("stats", figures=figures), chart
 
 
 def _report_files(engine: Engine, period: Period, today: date) -> list[tuple[str, bytes]]:
@@ -90,47 +86,37 @@ def _report_files(engine: Engine, period: Period, today: date) -> list[tuple[str
     ]
 
 
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+async def _period(update: Update, context: Context, usage: str) -> Period | None:
+    """The period asked for; None when the sender was refused or told the usage."""
+    if await staff_role(update, context) is None:
+        return None
+    period = parse_period(list(context.args or []), services(context).clock().date())
+    if period is None:
+        await reply(update, say(usage))
+    return period
 
 
-def add_stats_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
-                       staff_role: RoleCheck) -> None:
-    """Register /stats and /report; `staff_role` answers outsiders and returns their role."""
+async def on_stats(update: Update, context: Context) -> None:
+    period = await _period(update, context, "stats_usage")
+    if period is None:
+        return
+    text, chart = await asyncio.to_thread(_stats, services(context).engine, period)
+    await reply(update, text)
+    message = update.effective_message
+    if chart is not None and message is not None:
+        await message.reply_photo(chart, filename="outreach.png",
+                                  caption=say("chart_caption", period=period))
 
-    async def period_of(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                        usage: str) -> Period | None:
-        if await staff_role(update) is None:
-            return None
-        period = parse_period(list(context.args or []), clock().date())
-        if period is None:
-            await _reply(update, stats_say(usage))
-        return period
 
-    async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        period = await period_of(update, context, "stats_usage")
-        if period is None:
-            return
-        text, chart = await asyncio.to_thread(_stats, engine, period)
-        await _reply(update, text)
-        message = update.effective_message
-        if chart is not None and message is not None:
-            await message.reply_photo(chart, filename="outreach.png",
-                                      caption=stats_say("chart_caption", period=period))
-
-    async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        period = await period_of(update, context, "report_usage")
-        message = update.effective_message
-        if period is None or message is None:
-            return
-        files = await asyncio.to_thread(_report_files, engine, period, clock().date())
-        user = update.effective_user
-        log.info("telegram /report by user %s", None if user is None else user.id)
-        for index, (name, content) in enumerate(files):
-            await message.reply_document(
-                content, filename=name,
-                caption=stats_say("report_caption", period=period) if index == 0 else None)
-
-    application.add_handler(CommandHandler("stats", on_stats))
-    application.add_handler(CommandHandler("report", on_report))
+async def on_report(update: Update, context: Context) -> None:
+    period = await _period(update, context, "report_usage")
+    message = update.effective_message
+    if period is None or message is None:
+        return
+    found = services(context)
+    files = await asyncio.to_thread(_report_files, found.engine, period, found.clock().date())
+    log.info("telegram /report by user %s", sender_id(update))
+    for index, (name, content) in enumerate(files):
+        await message.reply_document(
+            content, filename=name,
+            caption=say("report_caption", period=period) if index == 0 else None)

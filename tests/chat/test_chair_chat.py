@@ -11,8 +11,6 @@ from sqlmodel import Session, select
 
 from bot.chat.chair.calls import say
 from bot.chat.chair.conversation import CONVERSATION_TIMEOUT
-from bot.chat.staff import poc_say
-from bot.chat.staff import say as staff_say
 from bot.delivery.compose import render_message
 from bot.render.markdown import to_text
 from storage import chair
@@ -30,7 +28,7 @@ from tests.support.chair_chat import (
     chat_driver,
     labels,
 )
-from tests.support.chat import Clock
+from tests.support.chat import Clock, poc_say, staff_say
 from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage
 
 ENGLISH_BODY = "Dear colleagues, see the site.\nWith regards"

@@ -8,8 +8,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.chat.chair.calls import say
-from bot.chat.staff import poc_say
-from bot.chat.staff import say as staff_say
 from storage import chair
 from storage.audit import AuditEntry
 from storage.chair import ChairMessage, ChairState
@@ -17,6 +15,7 @@ from storage.chair_release import release
 from storage.outbox import Delivery
 from tests.support.chair import NOW, draft
 from tests.support.chair_chat import ADMIN, POC_CHAT, SECOND, STRANGER, chat_driver
+from tests.support.chat import poc_say, staff_say
 from tests.support.fake_bot_api import FakeBotApi
 
 EVERYONE: dict[str, list[str]] = {"kinds": [], "groups": [], "roles": [], "languages": []}

@@ -13,10 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.chat.events import SEARCH_LIFETIME, say
-from bot.chat.staff import say as staff_say
 from storage import audit
 from storage.events import Event
-from tests.support.chat import Clock, staff_bot, until, write
+from tests.support.chat import Clock, staff_bot, staff_say, until, write
 from tests.support.cli import Invoke
 from tests.support.events import add
 from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage

@@ -16,12 +16,11 @@ from sqlmodel import Session, col, select
 from bot.chat.log.conversation import Step, log_conversation
 from bot.chat.log.keyboards import say
 from bot.chat.staff import commands_for
-from bot.chat.staff import say as staff_say
 from storage import events
 from storage.audit import AuditEntry
 from storage.events import Event, EventFields
 from storage.staff import StaffRole
-from tests.support.chat import EXAMPLE, Clock, until
+from tests.support.chat import EXAMPLE, Clock, staff_say, until
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.log_chat import Chat, labels
 from tests.support.outbox import NOW
@@ -61,13 +60,10 @@ def test_every_state_is_in_the_diagram_and_every_diagram_state_is_a_state() -> N
     assert drawn == {step.name for step in Step}
 
 
-def test_the_conversation_is_built_without_a_warning(engine: Engine) -> None:
-    async def staff_role(update: object) -> None:
-        return None
-
+def test_the_conversation_is_built_without_a_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        handler = log_conversation(engine, Clock(), staff_role)
+        handler = log_conversation()
     assert set(handler.states) - {-2} == set(Step)
 
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.chat.staff import poc_say, say
 from storage import invitations, outbox, pocs, submissions
 from storage.audit import AuditEntry
 from storage.outbox import Channel
 from storage.parties import Party
 from storage.staff import StaffRole, grant
-from tests.support.chat import Clock, staff_bot, write
+from tests.support.chat import Clock, poc_say, staff_bot, write
+from tests.support.chat import staff_say as say
 from tests.support.cli import Invoke
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW, add_poc

@@ -12,10 +12,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.chat.log.line import usage
-from bot.chat.staff import DRAFT_LIFETIME, say
+from bot.chat.log.one_liner import DRAFT_LIFETIME
 from storage import events
 from storage.staff import StaffRole, grant, revoke
 from tests.support.chat import EXAMPLE, Clock, press, saved_events, staff_bot, until, write
+from tests.support.chat import staff_say as say
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW
 from tests.support.personas import ADMIN, STAFF, STRANGER
@@ -36,7 +37,7 @@ def staff(session: Session) -> None:
 async def test_a_stranger_gets_one_polite_sentence_and_nothing_is_saved(
     api: FakeBotApi, engine: Engine, staff: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.chat.staff")
+    caplog.set_level(logging.INFO, logger="bot.chat")
     async with staff_bot(api, engine):
         answers = [await write(api, user, text) for user, text in (
             (STRANGER, EXAMPLE), (STRANGER, "/help"), (STRANGER, "/start"),
@@ -45,9 +46,10 @@ async def test_a_stranger_gets_one_polite_sentence_and_nothing_is_saved(
     assert say("refused") == "Sorry, this bot answers only the 1540 Committee's staff."
     assert all(answer.reply_markup is None for answer in answers)
     assert saved_events(engine) == []
-    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.staff")
-    assert ours.count(f"refused for user {STRANGER}") == 4
-    assert f"refused for user {GONE}" in ours
+    refusals = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.access")
+    assert refusals.count(f"refused for user {STRANGER}") == 4
+    assert f"refused for user {GONE}" in refusals
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("bot.chat"))
     assert "Bangkok" not in ours and "Test" not in ours
 
 

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.chat.staff import COMMANDS, MESSAGE_LIMIT, POC_COMMANDS, commands_for, fitted, poc_say, say
+from bot.chat.common import MESSAGE_LIMIT, fitted
+from bot.chat.poc import POC_COMMANDS
+from bot.chat.staff import COMMANDS, commands_for
 from storage import submissions
 from storage.outbox import OutboxMessage
 from storage.parties import Party, PartyKind
@@ -21,7 +23,8 @@ from storage.reminders import (
     record_reply,
 )
 from storage.staff import StaffRole, role_of
-from tests.support.chat import staff_bot, write
+from tests.support.chat import poc_say, staff_bot, write
+from tests.support.chat import staff_say as say
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW, add_poc
 from tests.support.personas import ADMIN, STAFF, STRANGER
@@ -147,7 +150,7 @@ async def test_nonreporting_lists_the_silent_ones_and_fits_in_a_message(
 def test_a_long_list_is_cut_politely_to_fit_one_message() -> None:
     codes = [(f"X{number:03}", "A State with a rather long official name") for number in
              range(400)]
-    text = fitted("nonreporting", codes, count=len(codes))
+    text = fitted("staff", "nonreporting", codes, count=len(codes))
     assert len(text) <= MESSAGE_LIMIT
     listed = [line for line in text.splitlines() if " — " in line]
     assert 0 < len(listed) < 400 and listed[0].startswith("X000")

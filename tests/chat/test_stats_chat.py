@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.chat.staff import say
-from bot.chat.stats import stats_say
+from bot.chat.stats import say as stats_say
 from tests.support.chat import staff_bot, until, write
+from tests.support.chat import staff_say as say
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.paper_data import PAPER_FROM, PAPER_TO, load_paper_events
 from tests.support.personas import STAFF, STRANGER

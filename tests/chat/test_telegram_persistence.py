@@ -12,22 +12,32 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.chat.app import build_application
 from bot.chat.chair import calls
 from bot.chat.chair.conversation import CONVERSATION_KEY
 from bot.chat.chair.conversation import CONVERSATION_TIMEOUT as CHAIR_TIMEOUT
+from bot.chat.common import services
 from bot.chat.events import SEARCH_LIFETIME, SEARCHES_KEY
 from bot.chat.log.conversation import CONVERSATION_TIMEOUT, GUIDED_KEY, NAME, Step
-from bot.chat.log.drafts import DRAFT_LIFETIME, DRAFTS_KEY
 from bot.chat.log.keyboards import say
+from bot.chat.log.one_liner import DRAFT_LIFETIME, DRAFTS_CODEC, DRAFTS_KEY, Draft, drafts_of
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.staff import commands_for
-from bot.chat.staff import say as staff_say
 from storage import chair, events
 from storage.events import Event
 from storage.staff import StaffRole
 from storage.telegram_state import drop_state, load_states
 from tests.support.chair_chat import DRAFTER, add_staff, chat_driver
-from tests.support.chat import EXAMPLE, Clock, press, saved_events, staff_bot, until, write
+from tests.support.chat import (
+    EXAMPLE,
+    Clock,
+    press,
+    saved_events,
+    staff_bot,
+    staff_say,
+    until,
+    write,
+)
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.log_chat import Chat
 from tests.support.personas import STAFF
@@ -215,3 +225,37 @@ async def test_two_processes_writing_at_once_last_writer_wins(engine: Engine) ->
     await old.update_conversation(NAME, (1, 1), None)
     await new.update_conversation(NAME, (1, 1), None)  # already gone: nothing to drop
     assert await new.get_conversations(NAME) == {}
+
+
+async def test_the_handlers_services_are_in_bot_data_after_initialize_and_never_stored(
+    api: FakeBotApi, engine: Engine
+) -> None:
+    """PTB replaces bot_data with the persistence's at initialize: the services come back
+    with it (resident), and the table never holds them."""
+    clock = Clock()
+    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=clock,
+                                    log_timeout=timedelta(minutes=3))
+    async with application:
+        found = services(application)
+        drafts_of(application.bot_data)["t0k3n"] = Draft(  # a stored entry beside them
+            row={"title": TITLE}, user_id=STAFF, expires=clock.now + DRAFT_LIFETIME)
+        await application.update_persistence()
+    assert (found.engine, found.clock, found.log_timeout) == (engine, clock,
+                                                              timedelta(minutes=3))
+    assert set(kept(engine)["bot_data"]) == {DRAFTS_KEY}
+
+
+async def test_a_resident_entry_is_handed_back_never_stored_and_never_also_stored(
+    engine: Engine
+) -> None:
+    """What the handlers need in bot_data (e.g. the database engine) must survive
+    initialize, where PTB replaces bot_data with the persistence's, and stay out of the
+    table."""
+    with pytest.raises(ValueError, match="both resident and stored"):
+        DatabasePersistence(engine, Clock(), resident={DRAFTS_KEY: object()},
+                            bot_codecs={DRAFTS_KEY: DRAFTS_CODEC})
+    persistence = DatabasePersistence(engine, Clock(), resident={"marker": "in memory"},
+                                      bot_codecs={DRAFTS_KEY: DRAFTS_CODEC})
+    assert await persistence.get_bot_data() == {"marker": "in memory"}
+    await persistence.update_bot_data({"marker": "in memory", "other": 1})
+    assert kept(engine) == {}

@@ -157,7 +157,7 @@ def test_every_acknowledgement_fits_a_callback_answer_in_every_language() -> Non
 async def test_received_from_the_pocs_chat_is_recorded_thanked_in_french_and_buttons_removed(
     api: FakeBotApi, engine: Engine, session: Session, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.chat.app")
+    caplog.set_level(logging.INFO, logger="bot.chat.replies")
     poc = add_poc(session, "FRA", "Claire Martin-Test", chat_id=CHAT, language="fr")
     delivery = reminder_delivery(session, poc)
     async with TelegramSender(FakeBotApi.TOKEN, api.base_url) as sender:
@@ -173,7 +173,7 @@ async def test_received_from_the_pocs_chat_is_recorded_thanked_in_french_and_but
     assert (reply.poc_id, reply.answer, reply.channel) == (poc, "received", "telegram")
     assert reply.snooze_until is None and reply.at == NOW
     assert api.pending_updates == 0  # the bot confirmed what it handled
-    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.app")
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.replies")
     assert f"delivery {delivery}: received recorded" in ours
     assert str(CHAT) not in ours and "Claire" not in ours
 

@@ -1,16 +1,26 @@
 """Driving the reply bot in a spec: python-telegram-bot's real Application long-polls the fake
 Bot API (tests/support/fake_bot_api.py) in the test's own event loop, with a clock the spec
-holds; a person writes or presses a button, and the spec waits for the bot's answer."""
+holds; a person writes or presses a button, and the spec waits for the bot's answer.
+
+Without any server: an Application whose Bot's requests are answered in-process
+(OfflineRequest) takes updates built here (`command`) through Application.process_update.
+The bot's sentences, as a spec expects them: staff_say, poc_say."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
+from telegram.request import BaseRequest, RequestData
 
 from bot.chat.app import build_application, run_bot
+from bot.chat.common import say
 from storage.events import Event
 from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage
 from tests.support.outbox import NOW
@@ -76,3 +86,68 @@ async def press(api: FakeBotApi, user_id: int, message: ReceivedMessage, label: 
 def saved_events(engine: Engine) -> list[Event]:
     with Session(engine) as fresh:
         return list(fresh.exec(select(Event)))
+
+
+def staff_say(message: str, **params: Any) -> str:
+    """A sentence of templates/chat/en/staff.html.j2, as the bot says it."""
+    return say("staff", message, **params)
+
+
+def poc_say(language: str, message: str, **params: Any) -> str:
+    """A sentence of templates/chat/<language>/poc.html.j2, as the bot says it to a PoC."""
+    return say("poc", message, language, **params)
+
+
+_BOT = {"id": 5550999, "is_bot": True, "first_name": "Outreach", "username": "outreach_test_bot"}
+
+
+class OfflineRequest(BaseRequest):
+    """python-telegram-bot's Bot API requests answered in the test's own process: no socket is
+    opened. getMe says who the bot is; every call is recorded (`calls`: method and
+    parameters) and a sendMessage is answered with the message Telegram would return."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def sent(self, chat_id: int) -> list[str]:
+        """The texts of the messages sent to `chat_id`, in order."""
+        return [str(params["text"]) for method, params in self.calls
+                if method == "sendMessage" and params.get("chat_id") == chat_id]
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: ODVInput[float] = DEFAULT_NONE,
+                         write_timeout: ODVInput[float] = DEFAULT_NONE,
+                         connect_timeout: ODVInput[float] = DEFAULT_NONE,
+                         pool_timeout: ODVInput[float] = DEFAULT_NONE) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = {} if request_data is None else dict(request_data.parameters)
+        self.calls.append((name, params))
+        result: object = True
+        if name == "getMe":
+            result = _BOT
+        elif name == "sendMessage":
+            result = {"message_id": len(self.calls), "date": 0, "from": _BOT,
+                      "chat": {"id": params["chat_id"], "type": "private"},
+                      "text": params["text"]}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def command(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    """The update Telegram sends when `user_id` types `text` (a /command) in their private
+    chat with the bot."""
+    length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 0, "text": text,
+        "chat": {"id": user_id, "type": "private"},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "en"},
+        "entities": [{"type": "bot_command", "offset": 0, "length": length}]}}

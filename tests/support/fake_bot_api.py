@@ -350,11 +350,12 @@ class FakeBotApi:
             return update
 
     def send_text(self, chat_id: int, user_id: int, text: str,
-                  entities: list[JSONDict] | None = None) -> JSONDict:
+                  entities: list[JSONDict] | None = None, language: str = "en") -> JSONDict:
         """A person (`user_id`) writes `text` in chat `chat_id`; a leading /command is marked
         as a bot_command entity, as Telegram does; `entities` is the formatting they applied
-        (bold, italic, text_link..., offsets in UTF-16 code units). Queued for getUpdates, and
-        returned (the update a webhook would receive)."""
+        (bold, italic, text_link..., offsets in UTF-16 code units); `language` their Telegram
+        app's (language_code). Queued for getUpdates, and returned (the update a webhook
+        would receive)."""
         with self._lock:
             update_id = self._next_update_id
             self._next_update_id += 1
@@ -366,7 +367,7 @@ class FakeBotApi:
                 "date": int(time.time()),
                 "chat": chat,
                 "from": {"id": user_id, "is_bot": False, "first_name": "Test",
-                         "language_code": "en"},
+                         "language_code": language},
                 "text": text,
             }
             self._next_message_id += 1

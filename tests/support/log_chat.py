@@ -62,18 +62,19 @@ class Chat:
             update = Update.de_json(self.api.take_update(), self.application.bot)
             await self.application.process_update(update)
 
-    async def type(self, user: int, text: str, chat: int | None = None
+    async def type(self, user: int, text: str, chat: int | None = None, language: str = "en"
                    ) -> list[ReceivedMessage]:
-        """The person writes; the bot's new messages in that chat."""
+        """The person writes (their Telegram app in `language`); the bot's new messages in
+        that chat."""
         chat = chat or user
         before = len(self.api.messages_to(chat))
-        self.api.send_text(chat_id=chat, user_id=user, text=text)
+        self.api.send_text(chat_id=chat, user_id=user, text=text, language=language)
         await self._deliver(lambda: len(self.api.messages_to(chat)) > before)
         return self.api.messages_to(chat)[before:]
 
-    async def say(self, user: int, text: str) -> ReceivedMessage:
+    async def say(self, user: int, text: str, language: str = "en") -> ReceivedMessage:
         """The person writes; the bot's one answer."""
-        answers = await self.type(user, text)
+        answers = await self.type(user, text, language=language)
         assert len(answers) == 1, answers
         return answers[0]
 

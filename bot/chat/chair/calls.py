@@ -9,52 +9,34 @@ are shown in New York time, where the Committee sits, with UTC beside them.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
 
-from jinja2 import Template
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.chat import common
+from bot.chat.common import MESSAGE_LIMIT, fitted, template
 from bot.render import previews
 from bot.render.previews import ChairPreview, preview, table_text
-from bot.render.templates import DEFAULT_LANGUAGE, environment
 from scheduler.quarters import NEW_YORK, default_send_at
 from storage import chair
 from storage.chair import ChairError, ChairMessage, ChairState
 from storage.chair_audience import FALLBACK_LANGUAGE
 from storage.chair_release import retry_failed, status
 
-__all__ = ["MESSAGE_LIMIT", "Saved", "SendTimeError", "approve", "cancel", "check_editable",
-           "fitted",
-           "listing", "parse_send_time", "preview_of", "refusal", "retry", "save_bodies", "say",
+__all__ = ["Saved", "SendTimeError", "approve", "cancel", "check_editable", "listing",
+           "parse_send_time", "preview_of", "refusal", "retry", "save_bodies", "say",
            "schedule", "send_time", "status_view", "when", "with_table"]
 
-MESSAGE_LIMIT = 4096  # Telegram's longest message, in characters
 LISTED = 15  # the latest messages /chair list shows
 PROBLEMS_SHOWN = 10  # failed or uncertain deliveries /chair status names
 CODES_SHOWN = 40  # party codes of unreachable PoCs /chair status names
 
 
-def _template() -> Template:
-    return environment().get_template(f"chat/{DEFAULT_LANGUAGE}/chair.html.j2")
+say = partial(common.say, "chair")  # templates/chat/en/chair.html.j2
 
 
-def say(message: str, **params: Any) -> str:
-    """One message of the chair template (Telegram HTML, what people typed escaped)."""
-    return str(getattr(_template().module, message)(**params)).strip()
-
-
-def fitted(message: str, items: list[Any], **params: Any) -> str:
-    """The message showing as many of `items` as one Telegram message takes (never cut in
-    the middle of a tag); the template says how many more there are (`items`, `more`)."""
-    for shown in range(len(items), -1, -1):
-        text = say(message, items=items[:shown], more=len(items) - shown, **params)
-        if len(text) <= MESSAGE_LIMIT:
-            return text
-    return text[:MESSAGE_LIMIT]
-
-
-def with_table(message: str, table: str, **params: Any) -> str:
+def with_table(message: str, table: str, **params: object) -> str:
     """The message with as much of the recipients `table` (plain text, `table`) as one
     Telegram message takes; a cut table ends with "…"."""
     lines = table.splitlines()
@@ -69,7 +51,7 @@ def with_table(message: str, table: str, **params: Any) -> str:
 
 def refusal(error: ChairError) -> str:
     """The sentence for a refusal of storage.chair."""
-    code = error.code if hasattr(_template().module, error.code) else ChairError.code
+    code = error.code if hasattr(template("chair").module, error.code) else ChairError.code
     return say(code, params=error.params)
 
 
@@ -198,9 +180,10 @@ def status_view(engine: Engine, message_id: int) -> tuple[str, bool]:
         report = status(session=session, message_id=message_id)
         rows = [(channel, language, buckets)
                 for (channel, language), buckets in report.counts.items()]
-        text = fitted("status", report.problems[:PROBLEMS_SHOWN], message_id=message_id,
-                      state=report.message.state, when=when(report.message.send_at),
-                      rows=rows, hidden=max(0, len(report.problems) - PROBLEMS_SHOWN),
+        text = fitted("chair", "status", report.problems[:PROBLEMS_SHOWN],
+                      message_id=message_id, state=report.message.state,
+                      when=when(report.message.send_at), rows=rows,
+                      hidden=max(0, len(report.problems) - PROBLEMS_SHOWN),
                       unreachable=[code for _, code in report.unreachable][:CODES_SHOWN],
                       unreachable_count=len(report.unreachable))
         return text, report.total("failed") > 0
@@ -223,7 +206,7 @@ def listing(engine: Engine) -> str:
                   "released": (when(message.released_at) or {}).get("new_york"),
                   "subject": _subject(session, message)}
                  for message in messages[:LISTED]]
-    return fitted("listing", items, older=max(0, len(messages) - LISTED))
+    return fitted("chair", "listing", items, older=max(0, len(messages) - LISTED))
 
 
 @dataclass(frozen=True)

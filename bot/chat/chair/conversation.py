@@ -1,17 +1,7 @@
-"""The Chair's quarterly messages in the staff's chat: /chair and its buttons.
+"""Writing a Chair's message in the chat: the steps of `/chair new` and `/chair edit ID`.
 
-    /chair new | edit ID | preview ID | approve ID | schedule ID now|default|YYYY-MM-DD HH:MM
-          | audience ID all|key=value... | cancel ID | status ID | list
-
-Only staff and admins: anyone else gets the staff bot's polite refusal (the `staff_role`
-check of bot.chat.staff, passed in). The rules are storage.chair's (four eyes, an edit sends
-an approved message back to draft, no cancel once a delivery left); this module asks, and
-says what storage answered, with the words of templates/chat/<language>/chair.html.j2.
-Writes are audited as actor "telegram:<user id>". The audience's words are read by
-bot.chat.chair.audience (the CLI's keys and values).
-
-`/chair new` and `/chair edit ID` are a short conversation (ConversationHandler, states in
-`Step`), one language at a time; nothing is saved before Done:
+A short conversation (states in `Step`), one language at a time; nothing is saved before
+Done (bot.chat.chair.commands starts it and assembles the ConversationHandler):
 
     /chair new, /chair edit ID
             │
@@ -22,73 +12,53 @@ bot.chat.chair.audience (the CLI's keys and values).
                                                             │(Done)
                                    saved as draft, preview sent to the writer ◀┘
     /cancel at any step: nothing saved. Idle for CONVERSATION_TIMEOUT: dropped at the next
-    message (the reply bot runs without a job queue, so the clock is read, as /log does).
+    message (its time is read then, as a restored /log does: no job to lose).
     The draft (user_data, DRAFT_CODEC) and the step survive a restart
     (bot.chat.persistence).
 
 The body keeps the formatting typed in Telegram (bold, italic, links...), converted to the
-Markdown the storage keeps (bot.chat.chair.markdown). The preview sent after Done and by
-`/chair preview ID` is, per language, the Telegram message exactly as a PoC receives it,
-the e-mail as two files (HTML and text), then the recipients table with the buttons Approve
-(`chair:approve:<id>:<revision>`: approving a text that changed since is refused), Send time
-and Cancel. `/chair status ID` has a "Retry failed" button (`chair:retry:<id>`) when some
-deliveries failed. Logs name user ids and message ids only.
+Markdown the storage keeps (bot.chat.chair.markdown). Done saves every language at once
+(bot.chat.chair.calls.save_bodies, audited as "telegram:<user id>"; an edit sends an
+approved message back to draft) and sends the preview (bot.chat.chair.preview). A language
+or Done button of a conversation that is over is answered so (on_stale_button). Words come
+from templates/chat/en/chair.html.j2; logs name user ids and message ids only.
 """
 
 import asyncio
 import logging
-import re
-import warnings
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
-from sqlalchemy import Engine
-from telegram import (
-    Bot,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Update,
-)
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.chat.chair import audience, calls
-from bot.chat.chair.calls import SendTimeError, refusal, say
+from bot.chat.access import actor, sender_id, staff_role
+from bot.chat.chair import calls
+from bot.chat.chair.calls import refusal, say
 from bot.chat.chair.markdown import markdown_of
+from bot.chat.chair.preview import send_preview
+from bot.chat.common import answer, reply, services
 from bot.chat.persistence import Codec
-from storage.chair import SUBJECT_MAX, ChairError, ChairState
+from storage.chair import SUBJECT_MAX, ChairError
 from storage.chair_audience import CHAIR_LANGUAGES
-from storage.staff import StaffRole
 
-__all__ = ["CONVERSATION_KEY", "CONVERSATION_TIMEOUT", "DRAFT_CODEC", "NAME", "Step",
-           "add_chair_handlers"]
+__all__ = ["CONVERSATION_KEY", "CONVERSATION_TIMEOUT", "DRAFT_CODEC", "LANGUAGE_PATTERN",
+           "MORE_PATTERN", "NAME", "STALE_PATTERN", "Step", "begin", "on_body", "on_cancel",
+           "on_language", "on_more", "on_not_text", "on_stale_button", "on_subject"]
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
-_KEY = CONVERSATION_KEY = "chair_conversation"  # the key of context.user_data: the draft
+CONVERSATION_KEY = "chair_conversation"  # the key of context.user_data: the draft
 NAME = "chair"  # the ConversationHandler's name: its states are stored under it
-_BUTTON_PATTERN = r"^chair:(approve|when|schedule|cancel|retry):(\d{1,12})(?::(\w{1,10}))?$"
-_STALE_PATTERN = r"^chair:(lang:\w+|more|done)$"
-_ID = re.compile(r"\d{1,12}")
+LANGUAGE_PATTERN = r"^chair:lang:\w+$"
+MORE_PATTERN = r"^chair:(more|done)$"
+STALE_PATTERN = r"^chair:(lang:\w+|more|done)$"  # the same buttons, once it is over
 
-App = Application[Any, Any, Any, Any, Any, Any]
-StaffCheck = Callable[[Update], Awaitable[StaffRole | None]]
+Context = ContextTypes.DEFAULT_TYPE
 
 
 class Step(Enum):
@@ -99,7 +69,7 @@ class Step(Enum):
 
 
 @dataclass
-class _Conversation:
+class _Draft:
     message_id: int | None  # None: a new message
     last_seen: datetime
     language: str = ""
@@ -112,7 +82,7 @@ class _Conversation:
                 "texts": {language: list(text) for language, text in self.texts.items()}}
 
     @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> "_Conversation":
+    def from_dict(cls, stored: dict[str, Any]) -> "_Draft":
         message_id = stored.get("message_id")
         return cls(message_id=None if message_id is None else int(message_id),
                    last_seen=datetime.fromisoformat(stored["last_seen"]),
@@ -125,27 +95,17 @@ class _Conversation:
 def _encode(current: object, now: datetime) -> dict[str, Any] | None:
     """The draft as JSON; not written once idle for CONVERSATION_TIMEOUT (a copy read back
     after a restart still is kept in memory: its next message says it timed out)."""
-    if not isinstance(current, _Conversation) or now - current.last_seen > CONVERSATION_TIMEOUT:
+    if not isinstance(current, _Draft) or now - current.last_seen > CONVERSATION_TIMEOUT:
         return None
     return current.to_dict()
 
 
-def _decode(stored: dict[str, Any], now: datetime) -> _Conversation:
-    return _Conversation.from_dict(stored)
+def _decode(stored: dict[str, Any], now: datetime) -> _Draft:
+    return _Draft.from_dict(stored)
 
 
 # The /chair draft in user_data, across restarts (bot.chat.persistence).
 DRAFT_CODEC = Codec(encode=_encode, decode=_decode)
-
-
-def _actor(update: Update) -> str:
-    user = update.effective_user
-    return f"telegram:{0 if user is None else user.id}"
-
-
-def _message_id(args: list[str]) -> int | None:
-    """The ID after the subcommand, or None when there is none or it is not a number."""
-    return int(args[1]) if len(args) >= 2 and _ID.fullmatch(args[1]) else None
 
 
 def _language_keyboard() -> InlineKeyboardMarkup:
@@ -155,359 +115,161 @@ def _language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
 
-def _preview_keyboard(message_id: int, revision: int, state: str) -> InlineKeyboardMarkup:
-    row = []
-    if state == ChairState.DRAFT:
-        row.append(InlineKeyboardButton(say("approve_button"),
-                                        callback_data=f"chair:approve:{message_id}:{revision}"))
-    if state in (ChairState.DRAFT, ChairState.APPROVED):
-        row.append(InlineKeyboardButton(say("send_time_button"),
-                                        callback_data=f"chair:when:{message_id}"))
-    if state not in (ChairState.SENT, ChairState.CANCELLED):
-        row.append(InlineKeyboardButton(say("cancel_button"),
-                                        callback_data=f"chair:cancel:{message_id}"))
-    return InlineKeyboardMarkup([row])
+def _fresh(context: Context) -> _Draft | None:
+    """The person's draft if it is still fresh (then marked as seen now)."""
+    data = context.user_data
+    current = None if data is None else data.get(CONVERSATION_KEY)
+    if not isinstance(current, _Draft):
+        return None
+    now = services(context).clock()
+    if now - current.last_seen > CONVERSATION_TIMEOUT:
+        return None
+    current.last_seen = now
+    return current
 
 
-async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML,
-                                                  reply_markup=markup)
+def _forget(context: Context) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(CONVERSATION_KEY, None)
 
 
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner; a refusal (query too old) is logged, not raised."""
-    try:
-        await query.answer(text=text)
-    except TelegramError as error:
-        log.warning("telegram /chair button: callback not answered (%s)", type(error).__name__)
+async def _timed_out(update: Update, context: Context) -> object:
+    _forget(context)
+    if update.callback_query is not None:
+        await answer(update.callback_query)
+    minutes = int(CONVERSATION_TIMEOUT.total_seconds() // 60)
+    await reply(update, say("conversation_timed_out", minutes=minutes))
+    return ConversationHandler.END
 
 
-async def send_preview(bot: Bot, chat_id: int, engine: Engine, message_id: int) -> None:
-    """Per language: a header, the PoC's Telegram message as is, the e-mail as .html and
-    .txt; then the recipients table with the buttons. Raises MessageNotFound."""
-    parts = await asyncio.to_thread(calls.preview_of, engine, message_id)
-    for language, subject, telegram, email_html, email_text in parts.languages:
-        await bot.send_message(chat_id, say("preview_header", message_id=message_id,
-                                            revision=parts.revision, language=language,
-                                            subject=subject), parse_mode=ParseMode.HTML)
-        try:  # exactly as the dispatcher sends it (bot.channels.telegram)
-            await bot.send_message(chat_id, telegram, parse_mode=ParseMode.HTML,
-                                   link_preview_options=LinkPreviewOptions(is_disabled=True))
-        except TelegramError as error:  # too long, or markup Telegram refuses: PoCs would fail
-            log.warning("telegram /chair preview %s (%s): refused (%s)", message_id, language,
-                        type(error).__name__)
-            await bot.send_message(chat_id, say("telegram_refused", language=language,
-                                                reason=error.message),
-                                   parse_mode=ParseMode.HTML)
-        for kind, content in (("html", email_html), ("txt", email_text)):
-            await bot.send_document(chat_id, content.encode("utf-8"),
-                                    filename=f"chair-{message_id}-{language}.{kind}",
-                                    caption=say("email_caption", language=language, kind=kind),
-                                    parse_mode=ParseMode.HTML)
-    await bot.send_message(chat_id, parts.summary, parse_mode=ParseMode.HTML,
-                           reply_markup=_preview_keyboard(message_id, parts.revision,
-                                                          parts.state))
-
-
-def add_chair_handlers(application: App, engine: Engine, clock: Callable[[], datetime],
-                       staff_role: StaffCheck) -> None:
-    """Register /chair (with its conversation) and its buttons. Call it before any
-    catch-all command handler of the same group."""
-
-    def conversation(context: ContextTypes.DEFAULT_TYPE) -> _Conversation | None:
-        """The person's conversation if it is still fresh (then marked as seen now)."""
-        data = context.user_data
-        current = None if data is None else data.get(_KEY)
-        if not isinstance(current, _Conversation):
-            return None
-        now = clock()
-        if now - current.last_seen > CONVERSATION_TIMEOUT:
-            return None
-        current.last_seen = now
-        return current
-
-    def forget(context: ContextTypes.DEFAULT_TYPE) -> None:
-        if context.user_data is not None:
-            context.user_data.pop(_KEY, None)
-
-    async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        forget(context)
-        if update.callback_query is not None:
-            await _answer(update.callback_query)
-        minutes = int(CONVERSATION_TIMEOUT.total_seconds() // 60)
-        await _reply(update, say("conversation_timed_out", minutes=minutes))
+async def begin(update: Update, context: Context, message_id: int | None) -> object:
+    """A new draft (of message `message_id`, or of a new one): which language first?"""
+    if context.user_data is None:
         return ConversationHandler.END
+    context.user_data[CONVERSATION_KEY] = _Draft(message_id=message_id,
+                                                 last_seen=services(context).clock())
+    await reply(update, say("choose_language", message_id=message_id), _language_keyboard())
+    return Step.LANGUAGE
 
-    async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                    message_id: int | None) -> object:
-        if context.user_data is None:
-            return ConversationHandler.END
-        context.user_data[_KEY] = _Conversation(message_id=message_id, last_seen=clock())
-        await _reply(update, say("choose_language", message_id=message_id),
-                     _language_keyboard())
+
+async def on_language(update: Update, context: Context) -> object:
+    current = _fresh(context)
+    if current is None:
+        return await _timed_out(update, context)
+    query = update.callback_query
+    if query is not None:
+        await answer(query)
+        language = str(query.data).rsplit(":", 1)[1]
+    else:
+        message = update.effective_message
+        language = (message.text or "").strip().lower() if message else ""
+    if language not in CHAIR_LANGUAGES:
+        await reply(update, say("language_typed_usage", codes=CHAIR_LANGUAGES),
+                    _language_keyboard())
         return Step.LANGUAGE
+    current.language = language
+    await reply(update, say("ask_subject", language=language))
+    return Step.SUBJECT
 
-    async def on_chair(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        """/chair SUBCOMMAND ...: a new conversation for new and edit; the rest answers at
-        once and leaves a conversation under way as it is (None keeps its step)."""
-        if await staff_role(update) is None:
-            return None
-        args = list(context.args or [])
-        action = args[0].lower() if args else ""
-        user_id = update.effective_user.id if update.effective_user else 0
-        if action == "new":
-            log.info("telegram /chair new by user %s", user_id)
-            return await begin(update, context, None)
-        if action == "list":
-            await _reply(update, await asyncio.to_thread(calls.listing, engine))
-            return None
-        actions: dict[str, Callable[[int, list[str]], Awaitable[object]]] = {
-            "edit": lambda message_id, _: edit(update, context, message_id),
-            "preview": lambda message_id, _: preview(update, message_id),
-            "approve": lambda message_id, _: act(update, calls.approve, message_id, None),
-            "schedule": lambda message_id, rest: schedule(update, message_id, rest),
-            "audience": lambda message_id, rest: act(update, audience.set_audience,
-                                                     message_id, rest),
-            "cancel": lambda message_id, _: act(update, calls.cancel, message_id),
-            "status": lambda message_id, _: status(update, message_id),
-        }
-        message_id = _message_id(args)
-        if action not in actions:
-            await _reply(update, say("usage"))
-            return None
-        if message_id is None:
-            if action == "audience":  # its usage lists the values, some from the database
-                text = await asyncio.to_thread(audience.usage, engine)
-            else:
-                text = (say("schedule_usage") if action == "schedule"
-                        else say("id_usage", action=action))
-            await _reply(update, text)
-            return None
-        log.info("telegram /chair %s %s by user %s", action, message_id, user_id)
-        try:
-            return await actions[action](message_id, args[2:])
-        except ChairError as error:
-            log.info("telegram /chair %s %s by user %s refused: %s", action, message_id,
-                     user_id, error.code)
-            await _reply(update, refusal(error))
-        except Exception:  # the database or Telegram failed: say so, never stay silent
-            log.exception("telegram /chair %s %s by user %s failed", action, message_id,
-                          user_id)
-            await _reply(update, say("went_wrong"))
-        return None
 
-    async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                   message_id: int) -> object:
-        await asyncio.to_thread(calls.check_editable, engine, message_id)
-        return await begin(update, context, message_id)
-
-    async def preview(update: Update, message_id: int) -> None:
-        chat = update.effective_chat
-        if chat is not None:
-            await send_preview(application.bot, chat.id, engine, message_id)
-
-    async def act(update: Update, call: Callable[..., str], message_id: int,
-                  *extra: Any) -> None:
-        """A write of storage.chair, as this person, now; its sentence as the answer."""
-        text = await asyncio.to_thread(call, engine, message_id, *extra, _actor(update),
-                                       clock())
-        await _reply(update, text)
-
-    async def schedule(update: Update, message_id: int, words: list[str]) -> None:
-        try:
-            send_at = calls.parse_send_time(words, clock())
-        except SendTimeError as error:
-            await _reply(update, error.text)
-            return
-        await act(update, calls.schedule, message_id, send_at)
-
-    async def status(update: Update, message_id: int) -> None:
-        text, failed = await asyncio.to_thread(calls.status_view, engine, message_id)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            say("retry_button"), callback_data=f"chair:retry:{message_id}")]]) if failed else None
-        await _reply(update, text, markup)
-
-    # -- the conversation's steps ----------------------------------------------------------
-
-    async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        current = conversation(context)
-        if current is None:
-            return await timed_out(update, context)
-        query = update.callback_query
-        if query is not None:
-            await _answer(query)
-            language = str(query.data).rsplit(":", 1)[1]
-        else:
-            message = update.effective_message
-            language = (message.text or "").strip().lower() if message else ""
-        if language not in CHAIR_LANGUAGES:
-            await _reply(update, say("language_typed_usage", codes=CHAIR_LANGUAGES),
-                         _language_keyboard())
-            return Step.LANGUAGE
-        current.language = language
-        await _reply(update, say("ask_subject", language=language))
+async def on_subject(update: Update, context: Context) -> object:
+    current = _fresh(context)
+    if current is None:
+        return await _timed_out(update, context)
+    message = update.effective_message
+    subject = " ".join((message.text or "").split()) if message else ""
+    if not subject:
+        await reply(update, say("empty_text"))
         return Step.SUBJECT
+    if len(subject) > SUBJECT_MAX:
+        await reply(update, say("subject_too_long", limit=SUBJECT_MAX))
+        return Step.SUBJECT
+    current.subject = subject
+    await reply(update, say("ask_body", language=current.language))
+    return Step.BODY
 
-    async def on_subject(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        current = conversation(context)
-        if current is None:
-            return await timed_out(update, context)
-        message = update.effective_message
-        subject = " ".join((message.text or "").split()) if message else ""
-        if not subject:
-            await _reply(update, say("empty_text"))
-            return Step.SUBJECT
-        if len(subject) > SUBJECT_MAX:
-            await _reply(update, say("subject_too_long", limit=SUBJECT_MAX))
-            return Step.SUBJECT
-        current.subject = subject
-        await _reply(update, say("ask_body", language=current.language))
+
+async def on_body(update: Update, context: Context) -> object:
+    current = _fresh(context)
+    if current is None:
+        return await _timed_out(update, context)
+    message = update.effective_message
+    markdown = markdown_of(message.text_html) if message and message.text else ""
+    if not markdown.strip():
+        await reply(update, say("empty_text"))
         return Step.BODY
+    current.texts[current.language] = (current.subject, markdown)
+    await reply(update, say("written", languages=list(current.texts)),
+                InlineKeyboardMarkup([[
+                    InlineKeyboardButton(say("another_button"), callback_data="chair:more"),
+                    InlineKeyboardButton(say("done_button"), callback_data="chair:done")]]))
+    return Step.MORE
 
-    async def on_body(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        current = conversation(context)
-        if current is None:
-            return await timed_out(update, context)
-        message = update.effective_message
-        markdown = markdown_of(message.text_html) if message and message.text else ""
-        if not markdown.strip():
-            await _reply(update, say("empty_text"))
-            return Step.BODY
-        current.texts[current.language] = (current.subject, markdown)
-        await _reply(update, say("written", languages=list(current.texts)),
-                     InlineKeyboardMarkup([[
-                         InlineKeyboardButton(say("another_button"), callback_data="chair:more"),
-                         InlineKeyboardButton(say("done_button"), callback_data="chair:done")]]))
+
+async def on_not_text(update: Update, context: Context) -> object:
+    """A photo, a file...: the subject and the body are text."""
+    await reply(update, say("not_text"))
+    return None
+
+
+async def on_more(update: Update, context: Context) -> object:
+    current = _fresh(context)
+    if current is None:
+        return await _timed_out(update, context)
+    if update.callback_query is None:  # typed instead of pressed
+        await reply(update, say("press_a_button"))
         return Step.MORE
+    await answer(update.callback_query)
+    if update.callback_query.data == "chair:more":
+        await reply(update, say("choose_language", message_id=current.message_id),
+                    _language_keyboard())
+        return Step.LANGUAGE
+    return await _done(update, context, current)
 
-    async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        await _reply(update, say("not_text"))
-        return None
 
-    async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        current = conversation(context)
-        if current is None:
-            return await timed_out(update, context)
-        if update.callback_query is None:  # typed instead of pressed
-            await _reply(update, say("press_a_button"))
-            return Step.MORE
-        await _answer(update.callback_query)
-        if update.callback_query.data == "chair:more":
-            await _reply(update, say("choose_language", message_id=current.message_id),
-                         _language_keyboard())
-            return Step.LANGUAGE
-        return await done(update, context, current)
-
-    async def done(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                   current: _Conversation) -> object:
-        if await staff_role(update) is None:  # the role was taken away meanwhile
-            forget(context)
-            return ConversationHandler.END
-        user_id = update.effective_user.id if update.effective_user else 0
-        try:
-            saved = await asyncio.to_thread(calls.save_bodies, engine, current.message_id,
-                                            dict(current.texts), _actor(update), clock())
-        except ChairError as error:  # e.g. released by the time Done was pressed
-            forget(context)
-            await _reply(update, refusal(error))
-            return ConversationHandler.END
-        except Exception:
-            log.exception("telegram /chair by user %s: not saved", user_id)
-            await _reply(update, say("failed"))  # the conversation stays: Done again
-            return Step.MORE
-        forget(context)
-        log.info("telegram /chair by user %s: message %s saved (%s)", user_id,
-                 saved.message_id, ", ".join(current.texts))
-        await _reply(update, say("saved", message_id=saved.message_id, created=saved.created,
-                                 returned_to_draft=saved.returned_to_draft))
-        chat = update.effective_chat
-        if chat is not None:
-            try:
-                await send_preview(application.bot, chat.id, engine, saved.message_id)
-            except (TelegramError, ChairError) as error:  # saved all the same: say so
-                log.warning("telegram /chair preview %s not sent (%s)", saved.message_id,
-                            type(error).__name__)
-                await _reply(update, say("preview_not_sent", message_id=saved.message_id))
+async def _done(update: Update, context: Context, current: _Draft) -> object:
+    """Save every language written, then send the writer the preview."""
+    if await staff_role(update, context) is None:  # the role was taken away meanwhile
+        _forget(context)
         return ConversationHandler.END
-
-    async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        forget(context)
-        await _reply(update, say("conversation_cancelled"))
+    user_id = sender_id(update) or 0
+    found = services(context)
+    try:
+        saved = await asyncio.to_thread(calls.save_bodies, found.engine, current.message_id,
+                                        dict(current.texts), actor(update), found.clock())
+    except ChairError as error:  # e.g. released by the time Done was pressed
+        _forget(context)
+        await reply(update, refusal(error))
         return ConversationHandler.END
-
-    # -- buttons outside the conversation ---------------------------------------------------
-
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None or not isinstance(query.data, str):
-            return
-        match = re.fullmatch(_BUTTON_PATTERN, query.data)
-        if match is None:
-            return
-        await _answer(query)
-        if await staff_role(update) is None:
-            return
-        action, message_id, extra = match.group(1), int(match.group(2)), match.group(3)
-        log.info("telegram /chair button %s %s by user %s", action, message_id,
-                 query.from_user.id)
+    except Exception:
+        log.exception("telegram /chair by user %s: not saved", user_id)
+        await reply(update, say("failed"))  # the conversation stays: Done again
+        return Step.MORE
+    _forget(context)
+    log.info("telegram /chair by user %s: message %s saved (%s)", user_id,
+             saved.message_id, ", ".join(current.texts))
+    await reply(update, say("saved", message_id=saved.message_id, created=saved.created,
+                            returned_to_draft=saved.returned_to_draft))
+    chat = update.effective_chat
+    if chat is not None:
         try:
-            if action == "approve":
-                revision = int(extra) if extra and extra.isdigit() else None
-                await act(update, calls.approve, message_id, revision)
-            elif action == "when":
-                await send_time_choice(update, message_id)
-            elif action == "schedule":
-                await schedule(update, message_id, [extra or ""])
-            elif action == "cancel":
-                await act(update, calls.cancel, message_id)
-            else:
-                await act(update, calls.retry, message_id)
-        except ChairError as error:
-            log.info("telegram /chair button %s %s by user %s refused: %s", action,
-                     message_id, query.from_user.id, error.code)
-            await _reply(update, refusal(error))
-        except Exception:
-            log.exception("telegram /chair button %s %s by user %s failed", action,
-                          message_id, query.from_user.id)
-            await _reply(update, say("went_wrong"))
+            await send_preview(context.bot, chat.id, found.engine, saved.message_id)
+        except (TelegramError, ChairError) as error:  # saved all the same: say so
+            log.warning("telegram /chair preview %s not sent (%s)", saved.message_id,
+                        type(error).__name__)
+            await reply(update, say("preview_not_sent", message_id=saved.message_id))
+    return ConversationHandler.END
 
-    async def send_time_choice(update: Update, message_id: int) -> None:
-        text = await asyncio.to_thread(calls.send_time, engine, message_id)
-        await _reply(update, text, InlineKeyboardMarkup([[
-            InlineKeyboardButton(say("now_button"),
-                                 callback_data=f"chair:schedule:{message_id}:now"),
-            InlineKeyboardButton(say("default_button"),
-                                 callback_data=f"chair:schedule:{message_id}:default")]]))
 
-    async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            await _answer(update.callback_query)
-            await _reply(update, say("conversation_over"))
+async def on_cancel(update: Update, context: Context) -> object:
+    """/cancel at any step: nothing saved."""
+    _forget(context)
+    await reply(update, say("conversation_cancelled"))
+    return ConversationHandler.END
 
-    text = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # The language and Done buttons belong to the one conversation of this person in
-        # this chat, so PTB's advice to track conversations per message does not apply.
-        warnings.filterwarnings("ignore", message=".*per_message=False.*",
-                                category=PTBUserWarning)
-        chair_conversation = ConversationHandler(
-            entry_points=[CommandHandler("chair", on_chair)],
-            states={
-                Step.LANGUAGE: [CallbackQueryHandler(on_language, pattern=r"^chair:lang:\w+$"),
-                                MessageHandler(text, on_language)],
-                Step.SUBJECT: [MessageHandler(text, on_subject),
-                               MessageHandler(~filters.COMMAND, on_not_text)],
-                Step.BODY: [MessageHandler(text, on_body),
-                            MessageHandler(~filters.COMMAND, on_not_text)],
-                Step.MORE: [CallbackQueryHandler(on_more, pattern=r"^chair:(more|done)$"),
-                            MessageHandler(text, on_more)],
-            },
-            fallbacks=[CommandHandler("cancel", on_cancel)],
-            allow_reentry=True,
-            name=NAME,
-            persistent=application.persistence is not None,
-        )
-    application.add_handler(chair_conversation)
-    application.add_handler(CallbackQueryHandler(on_button, pattern=_BUTTON_PATTERN))
-    application.add_handler(CallbackQueryHandler(on_stale_button, pattern=_STALE_PATTERN))
+
+async def on_stale_button(update: Update, context: Context) -> None:
+    """A language or Done button of a conversation that is over (STALE_PATTERN)."""
+    if update.callback_query is not None:
+        await answer(update.callback_query)
+        await reply(update, say("conversation_over"))

@@ -16,12 +16,11 @@ is answered "already answered" instead of changing the current one.
 
 import calendar
 from datetime import date
-from typing import Any
+from functools import partial
 
-from jinja2 import Template
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.chat import common
 from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
 
 __all__ = ["NOOP", "audiences", "button", "choices", "edit_menu", "month_picker", "say", "single",
@@ -32,14 +31,7 @@ _BLANK = " "  # a calendar cell that is not a day (Telegram refuses an empty lab
 _PER_ROW = 2  # choice buttons a row: the labels stay readable on a phone
 
 
-def _template() -> Template:
-    return environment().select_template(
-        [f"chat/{DEFAULT_LANGUAGE}/log_conversation.html.j2"])
-
-
-def say(message: str, **params: Any) -> str:
-    """One message of templates/chat/en/log_conversation.html.j2 (Telegram HTML)."""
-    return str(getattr(_template().module, message)(**params)).strip()
+say = partial(common.say, "log_conversation")  # templates/chat/en/log_conversation.html.j2
 
 
 def button(label: str, data: str) -> InlineKeyboardButton:

@@ -14,11 +14,9 @@ the person typed escaped.
 
 import re
 from datetime import date
-from typing import Any
 
-from jinja2 import Template
-
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.chat.common import say
+from bot.render.templates import DEFAULT_LANGUAGE
 from storage.imports.common import closest
 
 # key typed in the chat -> the import's column; "iro" is special: involvement[:ORG1,ORG2]
@@ -32,23 +30,13 @@ _KEY = re.compile(r"\s*([A-Za-z_]+)\s*=(.*)", re.DOTALL)
 _HYBRID = re.compile(r"\(\s*hybrid\s*\)\s*$", re.IGNORECASE)
 
 
-def _template(language: str) -> Template:
-    return environment().select_template(
-        [f"chat/{language}/log.html.j2", f"chat/{DEFAULT_LANGUAGE}/log.html.j2"]
-    )
-
-
-def _say(code: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    return str(getattr(_template(language).module, code)(**params)).strip()
-
-
 def known_keys() -> str:
     return ", ".join(KEYS)
 
 
 def usage(language: str = DEFAULT_LANGUAGE) -> str:
     """How to write the line, with the issue's example."""
-    return _say("usage", language, known=known_keys())
+    return say("log", "usage", language, known=known_keys())
 
 
 def _day(value: str) -> bool:
@@ -63,11 +51,11 @@ def _day(value: str) -> bool:
 
 def _dates(value: str, row: dict[str, str], problems: list[str], language: str) -> None:
     if not value:
-        problems.append(_say("missing_date", language))
+        problems.append(say("log", "missing_date", language))
         return
     start, dots, end = (part.strip() for part in value.partition(".."))
     if not _day(start) or (dots and not _day(end)):
-        problems.append(_say("bad_date", language, value=value))
+        problems.append(say("log", "bad_date", language, value=value))
         return
     row["start_date"] = start
     if dots:
@@ -91,7 +79,7 @@ def _place(value: str, row: dict[str, str], problems: list[str], language: str) 
     if not comma:
         city, country = "", value  # a country alone
     if not country:
-        problems.append(_say("bad_place", language, value=value))
+        problems.append(say("log", "bad_place", language, value=value))
         return
     row.update(mode=mode, city=city, country=country)
 
@@ -101,19 +89,19 @@ def _key_value(
 ) -> None:
     match = _KEY.fullmatch(field)
     if match is None:
-        problems.append(_say("not_a_key_value", language, value=field))
+        problems.append(say("log", "not_a_key_value", language, value=field))
         return
     key, value = match.group(1).lower(), match.group(2).strip()
     if key not in KEYS:
-        problems.append(_say("unknown_key", language, key=key, known=known_keys(),
+        problems.append(say("log", "unknown_key", language, key=key, known=known_keys(),
                              suggestion=closest(key, KEYS)))
         return
     if key in seen:
-        problems.append(_say("duplicate_key", language, key=key))
+        problems.append(say("log", "duplicate_key", language, key=key))
         return
     seen.add(key)
     if not value:
-        problems.append(_say("missing_value", language, key=key))
+        problems.append(say("log", "missing_value", language, key=key))
         return
     if key == "iro":
         involvement, _, organisations = value.partition(":")
@@ -151,7 +139,7 @@ def parse_log_line(
     line = _COMMAND.sub("", text, count=1).strip()
     problems: list[str] = []
     if not line:
-        return None, [_say("empty_line", language), usage(language)]
+        return None, [say("log", "empty_line", language), usage(language)]
     fields = [field.strip() for field in line.split("|")]
     row: dict[str, str] = {}
     _dates(fields[0], row, problems, language)
@@ -159,7 +147,7 @@ def parse_log_line(
     if title:
         row["title"] = title
     else:
-        problems.append(_say("missing_title", language))
+        problems.append(say("log", "missing_title", language))
     rest = fields[2:]
     if rest and not _KEY.fullmatch(rest[0]):
         _place(rest[0], row, problems, language)
@@ -175,4 +163,4 @@ def parse_log_line(
 
 def summary(row: dict[str, str], language: str = DEFAULT_LANGUAGE) -> str:
     """The event as it will be saved, shown before the Save button (Telegram HTML)."""
-    return _say("summary", language, row=row)
+    return say("log", "summary", language, row=row)

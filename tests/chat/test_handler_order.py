@@ -1,0 +1,27 @@
+"""The chat's handlers are tried in the order bot.chat.app documents: an update goes to the
+first one that takes it, so the order decides who answers."""
+
+from telegram.ext import CommandHandler, ConversationHandler
+
+from bot.chat.app import handlers
+from bot.chat.log.guided import CONVERSATION_TIMEOUT
+from bot.chat.poc import POC_COMMANDS
+from bot.chat.replies import on_reply_button
+from bot.chat.staff import COMMANDS, on_other_command, on_stray_text
+
+
+def test_buttons_of_reminders_first_conversations_before_commands_catch_alls_last() -> None:
+    order = handlers(CONVERSATION_TIMEOUT, persistent=False)
+    assert getattr(order[0], "callback", None) is on_reply_button
+    conversations = [i for i, handler in enumerate(order)
+                     if isinstance(handler, ConversationHandler)]
+    commands = [i for i, handler in enumerate(order) if isinstance(handler, CommandHandler)]
+    assert len(conversations) == 2 and max(conversations) < min(commands)
+    assert [getattr(handler, "callback", None) for handler in order[-2:]] == [
+        on_other_command, on_stray_text]
+    handled = {name for handler in order if isinstance(handler, CommandHandler)
+               for name in handler.commands}
+    entered = {name for handler in order if isinstance(handler, ConversationHandler)
+               for entry in handler.entry_points if isinstance(entry, CommandHandler)
+               for name in entry.commands}
+    assert handled | entered == set(COMMANDS) | set(POC_COMMANDS)
