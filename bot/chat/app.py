@@ -21,7 +21,7 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -50,6 +50,7 @@ from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
 from bot.delivery.reply_words import CALLBACK_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
+from scheduler.clock import utc_now
 from storage.parties import UN_LANGUAGES
 
 __all__ = ["build_application", "handlers", "on_error", "run_bot"]
@@ -57,10 +58,6 @@ __all__ = ["build_application", "handlers", "on_error", "run_bot"]
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, Any, Any]]:
@@ -110,7 +107,7 @@ def build_application(
     token: str,
     base_url: str,
     engine: Engine,
-    clock: Callable[[], datetime] = _utc_now,
+    clock: Callable[[], datetime] = utc_now,
     log_timeout: timedelta = guided_log.CONVERSATION_TIMEOUT,
 ) -> App:
     """The reply bot: python-telegram-bot's Application with every handler of the chat.
@@ -162,7 +159,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def run_bot(application: App, stop: asyncio.Event,
                   webhook: TelegramWebhook | None = None) -> None:
     """Take button presses and commands until `stop` is set, then shut down cleanly: by
-    long polling, or, given a `webhook`, from the posts bot.service receives.
+    long polling, or, given a `webhook`, from the posts the service's HTTP server receives
+    (bot.web.server, with the route of bot.chat.webhook).
 
     Bot API calls at start: getMe; setMyCommands (the application's post_init, the staff's
     command menus: a refusal is a warning); then deleteWebhook (a refusal is a warning) and

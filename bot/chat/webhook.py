@@ -10,9 +10,9 @@
 The leading process starts its Application (python-telegram-bot's Application.initialize and
 start, without the Updater and its own web server) and calls setWebhook with the secret and
 the update kinds the bot handles; the posts arrive at the service's tornado application
-(bot.service), like PTB's own TelegramHandler (telegram/ext/_utils/webhookhandler.py) would
-take them. The secret is compared in constant time; updates are never logged (they carry
-people's names and words).
+(bot.web.server, given this route by bot.main), as PTB's own TelegramHandler
+(telegram/ext/_utils/webhookhandler.py) would take them. The secret is compared in constant
+time; updates are never logged (they carry people's names and words).
 """
 
 import hmac
