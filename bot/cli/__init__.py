@@ -2,8 +2,11 @@
 module of its own (registry, pocs, files, outbox, reminders, staff, chair, report, service),
 and every command reads its context from bot.cli.common.open_context.
 
-Commands import the heavy libraries they need (matplotlib, openpyxl, python-telegram-bot)
-when they run, so that `outreach --help` and `outreach status` start at once.
+Every command module is imported here, so each keeps its heavy libraries (matplotlib,
+openpyxl, python-telegram-bot, the SMTP client, alembic for `--help`) out of its top level:
+they are imported when the command that needs them runs, so that `outreach --help`,
+`outreach status` and `outreach states` start at once. tests/cli/test_startup.py checks which
+libraries they load; bench/startup.py measures the time.
 """
 
 import typer

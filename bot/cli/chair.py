@@ -15,7 +15,6 @@ import typer
 from sqlmodel import Session
 
 from bot.channels.contract import OutgoingEmail
-from bot.channels.email import build_mime
 from bot.cli.common import FORMAT_HELP, registry
 from bot.main import AppContext
 from bot.render import previews
@@ -204,6 +203,9 @@ def preview(
 ) -> None:
     """Write each language as PoCs receive it (LANG.eml, LANG.html, LANG.txt,
     LANG.telegram.html) and print who gets which language by which channel."""
+    # The e-mail channel comes with its SMTP client: only a preview needs it.
+    from bot.channels.email import build_mime
+
     if out.exists() and not out.is_dir():
         _fail("out_not_directory", path=str(out))
     with _unit(ctx) as (cli, session):

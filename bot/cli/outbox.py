@@ -1,7 +1,7 @@
 """`outreach send`, `outreach deliveries`, `outreach dispatch`, `outreach templates`."""
 
 import asyncio
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlmodel import Session
@@ -13,12 +13,15 @@ from bot.delivery.compose import (
     missing_translations,
     pick_language,
 )
-from bot.delivery.dispatcher import DispatchStats
 from bot.main import build_dispatcher
 from bot.render.tables import ListFormat, listing
 from scheduler.clock import utc_now
 from storage import outbox, pocs
 from storage.outbox import DeliveryState
+
+if TYPE_CHECKING:
+    # the dispatcher and its senders are built when `dispatch` or `send` runs (bot.main)
+    from bot.delivery.dispatcher import DispatchStats
 
 deliveries_app = typer.Typer(
     help="List deliveries (every message to every PoC by every channel); resend the "
@@ -44,7 +47,7 @@ def _poc_ids(session: Session, targets: list[str]) -> list[int]:
     return ids
 
 
-def _report(stats: DispatchStats) -> None:
+def _report(stats: "DispatchStats") -> None:
     say("dispatch_done", sent=stats.sent, retried=stats.retried, failed=stats.failed,
         uncertain=stats.uncertain + stats.swept_to_uncertain)
 

@@ -1,4 +1,8 @@
-"""`outreach report`: the transparency figures of a period as text, JSON, CSV, HTML or XLSX."""
+"""`outreach report`: the transparency figures of a period as text, JSON, CSV, HTML or XLSX.
+
+The HTML page is imported when one is asked for: its chart needs matplotlib, which the rest
+of the CLI starts without.
+"""
 
 import os
 import tempfile
@@ -10,7 +14,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import day_option, fail, registry, say, today
-from bot.render.page import report_html
 from bot.render.report import ReportFormat, report_csv, report_json, report_text, report_xlsx
 from storage.figures.statistics import (
     Period,
@@ -59,6 +62,8 @@ def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str
     if fmt is ReportFormat.XLSX:
         return report_xlsx(figures)
     if fmt is ReportFormat.HTML:
+        from bot.render.page import report_html
+
         text = report_html(figures, language, generated_on=today())
     elif fmt is ReportFormat.JSON:
         text = report_json(figures)

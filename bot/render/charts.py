@@ -6,14 +6,13 @@ browser draws it with local fonts: nothing is fetched) and is inlined in the pag
 """
 
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
 from textwrap import fill
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from bot.render.words import ChartLabels
 from storage.figures.statistics import OutreachFigures
 
 # The figures below never touch pyplot; should anything in the process use it, no display.
@@ -28,17 +27,6 @@ NO_SVG_METADATA: dict[str, str | None] = {
     "Creator": None, "Date": None, "Format": None, "Type": None}
 XLINK = "http://www.w3.org/1999/xlink"
 SVG = "http://www.w3.org/2000/svg"
-
-
-@dataclass(frozen=True)
-class ChartLabels:
-    """Every word on the chart, already in the reader's language."""
-
-    by_audience: str
-    by_year: str
-    events: str
-    all_events: str
-    audiences: Mapping[str, str]  # audience code -> name
 
 
 def _by_audience(axes: Axes, figures: OutreachFigures, labels: ChartLabels) -> None:

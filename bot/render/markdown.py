@@ -3,14 +3,19 @@
 Parsed once by markdown-it-py (CommonMark, raw HTML off: what people type is shown as typed,
 never interpreted) and rendered three ways. Telegram accepts only b, i, u, s, a, code, pre
 and blockquote, so headings become bold lines and lists plain "•" / "1." lines.
+
+markdown-it is imported by the first conversion: bot.render.templates imports this module for
+its filters, and every CLI command imports the templates, most never converting Markdown.
 """
 
 import html
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 TELEGRAM_LIMIT = 4096  # characters of visible text in one Telegram message
 _INLINE_TAGS = {"strong": "b", "em": "i", "s": "s"}
@@ -19,7 +24,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser() -> "MarkdownIt":
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 
 
@@ -47,16 +54,18 @@ class _Writer:
         self.telegram = telegram
 
     def document(self, markdown: str) -> str:
+        from markdown_it.tree import SyntaxTreeNode
+
         tree = SyntaxTreeNode(_parser().parse(markdown))
         return _BLANK_LINES.sub("\n\n", self.blocks(tree.children)).strip()
 
     def escape(self, text: str, attribute: bool = False) -> str:
         return html.escape(text, quote=attribute) if self.telegram else text
 
-    def blocks(self, nodes: list[SyntaxTreeNode], separator: str = "\n\n") -> str:
+    def blocks(self, nodes: "list[SyntaxTreeNode]", separator: str = "\n\n") -> str:
         return separator.join(part for part in map(self.block, nodes) if part)
 
-    def block(self, node: SyntaxTreeNode) -> str:
+    def block(self, node: "SyntaxTreeNode") -> str:
         kind = node.type
         if kind == "paragraph":
             return self.blocks(node.children)
@@ -81,7 +90,7 @@ class _Writer:
             return self.listing(node)
         return self.blocks(node.children)
 
-    def listing(self, node: SyntaxTreeNode) -> str:
+    def listing(self, node: "SyntaxTreeNode") -> str:
         start = int(str(node.attrs.get("start", 1)))
         lines = []
         for number, item in enumerate(node.children, start=start):
@@ -91,7 +100,7 @@ class _Writer:
             lines.append(f"{marker} " + content.replace("\n", "\n" + indent))
         return "\n".join(lines)
 
-    def inline(self, node: SyntaxTreeNode) -> str:
+    def inline(self, node: "SyntaxTreeNode") -> str:
         parts = []
         for child in node.children:
             kind = child.type
@@ -112,7 +121,7 @@ class _Writer:
                 parts.append(self.inline(child))
         return "".join(parts)
 
-    def link(self, node: SyntaxTreeNode) -> str:
+    def link(self, node: "SyntaxTreeNode") -> str:
         target = str(node.attrs.get("href") or node.attrs.get("src") or "")
         label = self.inline(node) or self.escape(str(node.attrs.get("alt", ""))) or target
         if self.telegram:

@@ -3,14 +3,15 @@
 `report_data` is the one mapping from storage.figures.statistics to named values (its keys are the
 JSON keys documented in docs/report-json.md); CSV and XLSX are its rows, the HTML page its
 tables, the text the paper's sentences over the same dataclasses. No format computes a figure.
+
+openpyxl is imported when a workbook is written: `outreach report` in the other formats, and
+the CLI at start, do without it.
 """
 
 import io
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
-
-from openpyxl import Workbook
 
 from bot.render.tables import as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, render
@@ -112,6 +113,8 @@ def report_csv(figures: TransparencyFigures) -> str:
 
 def report_xlsx(figures: TransparencyFigures) -> bytes:
     """A workbook with a sheet per section (period first), each with figure and value."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     first = workbook.active
     assert first is not None

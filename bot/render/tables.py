@@ -1,4 +1,8 @@
-"""Listings as a terminal table, CSV or JSON, and files as CSV or XLSX."""
+"""Listings as a terminal table, CSV or JSON, and files as CSV or XLSX.
+
+Every CLI command imports this module: rich is imported when a table is drawn and openpyxl
+when a workbook is written, so that commands printing neither start without them.
+"""
 
 import csv
 import io
@@ -7,10 +11,6 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from rich.console import Console
-from rich.table import Table
 
 
 class ListFormat(StrEnum):
@@ -49,6 +49,9 @@ def as_json(data: Any) -> str:
 
 
 def as_table(rows: Sequence[Row], columns: Sequence[str], title: str | None = None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -73,6 +76,8 @@ def write_file(rows: Sequence[Row], columns: Sequence[str], fmt: FileFormat, pat
     if fmt is FileFormat.CSV:
         path.write_text(as_csv(rows, columns), encoding="utf-8")
         return
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

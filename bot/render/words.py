@@ -2,21 +2,35 @@
 
 Each language's templates/report/<lang>/labels.j2 holds one dict; a key it lacks falls back to
 English, so a partial translation still gives a whole page.
+
+ChartLabels lives here, not beside the chart in bot.render.charts, so that the report's words
+come without matplotlib: the chart imports its words, never the other way round. The CLI
+imports this module at start (for the report's formats); babel waits for a date to write.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from babel.dates import format_date
-
 from bot.delivery.compose import RIGHT_TO_LEFT
-from bot.render.charts import ChartLabels
 from bot.render.templates import DEFAULT_LANGUAGE, environment
 from storage.parties import UN_LANGUAGES
 
 # matplotlib draws neither Arabic joining nor Chinese glyphs with its bundled font: charts in
 # these languages keep English words rather than show broken text.
 CHART_LANGUAGES = frozenset({"en", "fr", "es", "ru"})
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    """Every word on the chart, already in the reader's language."""
+
+    by_audience: str
+    by_year: str
+    events: str
+    all_events: str
+    audiences: Mapping[str, str]  # audience code -> name
 
 
 @cache
@@ -45,6 +59,8 @@ def direction(language: str) -> str:
 
 def long_date(day: date, language: str) -> str:
     """26 April 2016, 26 avril 2016, 2016年4月26日 ..."""
+    from babel.dates import format_date
+
     pattern = "d MMMM y" if language == DEFAULT_LANGUAGE else "long"
     return format_date(day, pattern, locale=language)
 

@@ -1,12 +1,13 @@
-"""Validation of a PoC's contact details, shared by imports and the add/edit commands."""
+"""Validation of a PoC's contact details, shared by imports and the add/edit commands.
+
+phonenumbers and email-validator are imported when a value is checked: the CLI imports this
+module at start (`outreach pocs` and the imports need it), and most commands check nothing.
+"""
 
 import re
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from storage.imports.common import closest
 
@@ -20,6 +21,8 @@ class InvalidValue(Exception):
 
 def normalise_emails(value: str) -> tuple[str, ...]:
     """Addresses separated by ';' (or ','), each checked for syntax, lower-cased, in order."""
+    from email_validator import EmailNotValidError, validate_email
+
     addresses = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
     if not addresses:
         raise InvalidValue("required", column="email")
@@ -36,6 +39,8 @@ def normalise_emails(value: str) -> tuple[str, ...]:
 
 def normalise_phone(value: str) -> str:
     """An international number (+country code), stored in the international format."""
+    import phonenumbers
+
     if not value.strip():
         return ""
     try:

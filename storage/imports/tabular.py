@@ -1,13 +1,14 @@
-"""Read a CSV (UTF-8, BOM or not, comma or semicolon) or XLSX file into numbered rows."""
+"""Read a CSV (UTF-8, BOM or not, comma or semicolon) or XLSX file into numbered rows.
+
+openpyxl is imported when an XLSX file is read: the CLI imports this module at start (through
+storage.imports.common), and most commands never open a spreadsheet.
+"""
 
 import csv
 import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from storage.problems import Problem
 
@@ -98,6 +99,9 @@ def read_table(path: Path) -> Table:
 
 
 def _read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
