@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from scheduler.clock import utc_now
+from storage.db import make_engine, prepare
 from storage.reference_data import ReferenceLoad, load_reference_data
 from storage.reminders import ensure_default_policies
 from storage.staff import bootstrap_admins
@@ -56,8 +57,6 @@ class AppContext:
 
 
 def build_context(settings: Settings) -> AppContext:
-    from storage.db import make_engine  # with its migrations (alembic): not for `--help`
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     try:
@@ -74,8 +73,6 @@ def prepare_registry(engine: Engine, *, now: datetime,
 
     `admin_ids` (OUTREACH_ADMIN_TELEGRAM_IDS) are made admin if they are not already.
     """
-    from storage.db import prepare
-
     loads: list[ReferenceLoad] = []
 
     def fill(session: Session) -> None:

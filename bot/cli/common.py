@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from bot.main import AppContext, build_context
 from bot.render.templates import message
 from bot.settings import Settings
+from storage.db import schema_is_current, session_scope
 from storage.imports.common import PartyFinder
 from storage.parties import Party
 
@@ -50,9 +51,6 @@ def context(ctx: typer.Context) -> AppContext:
 @contextmanager
 def registry(ctx: typer.Context) -> Iterator[tuple[AppContext, Session]]:
     """A unit of work on an initialised database; refuses clearly if `init` was not run."""
-    # storage.db brings alembic: `outreach --help` starts without it, commands load it here
-    from storage.db import schema_is_current, session_scope
-
     cli = context(ctx)
     if not schema_is_current(cli.engine):
         fail("database_not_ready")

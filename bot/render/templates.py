@@ -3,7 +3,14 @@
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from bot.render import markdown
@@ -12,10 +19,22 @@ from storage.problems import Problem
 DEFAULT_LANGUAGE = "en"
 
 
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs, in a folder of this user's own under the
+    temporary directory (Jinja checks its owner and mode): every CLI command is a new
+    process, and compiling the message catalogue cost more than the rest of `outreach
+    status`. None where no such folder can be made; templates are then compiled each time."""
+    try:
+        return FileSystemBytecodeCache()
+    except (RuntimeError, OSError):
+        return None
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("templates", ""),
+        bytecode_cache=_bytecode_cache(),
         autoescape=select_autoescape(
             enabled_extensions=("html", "html.j2"), default_for_string=False
         ),

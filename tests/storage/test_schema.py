@@ -7,12 +7,20 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, select
 
 from storage import audit, pocs
 from storage.audit import AuditEntry
-from storage.db import alembic_config, make_engine, migrate, schema_is_current, session_scope
+from storage.db import (
+    SCHEMA_HEAD,
+    alembic_config,
+    make_engine,
+    migrate,
+    schema_is_current,
+    session_scope,
+)
 from storage.parties import Party
 from storage.reference_data import load_reference_data
 
@@ -68,3 +76,20 @@ def test_upgrading_a_populated_database_keeps_its_data(tmp_path: Path) -> None:
         assert view.poc.email_opted_out_at is None
     engine.dispose()
 
+
+
+def test_commands_know_the_newest_migration_without_alembic(tmp_path: Path) -> None:
+    """SCHEMA_HEAD, which every command checks the database against, is alembic's head; a
+    database one migration behind is refused as not current."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'behind.sqlite3'}")
+    config = alembic_config(engine)
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == SCHEMA_HEAD
+    assert not schema_is_current(engine)  # never migrated
+    previous = scripts.get_revision(SCHEMA_HEAD)
+    assert previous is not None and isinstance(previous.down_revision, str)
+    command.upgrade(config, previous.down_revision)
+    assert not schema_is_current(engine)
+    command.upgrade(config, "head")
+    assert schema_is_current(engine)
+    engine.dispose()
