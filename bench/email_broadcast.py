@@ -59,8 +59,8 @@ from bench._common import (
 )
 from bot.channels.contract import OutgoingEmail
 from bot.channels.email import SmtpConfig, SmtpSender, build_mime
-from bot.delivery.compose import render_message
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
+from bot.render.messages import render_message
 from storage.db import make_engine
 from storage.outbox import Channel
 from tests.support.smtp_sink import SmtpSink

@@ -7,13 +7,13 @@ import typer
 from sqlmodel import Session
 
 from bot.cli.common import FORMAT_HELP, context, fail, registry, resolve_party, say
-from bot.delivery.compose import (
+from bot.main import build_dispatcher
+from bot.render.messages import (
     languages_of,
     message_templates,
     missing_translations,
     pick_language,
 )
-from bot.main import build_dispatcher
 from bot.render.tables import ListFormat, listing
 from scheduler.clock import utc_now
 from storage import outbox, pocs

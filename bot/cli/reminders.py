@@ -7,7 +7,7 @@ import typer
 from sqlmodel import Session, col, select
 
 from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_party, say
-from bot.delivery.compose import message_templates, pick_language
+from bot.render.messages import message_templates, pick_language
 from bot.render.tables import ListFormat, listing
 from scheduler.clock import utc_now
 from scheduler.reminders import EscalateTo, SentCycle, Target

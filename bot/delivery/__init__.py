@@ -1,1 +1,1 @@
-"""The outbox's dispatcher and the composition of each message a PoC receives."""
+"""The outbox's dispatcher: claim what is due, send it through its channel, record the outcome."""

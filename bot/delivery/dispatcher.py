@@ -28,8 +28,8 @@ from bot.channels.contract import (
     SendResult,
     UncertainDelivery,
 )
-from bot.delivery.compose import render_message
 from bot.delivery.reply_words import reply_buttons
+from bot.render.messages import render_message
 from bot.web.links import reply_urls, unsubscribe_url
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now

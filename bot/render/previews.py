@@ -2,7 +2,7 @@
 
 Used by `outreach chair preview` and by the Telegram /chair commands alike: per language,
 the exact subject, e-mail text, e-mail HTML and Telegram HTML a PoC receives (rendered by
-the dispatcher's own bot.delivery.compose.render_message from the outbox context release will
+the dispatcher's own bot.render.messages.render_message from the outbox context release will
 store), and who gets which language by which channel. PoCs appear by id and party code only.
 """
 
@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.delivery.compose import render_message
 from bot.render.markdown import TELEGRAM_LIMIT, telegram_visible_length
-from bot.render.templates import render
+from bot.render.messages import render_message
+from bot.render.templates import direction, render
 from storage import chair
 from storage.chair import ChairMessage, TelegramTooLong
 from storage.chair_audience import CHAIR_LANGUAGES, PlannedRecipient, RecipientPlan
@@ -86,7 +86,7 @@ def preview(*, session: Session, message_id: int,
                                   {"message": outbox_context(message_id, body)},
                                   unsubscribe_url)
         previews[language] = LanguagePreview(
-            language=language, direction="rtl" if language == "ar" else "ltr",
+            language=language, direction=direction(language),
             subject=rendered.subject, email_text=rendered.text, email_html=rendered.html,
             telegram_html=rendered.telegram)
     return ChairPreview(message=message, languages=previews,

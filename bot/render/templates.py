@@ -17,6 +17,12 @@ from bot.render import markdown
 from storage.problems import Problem
 
 DEFAULT_LANGUAGE = "en"
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def direction(language: str) -> str:
+    """The text direction of `language`, as HTML's dir= takes it."""
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
 def _bytecode_cache() -> BytecodeCache | None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from bot.delivery.compose import RIGHT_TO_LEFT
 from bot.render.templates import DEFAULT_LANGUAGE, environment
 from storage.parties import UN_LANGUAGES
 
@@ -51,10 +50,6 @@ def labels(language: str) -> dict[str, str]:
 def translated_languages() -> list[str]:
     """UN languages with labels of their own."""
     return [language for language in UN_LANGUAGES if _own_labels(language)]
-
-
-def direction(language: str) -> str:
-    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
 def long_date(day: date, language: str) -> str:

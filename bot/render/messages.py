@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.render.templates import DEFAULT_LANGUAGE, direction, environment
 from storage.parties import UN_LANGUAGES
 
 MESSAGE_FILES = ("subject.txt.j2", "email.txt.j2", "email.html.j2", "telegram.html.j2")
-RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
     values = {
         **context,
         "language": language,
-        "direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+        "direction": direction(language),
         "unsubscribe_url": unsubscribe_url,
         "reply_urls": reply_urls,
     }
