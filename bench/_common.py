@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, insert, make_url, text
 from sqlmodel import Session, col, select
 
-from bot.channels.contract import OutgoingEmail, SendResult
+from bot.channels.contract import NothingToOpen, OutgoingEmail, SendResult
 from storage import outbox
 from storage.db import make_engine, migrate, session_scope
 from storage.outbox import Channel, Recipient
@@ -163,19 +162,8 @@ def delivery_states(engine: Engine) -> dict[str, int]:
         return outbox.counts_by_state(session=session)
 
 
-class UnusedEmailSender:
+class UnusedEmailSender(NothingToOpen):
     """An e-mail channel for runs that must not send e-mail: any use is a bench bug."""
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        return None
 
     async def send(self, item: OutgoingEmail) -> SendResult:
         raise AssertionError(f"delivery {item.delivery_id}: no e-mail was expected in this run")

@@ -84,6 +84,22 @@ class Sender(Protocol[Item]):
     async def send(self, item: Item) -> SendResult: ...
 
 
+class NothingToOpen:
+    """For a sender with no connection to share across a batch (a folder, a stand-in):
+    `async with sender:` opens and closes nothing."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+
 class UncertainDelivery(Exception):
     """The message may have left: the far end stopped answering after we handed it over.
 

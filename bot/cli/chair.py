@@ -204,7 +204,7 @@ def preview(
     """Write each language as PoCs receive it (LANG.eml, LANG.html, LANG.txt,
     LANG.telegram.html) and print who gets which language by which channel."""
     # The e-mail channel comes with its SMTP client: only a preview needs it.
-    from bot.channels.email import build_mime
+    from bot.channels.email.mime import build_mime
 
     if out.exists() and not out.is_dir():
         _fail("out_not_directory", path=str(out))

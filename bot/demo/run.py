@@ -9,7 +9,7 @@ import typer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.channels.email import EmlFileSender
+from bot.channels.email.eml import EmlFileSender
 from bot.delivery.dispatcher import Dispatcher
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events

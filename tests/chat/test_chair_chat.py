@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from bot.chat.chair.calls import say
 from bot.chat.chair.conversation import CONVERSATION_TIMEOUT
-from bot.delivery.compose import render_message
 from bot.render.markdown import to_text
+from bot.render.messages import render_message
 from storage import chair
 from storage.chair import ChairMessage, ChairState
 from storage.chair_release import TEMPLATE, outbox_context

@@ -19,14 +19,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channels.contract import Outcome, OutgoingEmail, SendResult, UncertainDelivery
-from bot.channels.email import (
-    EmlFileSender,
-    SmtpConfig,
-    SmtpSender,
-    TlsMode,
-    build_mime,
-    sender_from_settings,
-)
+from bot.channels.email import sender_from_settings
+from bot.channels.email.config import SmtpConfig, TlsMode
+from bot.channels.email.eml import EmlFileSender
+from bot.channels.email.mime import build_mime
+from bot.channels.email.smtp import SmtpSender
 from bot.channels.pacing import Pacer
 from bot.settings import Settings
 from tests.support.smtp_sink import SmtpSink, free_port

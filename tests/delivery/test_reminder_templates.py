@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.compose import RenderedMessage, languages_of, render_message
+from bot.render.messages import RenderedMessage, languages_of, render_message
 from bot.render.templates import environment, render
 from storage.parties import UN_LANGUAGES
 

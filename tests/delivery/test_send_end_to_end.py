@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.delivery import compose
+from bot.render import messages as compose
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.smtp_sink import SmtpSink
 

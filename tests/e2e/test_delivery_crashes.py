@@ -27,7 +27,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.channels.email import SmtpConfig, SmtpSender
+from bot.channels.email.config import SmtpConfig
+from bot.channels.email.smtp import SmtpSender
 from bot.delivery.dispatcher import Dispatcher
 from storage.outbox import Delivery, DeliveryState
 from tests.support.outbox import NOW, add_poc, queue

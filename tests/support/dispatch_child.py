@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.channels.email import SmtpConfig, SmtpSender
+from bot.channels.email.config import SmtpConfig
+from bot.channels.email.smtp import SmtpSender
 from bot.delivery.dispatcher import Dispatcher, DispatchStats
 from storage.db import make_engine
 
