@@ -5,14 +5,15 @@ delivery leaves. Any edit of an approved message sends it back to draft. Whoever
 changed any part of a message may not approve it. Releasing it into the outbox is in
 storage/chair_release.py; who receives it in storage/chair_audience.py.
 
-Errors are ChairError subclasses with a `code` and `params`: the words live in templates/.
+Errors are ChairError subclasses (storage.chair_errors, importable from here) with a `code`
+and `params`: the words live in templates/.
 """
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import JSON, Column, Text, delete
 from sqlalchemy.engine import CursorResult
@@ -26,8 +27,35 @@ from storage.chair_audience import (
     AudienceFilter,
     plan,
 )
+from storage.chair_errors import (
+    CancelRefused,
+    ChairError,
+    EmptyAudience,
+    IncompleteBody,
+    InvalidLanguage,
+    MessageNotFound,
+    MissingEnglish,
+    NotApprovable,
+    NotEditable,
+    RetryRefused,
+    SelfApproval,
+    StaleRevision,
+    SubjectTooLong,
+    TelegramTooLong,
+)
 from storage.columns import UTCDateTime
 from storage.outbox import Delivery, DeliveryState, OutboxMessage
+
+# The refusals (storage.chair_errors) are part of this module's API: chair.ChairError.
+__all__ = [
+    "AUTHORING_ACTIONS", "EDITABLE", "ENTITY", "OUTBOX_KIND", "SUBJECT_MAX", "CancelRefused",
+    "Cancelled", "ChairBody", "ChairError", "ChairMessage", "ChairState", "EmptyAudience",
+    "IncompleteBody", "InvalidLanguage", "MessageNotFound", "MissingEnglish", "NotApprovable",
+    "NotEditable", "RetryRefused", "SelfApproval", "StaleRevision", "SubjectTooLong",
+    "TelegramTooLong", "approve", "authors", "bodies", "cancel", "complete_languages",
+    "create_draft", "get", "history", "listing", "outbox_keys", "outbox_message_ids",
+    "remove_body", "set_audience", "set_body", "set_send_at", "snapshot",
+]
 
 ENTITY = "chair_message"
 OUTBOX_KIND = "chair"
@@ -85,81 +113,6 @@ class ChairBody(SQLModel, table=True):
     @property
     def complete(self) -> bool:
         return bool(self.subject.strip() and self.markdown.strip())
-
-
-class ChairError(Exception):
-    """A refused operation; `code` names a macro in templates/cli/<lang>/chair.j2."""
-
-    code: ClassVar[str] = "chair_error"
-
-    def __init__(self, message_id: int | None, **params: str) -> None:
-        self.message_id = message_id
-        self.params = {"id": str(message_id), **params}
-        super().__init__(f"{self.code} {self.params}")
-
-
-class MessageNotFound(ChairError):
-    code = "chair_not_found"
-
-
-class NotEditable(ChairError):
-    """Released, sent or cancelled: the text can no longer change."""
-
-    code = "chair_not_editable"
-
-
-class InvalidLanguage(ChairError):
-    code = "chair_invalid_language"
-
-
-class SubjectTooLong(ChairError):
-    code = "chair_subject_too_long"
-
-
-class NotApprovable(ChairError):
-    """Not a draft (already approved, released or cancelled)."""
-
-    code = "chair_not_approvable"
-
-
-class SelfApproval(ChairError):
-    code = "chair_self_approval"
-
-
-class MissingEnglish(ChairError):
-    code = "chair_missing_english"
-
-
-class IncompleteBody(ChairError):
-    """A language has a subject without text or text without a subject."""
-
-    code = "chair_incomplete_body"
-
-
-class EmptyAudience(ChairError):
-    code = "chair_empty_audience"
-
-
-class TelegramTooLong(ChairError):
-    """A language's Telegram message exceeds what Telegram accepts while PoCs would get it
-    there: approving would queue deliveries bound to fail (checked by bot.render.previews,
-    which renders the message)."""
-
-    code = "chair_telegram_too_long"
-
-
-class StaleRevision(ChairError):
-    """The message changed after the approver looked at it."""
-
-    code = "chair_stale_revision"
-
-
-class CancelRefused(ChairError):
-    code = "chair_cancel_refused"
-
-
-class RetryRefused(ChairError):
-    code = "chair_retry_refused"
 
 
 def snapshot(message: ChairMessage) -> dict[str, Any]:
