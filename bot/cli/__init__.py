@@ -22,6 +22,9 @@ app = typer.Typer(
     "reporting history and figures.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors, as click writes them: paragraphs rewrapped to the
+    # terminal, and no rich console to load before the first line appears.
+    rich_markup_mode=None,
 )
 app.callback()(open_context)
 
