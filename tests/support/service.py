@@ -27,7 +27,7 @@ def outreach_command() -> list[str]:
     script = Path(sys.executable).parent / "outreach"
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "from bot.cli import app; app()"]
+    return [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
 def free_port() -> int:
