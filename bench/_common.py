@@ -83,7 +83,7 @@ def _prepare(url: str) -> None:
     try:
         migrate(engine)
         with session_scope(engine) as session:
-            load_reference_data(session=session)
+            load_reference_data(session=session, now=datetime.now(UTC))
     finally:
         engine.dispose()
 

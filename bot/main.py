@@ -76,7 +76,7 @@ def prepare_registry(engine: Engine, *, now: datetime,
     loads: list[ReferenceLoad] = []
 
     def fill(session: Session) -> None:
-        loads.append(load_reference_data(session=session))
+        loads.append(load_reference_data(session=session, now=now))
         ensure_default_policies(session=session, today=now.date(), now=now)
         bootstrap_admins(session=session, ids=admin_ids, now=now)
 

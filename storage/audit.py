@@ -1,6 +1,6 @@
 """The audit log: who changed what, when, with the values before and after."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
@@ -31,11 +31,11 @@ def record(
     entity_id: str | int,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AuditEntry:
     """Add an audit entry to the session; it commits with the change it describes."""
     entry = AuditEntry(
-        at=now or datetime.now(UTC),
+        at=now,
         actor=actor,
         action=action,
         entity=entity,

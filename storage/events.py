@@ -6,7 +6,7 @@ stays; every listing, search, look-up and export leaves deleted events out.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -234,9 +234,9 @@ def _write_children(session: Session, event_id: int, fields: EventFields) -> Non
 
 
 def add(
-    *, session: Session, fields: EventFields, actor: str, now: datetime | None = None
+    *, session: Session, fields: EventFields, actor: str, now: datetime
 ) -> Event:
-    moment = now or datetime.now(UTC)
+    moment = now
     values = {name: getattr(fields, name) for name in _SCALARS}
     event = Event(**values, audience_bits=audience_bits(fields.audiences), created_by=actor,
                   created_at=moment, updated_at=moment)
@@ -253,14 +253,14 @@ def add(
 
 def amend(
     *, session: Session, event: Event, fields: EventFields, actor: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> bool:
     """Give an event these values; False when it has them already."""
     current = fields_of(session=session, event=event)
     if current == fields:
         return False
     assert event.id is not None
-    moment = now or datetime.now(UTC)
+    moment = now
     for name in _SCALARS:
         setattr(event, name, getattr(fields, name))
     event.audience_bits = audience_bits(fields.audiences)

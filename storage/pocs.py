@@ -5,7 +5,7 @@ Deactivating is not deleting: a PoC's row stays, with its history in the audit l
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -140,9 +140,9 @@ def _replace_emails(session: Session, poc_id: int, emails: Sequence[str]) -> Non
 
 
 def create(
-    *, session: Session, fields: PocFields, actor: str, now: datetime | None = None
+    *, session: Session, fields: PocFields, actor: str, now: datetime
 ) -> PointOfContact:
-    moment = now or datetime.now(UTC)
+    moment = now
     values = {name: getattr(fields, name) for name in _SCALAR_FIELDS}
     poc = PointOfContact(**values, created_at=moment, updated_at=moment)
     session.add(poc)
@@ -163,7 +163,7 @@ def update(
     fields: PocFields,
     actor: str,
     action: str = "update",
-    now: datetime | None = None,
+    now: datetime,
 ) -> bool:
     """Apply `fields`; returns False, writing nothing, when nothing would change."""
     assert poc.id is not None
@@ -175,7 +175,7 @@ def update(
     if before == after:
         session.refresh(poc)  # undo the no-op assignments so nothing is flushed
         return False
-    moment = now or datetime.now(UTC)
+    moment = now
     poc.updated_at = moment
     session.add(poc)
     if tuple(old_emails) != tuple(address.lower() for address in fields.emails):

@@ -3,6 +3,7 @@
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -38,13 +39,13 @@ class ReferenceLoad:
 
 def _upsert(
     session: Session, load: ReferenceLoad, existing: Any, wanted: dict[str, Any],
-    factory: type[Any], entity: str, key: str,
+    factory: type[Any], entity: str, key: str, now: datetime,
 ) -> None:
     if existing is None:
         session.add(factory(**wanted))
         load.created += 1
         audit.record(session=session, actor=REFERENCE_ACTOR, action="create", entity=entity,
-                     entity_id=wanted[key], before=None, after=wanted)
+                     entity_id=wanted[key], before=None, after=wanted, now=now)
         return
     before = {name: getattr(existing, name) for name in wanted}
     if before == wanted:
@@ -54,23 +55,24 @@ def _upsert(
     session.add(existing)
     load.updated += 1
     audit.record(session=session, actor=REFERENCE_ACTOR, action="update", entity=entity,
-                 entity_id=wanted[key], before=before, after=wanted)
+                 entity_id=wanted[key], before=before, after=wanted, now=now)
 
 
-def load_reference_data(*, session: Session) -> ReferenceLoad:
+def load_reference_data(*, session: Session, now: datetime) -> ReferenceLoad:
     """Insert or correct groups, languages, Member States and organisations; never delete.
 
-    A second run finds everything equal and writes nothing, not even an audit entry.
+    A second run finds everything equal and writes nothing, not even an audit entry; `now`
+    stamps the audit entries of what changed.
     """
     load = ReferenceLoad()
     groups = {group.code: group for group in session.exec(select(RegionalGroup))}
     for row in _rows("regional_groups.csv"):
         _upsert(session, load, groups.get(row["code"]), dict(row), RegionalGroup,
-                "regional_group", "code")
+                "regional_group", "code", now)
     languages = {language.code: language for language in session.exec(select(Language))}
     for row in _rows("languages.csv"):
         _upsert(session, load, languages.get(row["code"]), dict(row), Language,
-                "language", "code")
+                "language", "code", now)
     session.flush()
     parties = {party.code: party for party in session.exec(select(Party))}
     for row in _rows("member_states.csv"):
@@ -86,7 +88,7 @@ def load_reference_data(*, session: Session) -> ReferenceLoad:
             "also_participates_in": _blank_to_none(row["also_participates_in"]),
             "scope": None,
         }
-        _upsert(session, load, parties.get(row["iso3"]), wanted, Party, "party", "code")
+        _upsert(session, load, parties.get(row["iso3"]), wanted, Party, "party", "code", now)
     for row in _rows("organisations.csv"):
         wanted = {
             "kind": PartyKind.ORGANISATION.value,
@@ -100,6 +102,6 @@ def load_reference_data(*, session: Session) -> ReferenceLoad:
             "also_participates_in": None,
             "scope": row["scope"],
         }
-        _upsert(session, load, parties.get(row["acronym"]), wanted, Party, "party", "code")
+        _upsert(session, load, parties.get(row["acronym"]), wanted, Party, "party", "code", now)
     session.flush()
     return load

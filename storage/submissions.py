@@ -1,6 +1,6 @@
 """A State's reporting history: national reports, additional information, action plans."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -72,9 +72,9 @@ def add(
     symbol: str,
     note: str,
     actor: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Submission:
-    moment = now or datetime.now(UTC)
+    moment = now
     submission = Submission(
         party_id=party_id, kind=kind, submitted_on=submitted_on, symbol=symbol, note=note,
         created_at=moment,
@@ -91,7 +91,7 @@ def add(
 
 def amend(
     *, session: Session, submission: Submission, symbol: str, note: str, actor: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> bool:
     """Change the symbol and note of a recorded submission; False when nothing changes."""
     if (submission.symbol, submission.note) == (symbol, note):

@@ -51,7 +51,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     with session_scope(engine) as session:
-        load_reference_data(session=session)
+        load_reference_data(session=session, now=NOW)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_entry"))  # tests start with an empty log
     with engine.connect() as connection:
@@ -92,7 +92,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(WRITABLE_TABLES)} RESTART IDENTITY"))
     with session_scope(engine) as session:
-        load_reference_data(session=session)
+        load_reference_data(session=session, now=NOW)
     with engine.begin() as connection:
         connection.execute(text("TRUNCATE audit_entry RESTART IDENTITY"))
     engine.dispose()

@@ -46,7 +46,7 @@ def _run_import(ctx: typer.Context, path: Path, dry_run: bool, importer: Importe
         raise typer.Exit(1) from error
     with registry(ctx) as (cli, session):
         report = importer(session=session, table=table, actor=cli.actor, today=today(),
-                          dry_run=dry_run)
+                          now=cli.clock(), dry_run=dry_run)
         if report.problems:
             session.rollback()
     if report.problems:

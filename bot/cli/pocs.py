@@ -97,7 +97,7 @@ def add(
                                         email=fields.emails[0])
         if twin is not None:
             fail("poc_duplicate", poc_id=twin.id)
-        poc = pocs.create(session=session, fields=fields, actor=cli.actor)
+        poc = pocs.create(session=session, fields=fields, actor=cli.actor, now=cli.clock())
         party_code = resolve_party(session, party).code
     say("poc_created", poc_id=poc.id, party=party_code)
 
@@ -127,7 +127,8 @@ def edit(
     with registry(ctx) as (cli, session):
         view = _stored(session, poc_id)
         fields = _checked(session, file_row(view) | given)
-        changed = pocs.update(session=session, poc=view.poc, fields=fields, actor=cli.actor)
+        changed = pocs.update(session=session, poc=view.poc, fields=fields, actor=cli.actor,
+                              now=cli.clock())
     say("poc_updated" if changed else "poc_unchanged", poc_id=poc_id)
 
 
@@ -136,7 +137,7 @@ def _set_status(ctx: typer.Context, poc_id: int, status: pocs.PocStatus, action:
         view = _stored(session, poc_id)
         fields = replace(pocs.fields_of(session=session, poc=view.poc), status=status)
         return pocs.update(session=session, poc=view.poc, fields=fields, actor=cli.actor,
-                           action=action)
+                           action=action, now=cli.clock())
 
 
 @app.command()

@@ -105,7 +105,8 @@ def add(
         session.add(policy)
         session.flush()
         audit.record(session=session, actor=cli.actor, action="create", entity="reminder_policy",
-                     entity_id=policy.id or 0, before=None, after=store.policy_snapshot(policy))
+                     entity_id=policy.id or 0, before=None, after=store.policy_snapshot(policy),
+                     now=now)
     say("policy_saved", policy_id=policy.id, name=name)
 
 
@@ -142,7 +143,7 @@ def edit(
             session.add(policy)
             audit.record(session=session, actor=cli.actor, action="update",
                          entity="reminder_policy", entity_id=policy_id, before=before,
-                         after=after)
+                         after=after, now=cli.clock())
     say("policy_saved", policy_id=policy_id, name=policy.name)
 
 
@@ -158,7 +159,8 @@ def _pause(ctx: typer.Context, policy_id: int | None, state: str | None, paused:
             session.add(policy)
             audit.record(session=session, actor=cli.actor,
                          action="pause" if paused else "resume", entity="reminder_policy",
-                         entity_id=policy_id, before=before, after=store.policy_snapshot(policy))
+                         entity_id=policy_id, before=before, after=store.policy_snapshot(policy),
+                         now=cli.clock())
         else:
             party = resolve_party(session, state)
             if policy_id is not None:
@@ -168,13 +170,14 @@ def _pause(ctx: typer.Context, policy_id: int | None, state: str | None, paused:
                 store.ReminderPause.policy_id == policy_id)).first()
             if paused and existing is None:
                 session.add(store.ReminderPause(party_id=party.id or 0, policy_id=policy_id,
-                                                created_by=cli.actor, created_at=utc_now()))
+                                                created_by=cli.actor, created_at=cli.clock()))
             if not paused and existing is not None:
                 session.delete(existing)
             audit.record(session=session, actor=cli.actor,
                          action="pause" if paused else "resume", entity="reminder_pause",
                          entity_id=party.code, before=None,
-                         after={"party": party.code, "policy_id": policy_id, "paused": paused})
+                         after={"party": party.code, "policy_id": policy_id, "paused": paused},
+                         now=cli.clock())
     say("paused" if paused else "resumed", policy_id=policy_id, state=state)
 
 

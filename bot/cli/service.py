@@ -16,7 +16,8 @@ def demo(ctx: typer.Context) -> None:
     """
     from bot.demo.run import run_demo
 
-    run_demo(context(ctx).settings)
+    opened = context(ctx)
+    run_demo(opened.settings, opened.clock())
 
 
 def run(ctx: typer.Context) -> None:

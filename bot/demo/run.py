@@ -2,7 +2,7 @@
 
 import asyncio
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -18,7 +18,6 @@ from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, message, render
 from bot.render.words import chart_labels, long_date
 from bot.settings import Settings
-from scheduler.clock import utc_now
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
 from storage.figures.statistics import PAPER_PERIOD, transparency_figures
@@ -40,7 +39,7 @@ def _fresh_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def load_invented_data(session: Session, folder: Path) -> None:
+def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     """Write the invented PoCs, submissions and events as CSV files in `folder` and import
     them into the registry of `session` (reference data loaded), as a user's files would be."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
@@ -54,12 +53,12 @@ def load_invented_data(session: Session, folder: Path) -> None:
     for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
                            (import_events, "events.csv")):
         report = importer(session=session, table=read_table(folder / name), actor=DEMO_ACTOR,
-                          today=date.today())
+                          today=now.date(), now=now)
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
 
 
-def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
+def _send_sample(engine: Engine, folder: Path, now: datetime) -> tuple[int, Path]:
     """The contact check to one invented PoC per UN language, written as .eml files."""
     with session_scope(engine) as session:
         first_by_language: dict[str, int] = {}
@@ -69,20 +68,20 @@ def _send_sample(engine: Engine, folder: Path) -> tuple[int, Path]:
         audience = outbox.audience_of(session=session, poc_ids=list(first_by_language.values()))
         outbox.enqueue(session=session, kind="one_off", template=SAMPLE_TEMPLATE, context={},
                        audience="demo: one PoC per language", recipients=audience.recipients,
-                       created_by=DEMO_ACTOR, now=utc_now())
+                       created_by=DEMO_ACTOR, now=now)
     mail_folder = folder / "outbox-mail"
     dispatcher = Dispatcher(engine=engine, email=EmlFileSender(mail_folder), telegram=None)
     stats = asyncio.run(dispatcher.run_once())
     return stats.sent, mail_folder
 
 
-def _write_report(engine: Engine, folder: Path) -> tuple[Path, Path, str]:
+def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Path, str]:
     """The transparency page and the outreach chart of the paper's period, marked invented;
     and the paper's outreach sentence with the demo's figures."""
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
-    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=date.today(),
+    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=now.date(),
                                 notice=message("demo_notice")) + "\n", encoding="utf-8")
     chart = folder / "outreach-chart.png"
     chart.write_bytes(outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE)))
@@ -92,7 +91,7 @@ def _write_report(engine: Engine, folder: Path) -> tuple[Path, Path, str]:
         end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
 
 
-def run_demo(settings: Settings) -> None:
+def run_demo(settings: Settings, now: datetime) -> None:
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "outbox-mail", ignore_errors=True)  # a new demo, new mail
@@ -101,12 +100,12 @@ def run_demo(settings: Settings) -> None:
     engine = make_engine(f"sqlite:///{database.resolve()}")
     migrate(engine)
     with session_scope(engine) as session:
-        load_reference_data(session=session)
-        load_invented_data(session, folder)
+        load_reference_data(session=session, now=now)
+        load_invented_data(session, folder, now)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
-    sent, mail_folder = _send_sample(engine, folder)
-    page, chart, outreach = _write_report(engine, folder)
+    sent, mail_folder = _send_sample(engine, folder, now)
+    page, chart, outreach = _write_report(engine, folder, now)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")

@@ -1,7 +1,7 @@
 """Import outreach events from a table: every row checked, then all written or none."""
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -186,8 +186,13 @@ def _merged(stored: EventFields, item: _ValidRow) -> EventFields:
 
 
 def import_events(
-    *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
+    *, session: Session, table: Table, actor: str, today: date, now: datetime,
+    dry_run: bool = False,
 ) -> ImportReport:
+    """Validate every row; write nothing unless every row is good (and not a dry run).
+
+    `today` bounds the dates a row may give; `now` stamps what is written (audited).
+    """
     report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
@@ -208,12 +213,13 @@ def import_events(
         existing = events.find(session=session, start_date=item.fields.start_date,
                                title=item.fields.title)
         if existing is None:
-            events.add(session=session, fields=item.fields, actor=actor)
+            events.add(session=session, fields=item.fields, actor=actor, now=now)
             report.created += 1
             continue
         # the start date is part of the key and a stored end is never before it
         merged = _merged(events.fields_of(session=session, event=existing), item)
-        if events.amend(session=session, event=existing, fields=merged, actor=actor):
+        if events.amend(session=session, event=existing, fields=merged, actor=actor,
+                        now=now):
             report.updated += 1
         else:
             report.unchanged += 1

@@ -5,7 +5,7 @@ their stored values, so a file with fewer columns never wipes data.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -116,9 +116,13 @@ def _merge(
 
 
 def import_pocs(
-    *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
+    *, session: Session, table: Table, actor: str, today: date, now: datetime,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Validate every row; write nothing unless every row is good (and not a dry run)."""
+    """Validate every row; write nothing unless every row is good (and not a dry run).
+
+    `today` bounds the dates a row may give; `now` stamps what is written (audited).
+    """
     report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
@@ -140,11 +144,12 @@ def import_pocs(
         existing = pocs.find_by_first_email(
             session=session, party_id=item.fields.party_id, email=item.fields.emails[0])
         if existing is None:
-            pocs.create(session=session, fields=item.fields, actor=actor)
+            pocs.create(session=session, fields=item.fields, actor=actor, now=now)
             report.created += 1
             continue
         merged = _merge(pocs.fields_of(session=session, poc=existing), item.fields, item.present)
-        if pocs.update(session=session, poc=existing, fields=merged, actor=actor, action="import"):
+        if pocs.update(session=session, poc=existing, fields=merged, actor=actor, action="import",
+                       now=now):
             report.updated += 1
         else:
             report.unchanged += 1

@@ -1,7 +1,7 @@
 """Import a reporting history from a table: every row checked, then all written or none."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -64,8 +64,13 @@ def _validate_row(
 
 
 def import_submissions(
-    *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
+    *, session: Session, table: Table, actor: str, today: date, now: datetime,
+    dry_run: bool = False,
 ) -> ImportReport:
+    """Validate every row; write nothing unless every row is good (and not a dry run).
+
+    `today` bounds the dates a row may give; `now` stamps what is written (audited).
+    """
     report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
@@ -103,10 +108,10 @@ def import_submissions(
         if existing is None:
             submissions.add(session=session, party_id=item.party_id, kind=item.kind,
                             submitted_on=item.submitted_on, symbol=item.symbol or "",
-                            note=item.note or "", actor=actor)
+                            note=item.note or "", actor=actor, now=now)
             report.created += 1
         elif submissions.amend(
-            session=session, submission=existing, actor=actor,
+            session=session, submission=existing, actor=actor, now=now,
             symbol=existing.symbol if item.symbol is None else item.symbol,
             note=existing.note if item.note is None else item.note,
         ):

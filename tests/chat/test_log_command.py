@@ -8,6 +8,7 @@ from sqlmodel import Session
 from bot.chat.log.line import KEYS, parse_log_line, summary, usage
 from storage.imports.events import import_events
 from storage.imports.tabular import Table
+from tests.support.outbox import NOW
 
 EXAMPLE = ("/log 2022-03-14 | Regional workshop on export controls | Bangkok, THA | "
            "audiences=states,industry | iro=co_organised:UNODA")
@@ -168,7 +169,7 @@ def test_the_importer_accepts_what_the_chat_accepts(session: Session, line: str)
     row = parsed(line)
     table = Table(columns=list(row), rows=[(1, row)])
     report = import_events(session=session, table=table, actor="chat:test",
-                           today=date(2025, 1, 1), dry_run=True)
+                           today=date(2025, 1, 1), now=NOW, dry_run=True)
     assert report.problems == []
     assert report.created == 1
 
@@ -178,7 +179,7 @@ def test_the_importer_judges_the_words_the_line_cannot(session: Session) -> None
                  "audiences=states,robots | iro=maybe:NOBODY")
     table = Table(columns=list(row), rows=[(1, row)])
     report = import_events(session=session, table=table, actor="chat:test",
-                           today=date(2025, 1, 1), dry_run=True)
+                           today=date(2025, 1, 1), now=NOW, dry_run=True)
     assert sorted(problem.code for problem in report.problems) == [
         "end_before_start", "unknown_audience", "unknown_iro_involvement",
         "unknown_organiser", "unknown_state"]

@@ -9,14 +9,15 @@ from storage import reminders, submissions
 from storage.audit import AuditEntry
 from storage.parties import Party
 from tests.support.cli import Invoke
-from tests.support.outbox import add_poc
+from tests.support.outbox import NOW, add_poc
 
 
 def only_silent(session: Session, silent: set[str]) -> None:
     for party in session.exec(select(Party).where(Party.kind == "state")):
         if party.code not in silent and party.id is not None:
             submissions.add(session=session, party_id=party.id, kind="first_report",
-                            submitted_on=date(2024, 1, 10), symbol="", note="", actor="test")
+                            submitted_on=date(2024, 1, 10), symbol="", note="", actor="test",
+                            now=NOW)
     session.commit()
 
 
@@ -128,7 +129,8 @@ def test_a_policy_for_action_plans_due_an_update(outreach: Invoke, session: Sess
     japan = session.exec(select(Party).where(Party.code == "JPN")).one()
     assert japan.id is not None
     submissions.add(session=session, party_id=japan.id, kind="action_plan",
-                    submitted_on=date(2019, 6, 1), symbol="", note="", actor="test")
+                    submitted_on=date(2019, 6, 1), symbol="", note="", actor="test",
+                    now=NOW)
     session.commit()
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
     result = outreach("reminders", "add", "plan-update", "--target", "action_plan_update_due",

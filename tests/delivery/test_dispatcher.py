@@ -159,7 +159,7 @@ def test_a_poc_deactivated_or_unsubscribed_after_queueing_gets_nothing(
     poc = pocs.get(session=session, poc_id=gone)
     assert poc is not None
     fields = replace(pocs.fields_of(session=session, poc=poc), status="inactive")
-    pocs.update(session=session, poc=poc, actor="test", fields=fields)
+    pocs.update(session=session, poc=poc, actor="test", fields=fields, now=NOW)
     pocs.opt_out_of_email(session=session, poc_id=opted, actor="poc", now=NOW)
     session.commit()
     sender = ScriptedSender()

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from storage import reminders, submissions
 from storage.parties import Party
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.outbox import add_poc
+from tests.support.outbox import NOW, add_poc
 from tests.support.service import running_service
 from tests.support.smtp_sink import SmtpSink
 
@@ -40,7 +40,8 @@ def only_japan_is_silent(session: Session) -> int:
             japan = party.id
             continue
         submissions.add(session=session, party_id=party.id, kind="first_report",
-                        submitted_on=date(2024, 1, 10), symbol="", note="", actor="test")
+                        submitted_on=date(2024, 1, 10), symbol="", note="", actor="test",
+                        now=NOW)
     session.commit()
     return japan
 
@@ -103,7 +104,8 @@ def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
 
         # Japan reports; a new process sweeps again and writes to nobody
         submissions.add(session=session, party_id=japan, kind="first_report",
-                        submitted_on=date(2026, 11, 20), symbol="", note="", actor="test")
+                        submitted_on=date(2026, 11, 20), symbol="", note="", actor="test",
+                        now=NOW)
         session.commit()
         with running_service(tmp_path / "second", database_url, env) as service:
             service.wait_until_answering()

@@ -11,12 +11,13 @@ from bot.render.words import chart_labels
 from storage import events
 from storage.events import Audience, EventFields
 from storage.figures.statistics import OutreachFigures, Period, outreach_figures
+from tests.support.outbox import NOW
 
 
 def figures_with_two_years(session: Session) -> OutreachFigures:
     for day, audiences in ((date(2019, 3, 1), (Audience.STATES, Audience.INDUSTRY)),
                            (date(2021, 5, 5), (Audience.PARLIAMENTARIANS,))):
-        events.add(session=session, actor="test", fields=EventFields(
+        events.add(session=session, actor="test", now=NOW, fields=EventFields(
             title=f"Invented event {day}", start_date=day, end_date=day, audiences=audiences))
     session.commit()
     return outreach_figures(session=session, period=Period(date(2019, 1, 1), date(2021, 12, 31)))

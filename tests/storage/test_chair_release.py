@@ -106,7 +106,7 @@ def test_inactive_pocs_receive_nothing(session: Session) -> None:
     gone = add_poc(session, "SEN", "Gone Invented", email="g@example.org")
     poc = pocs.get(session=session, poc_id=gone)
     assert poc is not None
-    pocs.update(session=session, poc=poc, actor="test", fields=pocs.PocFields(
+    pocs.update(session=session, poc=poc, actor="test", now=NOW, fields=pocs.PocFields(
         **{**pocs.fields_of(session=session, poc=poc).__dict__, "status": "inactive"}))
     session.commit()
     release(session=session, message_id=approved(session), actor="test", now=NOW)

@@ -7,7 +7,7 @@ that is rolled back afterwards, so every example starts from the same database.
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import available_timezones
 
@@ -30,6 +30,7 @@ from storage.pocs import PocRole, PocStatus
 from storage.submissions import RESOLUTION_ADOPTED, SubmissionKind
 
 TODAY = date(2026, 11, 27)
+NOW = datetime.combine(TODAY, time(14, 0), tzinfo=UTC)
 ACTOR = "test"
 COUNTED_TABLES = ("poc", "poc_email", "submission", "audit_entry")
 
@@ -42,7 +43,8 @@ HEAVY = settings(
 
 class Importer(Protocol):
     def __call__(
-        self, *, session: Session, table: Table, actor: str, today: date, dry_run: bool = False
+        self, *, session: Session, table: Table, actor: str, today: date, now: datetime,
+        dry_run: bool = False,
     ) -> ImportReport: ...
 
 
@@ -68,7 +70,7 @@ def seeded_engine(engine: Engine) -> Engine:
         for importer, content in ((import_pocs, SEED_POCS),
                                   (import_submissions, SEED_SUBMISSIONS)):
             report = importer(session=session, table=parse_csv_text(content), actor="seed",
-                              today=TODAY)
+                              today=TODAY, now=NOW)
             assert report.written, report.problems
     return engine
 
@@ -337,7 +339,7 @@ def check_no_crash(engine: Engine, importer: Importer, content: str) -> None:
         return
     with Session(engine) as session:
         try:
-            report = importer(session=session, table=table, actor=ACTOR, today=TODAY)
+            report = importer(session=session, table=table, actor=ACTOR, today=TODAY, now=NOW)
             assert isinstance(report, ImportReport)
             event(outcome(report))
             assert report.rows == len(table.rows)
@@ -372,7 +374,7 @@ def test_a_rejected_file_leaves_the_database_unchanged(
     before = committed_counts(seeded_engine)
     with Session(seeded_engine) as session:
         try:
-            report = importer(session=session, table=table, actor=ACTOR, today=TODAY)
+            report = importer(session=session, table=table, actor=ACTOR, today=TODAY, now=NOW)
             event(outcome(report))
             if report.problems:
                 # nothing flushed, nothing pending: committing now would write nothing
@@ -401,7 +403,7 @@ def test_a_dry_run_never_writes(seeded_engine: Engine, kind: str, data: st.DataO
     with Session(seeded_engine) as session:
         try:
             report = importer(session=session, table=table, actor=ACTOR, today=TODAY,
-                              dry_run=True)
+                              now=NOW, dry_run=True)
             event(outcome(report))
             assert report.dry_run and not report.written
             assert counts(session) == before

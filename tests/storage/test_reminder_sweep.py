@@ -25,7 +25,8 @@ def report_everything_but(session: Session, silent: set[str]) -> None:
     for party in session.exec(select(Party).where(Party.kind == "state")):
         if party.code not in silent and party.id is not None:
             submissions.add(session=session, party_id=party.id, kind="first_report",
-                            submitted_on=date(2024, 1, 10), symbol="", note="", actor="test")
+                            submitted_on=date(2024, 1, 10), symbol="", note="", actor="test",
+                            now=NOW)
     session.commit()
 
 
@@ -73,7 +74,8 @@ def test_the_next_cycle_follows_the_cadence_and_reporting_stops_it(session: Sess
     assert sweep(session=session, now=NOW + timedelta(days=89)).queued == []
     assert [c for _, _, c in sweep(session=session, now=NOW + timedelta(days=91)).queued] == [2]
     submissions.add(session=session, party_id=party_id(session, "JPN"), kind="first_report",
-                    submitted_on=date(2026, 12, 1), symbol="", note="", actor="test")
+                    submitted_on=date(2026, 12, 1), symbol="", note="", actor="test",
+                    now=NOW)
     session.commit()
     assert sweep(session=session, now=NOW + timedelta(days=200)).queued == []
 

@@ -56,7 +56,7 @@ def test_upgrading_a_populated_database_keeps_its_data(tmp_path: Path) -> None:
     config = alembic_config(engine)
     command.upgrade(config, "0001")
     with session_scope(engine) as session:
-        load_reference_data(session=session)
+        load_reference_data(session=session, now=datetime(2026, 1, 1, tzinfo=UTC))
         france = session.exec(select(Party).where(Party.code == "FRA")).one()
         assert france.id is not None
         # the models describe the newest schema: write the old one's rows in SQL

@@ -25,6 +25,7 @@ from storage.figures.statistics import (
 from storage.figures.tally import EventMonthTally, rebuild
 from storage.parties import Party
 from storage.submissions import SubmissionKind
+from tests.support.outbox import NOW
 
 AddEvent = Callable[..., int]
 
@@ -47,7 +48,7 @@ def add_event(session: Session) -> AddEvent:
             country_party_id=party_id(session, country) if country else None,
             type=kind, iro_involvement=iro, audiences=audiences,
         )
-        event = events.add(session=session, fields=fields, actor="test")
+        event = events.add(session=session, fields=fields, actor="test", now=NOW)
         session.commit()
         assert event.id is not None
         return event.id
@@ -121,7 +122,7 @@ def test_audiences_changed_on_reimport_are_counted_as_they_are_now(
     assert event is not None
     fields = events.fields_of(session=session, event=event)
     changed = EventFields(**{**fields.__dict__, "audiences": (Audience.PARLIAMENTARIANS,)})
-    events.amend(session=session, event=event, fields=changed, actor="test")
+    events.amend(session=session, event=event, fields=changed, actor="test", now=NOW)
     session.commit()
     by_audience = outreach_figures(session=session, period=MAY).by_audience
     assert (by_audience["states"], by_audience["industry"], by_audience["parliamentarians"]) == (
@@ -198,7 +199,7 @@ def test_reporting_figures_count_submissions_up_to_the_end_of_the_period(
 ) -> None:
     def submit(code: str, kind: str, day: date) -> None:
         submissions.add(session=session, party_id=party_id(session, code), kind=kind,
-                        submitted_on=day, symbol="", note="", actor="test")
+                        submitted_on=day, symbol="", note="", actor="test", now=NOW)
 
     submit("PER", SubmissionKind.FIRST_REPORT, date(2010, 1, 1))
     submit("PER", SubmissionKind.ADDITIONAL_INFO, date(2023, 5, 31))  # last day: counts
@@ -289,7 +290,7 @@ def test_the_figures_match_a_count_event_by_event_through_every_kind_of_change(
         fields = events.fields_of(session=session, event=event)
         day = date(2022, 11, 1) + timedelta(days=rng.randrange(500))
         country = rng.choice(countries)
-        events.amend(session=session, event=event, actor="test", fields=EventFields(**{
+        events.amend(session=session, event=event, actor="test", now=NOW, fields=EventFields(**{
             **fields.__dict__, "start_date": day, "end_date": day,
             "type": rng.choice(list(EventType)), "iro_involvement": IroInvolvement.INVOLVED,
             "country_party_id": party_id(session, country) if country else None,

@@ -21,7 +21,7 @@ PAPER = {"events": 249, "percent_with_organisations": 82, "states_and_civil_soci
 def load_paper_data(session: Session, folder: Path) -> None:
     """The invented PoCs, submissions and events, imported through the real importers."""
     folder.mkdir(parents=True, exist_ok=True)
-    load_invented_data(session, folder)
+    load_invented_data(session, folder, NOW)
     session.commit()
 
 
@@ -32,6 +32,7 @@ def load_paper_events(session: Session) -> None:
     rows = build_paper_events(states, organisations)
     table = Table(columns=list(EVENT_COLUMNS),
                   rows=[(line, row) for line, row in enumerate(rows, start=2)])
-    report = import_events(session=session, table=table, actor="test", today=NOW.date())
+    report = import_events(session=session, table=table, actor="test", today=NOW.date(),
+                           now=NOW)
     assert not report.problems, report.problems
     session.commit()

@@ -91,7 +91,7 @@ def _import(engine: Engine, row: dict[str, str], actor: str, now: datetime,
     table = Table(columns=list(row), rows=[(1, dict(row))])
     with Session(engine) as session:
         report = import_events(session=session, table=table, actor=actor, today=now.date(),
-                               dry_run=dry_run)
+                               now=now, dry_run=dry_run)
         if report.problems or dry_run:
             session.rollback()
         else:

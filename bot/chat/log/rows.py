@@ -98,7 +98,7 @@ def save(engine: Engine, row: dict[str, str], event_id: int | None, actor: str,
         if event_id is None:
             table = Table(columns=list(row), rows=[(1, dict(row))])
             report = import_events(session=session, table=table, actor=actor,
-                                   today=now.date())
+                                   today=now.date(), now=now)
             if report.problems:
                 session.rollback()
                 # one row typed in the chat: "line 1" would say nothing
