@@ -50,12 +50,12 @@ def opted_out(session: Session, poc_id: int) -> object:
     return stored.email_opted_out_at
 
 
-def reminder_delivery(session: Session, poc_id: int) -> int:
-    """A reminder by e-mail to the PoC, as the sweep queues it."""
-    message = outbox.enqueue(session=session, kind="reminder", template="reminder_first_report",
-                             context={}, audience="test",
-                             recipients=[Recipient(poc_id, Channel.EMAIL)], created_by="test",
-                             now=NOW)
+def delivery_to(session: Session, poc_id: int, kind: str = "reminder",
+                template: str = "reminder_first_report") -> int:
+    """A message by e-mail to the PoC (a reminder, as the sweep queues it, unless said)."""
+    message = outbox.enqueue(session=session, kind=kind, template=template, context={},
+                             audience="test", recipients=[Recipient(poc_id, Channel.EMAIL)],
+                             created_by="test", now=NOW)
     session.commit()
     delivery = session.exec(select(Delivery).where(Delivery.message_id == message.id)).one()
     assert delivery.id is not None
@@ -116,7 +116,7 @@ async def test_a_reminder_answered_by_link_is_confirmed_then_recorded_in_the_poc
     site: str, session: Session
 ) -> None:
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org", language="fr")
-    delivery_id = reminder_delivery(session, poc_id)
+    delivery_id = delivery_to(session, poc_id)
     links = reply_urls(site, SECRET, delivery_id)
     async with httpx.AsyncClient() as client:
         confirm = await client.get(links["snooze"])
@@ -136,14 +136,8 @@ async def test_an_answer_to_a_message_that_is_not_a_reminder_is_refused(
     site: str, session: Session
 ) -> None:
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org")
-    message = outbox.enqueue(session=session, kind="one_off", template="contact_check",
-                             context={}, audience="test",
-                             recipients=[Recipient(poc_id, Channel.EMAIL)], created_by="test",
-                             now=NOW)
-    session.commit()
-    delivery = session.exec(select(Delivery).where(Delivery.message_id == message.id)).one()
-    assert delivery.id is not None
+    delivery_id = delivery_to(session, poc_id, kind="one_off", template="contact_check")
     async with httpx.AsyncClient() as client:
-        answer = await client.post(reply_urls(site, SECRET, delivery.id)["received"])
+        answer = await client.post(reply_urls(site, SECRET, delivery_id)["received"])
     assert answer.status_code == 404
     assert session.exec(select(PocReply)).all() == []
