@@ -37,8 +37,9 @@ from tests.support.databases import BACKENDS
 from tests.support.paths import REPO, SUPPORT
 
 CHILD = SUPPORT / "leader_child.py"
-READY_TIMEOUT = 30.0
-TAKEOVER_TIMEOUT = 10.0
+READY_TIMEOUT = 60.0
+TAKEOVER_TIMEOUT = 60.0
+WAIT_SECONDS = 60.0  # generous: every wait below ends as soon as what it waits for happens
 RETRY_SECONDS = 0.02  # Leadership's check interval in these specs
 
 
@@ -51,7 +52,7 @@ def eventually(condition: Callable[[], bool], timeout: float = TAKEOVER_TIMEOUT)
     return True
 
 
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = WAIT_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the condition never came true"
@@ -279,7 +280,7 @@ async def test_ticks_start_once_stop_when_the_lock_is_lost_and_start_again_when_
     await until(lambda: ticks.calls == ["gain", "lose", "gain"])
 
     stop.set()
-    await asyncio.wait_for(run, 5)
+    await asyncio.wait_for(run, WAIT_SECONDS)
     assert ticks.calls == ["gain", "lose", "gain", "lose"]
     assert lock.releases == 1
     assert not lock.ours
@@ -301,7 +302,7 @@ async def test_a_process_stands_by_while_another_holds_the_lock_and_says_so_once
     lock.taken_elsewhere = False  # the holder stopped
     await until(lambda: ticks.calls == ["gain"])
     stop.set()
-    await asyncio.wait_for(run, 5)
+    await asyncio.wait_for(run, WAIT_SECONDS)
     assert ticks.calls == ["gain", "lose"]
     assert logged(leader_log, GAINED) == 1
     assert logged(leader_log, STANDING_BY) == 1
@@ -316,7 +317,7 @@ async def test_an_unreachable_database_is_tried_again_and_warned_about_once(
 
     await until(lambda: ticks.calls == ["gain"])
     stop.set()
-    await asyncio.wait_for(run, 5)
+    await asyncio.wait_for(run, WAIT_SECONDS)
     warnings = [r for r in leader_log.records if r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
         "scheduler: cannot take the lock (OperationalError); "
@@ -327,17 +328,19 @@ async def test_an_unreachable_database_is_tried_again_and_warned_about_once(
 async def test_a_standing_by_process_stops_at_once_without_running_ticks() -> None:
     lock, ticks, stop = FakeLock(), Recorder(), asyncio.Event()
     lock.taken_elsewhere = True
-    run = asyncio.create_task(Leadership(lock).run(ticks.gain, ticks.lose, stop, retry_seconds=60))
+    hour = 3600.0  # its next try is an hour away: stopping must not wait for it
+    run = asyncio.create_task(Leadership(lock).run(ticks.gain, ticks.lose, stop, hour))
     await until(lambda: lock.tries == 1)
 
     stop.set()
-    await asyncio.wait_for(run, 1)
+    await asyncio.wait_for(run, WAIT_SECONDS)
     assert ticks.calls == []
+    assert lock.tries == 1
 
 
 async def test_of_two_processes_on_one_database_one_runs_the_ticks_the_other_takes_over(
     database_url: str, new_lock: Callable[[], SchedulerLock],
-    leader_log: pytest.LogCaptureFixture,
+    leader_log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first_ticks, second_ticks = Recorder(), Recorder()
     first_stop, second_stop = asyncio.Event(), asyncio.Event()
@@ -345,22 +348,30 @@ async def test_of_two_processes_on_one_database_one_runs_the_ticks_the_other_tak
         Leadership(new_lock()).run(first_ticks.gain, first_ticks.lose, first_stop, RETRY_SECONDS)
     )
     await until(lambda: first_ticks.calls == ["gain"])
+    second_lock, tries = new_lock(), [0]
+    real_try = second_lock.try_acquire
+
+    def counted_try() -> bool:
+        tries[0] += 1
+        return real_try()
+
+    monkeypatch.setattr(second_lock, "try_acquire", counted_try)
     second = asyncio.create_task(
-        Leadership(new_lock()).run(second_ticks.gain, second_ticks.lose, second_stop,
-                                   RETRY_SECONDS)
+        Leadership(second_lock).run(second_ticks.gain, second_ticks.lose, second_stop,
+                                    RETRY_SECONDS)
     )
     standing_by = STANDING_BY_SQLITE if database_url.startswith("sqlite") else STANDING_BY
     await until(lambda: logged(leader_log, standing_by) == 1)
-    await asyncio.sleep(RETRY_SECONDS * 5)
+    await until(lambda: tries[0] >= 5)  # several tries, however slowly they come
     assert second_ticks.calls == []
     assert logged(leader_log, standing_by) == 1, "standing by is said once, not every retry"
 
     first_stop.set()  # the first `outreach run` stops
-    await asyncio.wait_for(first, 5)
+    await asyncio.wait_for(first, WAIT_SECONDS)
     await until(lambda: second_ticks.calls == ["gain"])
     assert first_ticks.calls == ["gain", "lose"]
 
     second_stop.set()
-    await asyncio.wait_for(second, 5)
+    await asyncio.wait_for(second, WAIT_SECONDS)
     assert second_ticks.calls == ["gain", "lose"]
     assert logged(leader_log, GAINED) == 2
