@@ -42,8 +42,8 @@ SETTLED = {DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNCERTAIN}
 KILLS = 8
 KILL_LEASE_SECONDS = 1.0
 SINK_DELAY_SECONDS = 0.03  # each message's data is answered this late: kills land inside
-READY_TIMEOUT = 30.0
-FINISH_TIMEOUT = 60.0
+READY_TIMEOUT = 60.0  # a child that imports everything, on a busy machine
+FINISH_TIMEOUT = 180.0  # a child sending up to 200 e-mails on a busy machine
 
 
 # --- child processes ---------------------------------------------------------------------
@@ -93,7 +93,7 @@ class Children:
     def kill(process: subprocess.Popen[str]) -> None:
         if process.poll() is None:
             process.kill()  # SIGKILL: no finally block, no polite QUIT, no rollback
-        process.wait(timeout=10)
+        process.wait(timeout=60)
 
     def finish(self, process: subprocess.Popen[str]) -> dict[str, Any]:
         """Wait for a child let go to run to its end; its totals."""
