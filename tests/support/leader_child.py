@@ -1,4 +1,4 @@
-"""A process that takes the scheduler lock and keeps it, for tests/e2e/test_leader.py.
+"""A process that takes the scheduler lock and keeps it, for tests/e2e/test_leader_crash.py.
 
     python tests/support/leader_child.py DATABASE_URL
 

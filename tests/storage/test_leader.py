@@ -2,18 +2,14 @@
 and another takes over when that one lets go or dies.
 
 On PostgreSQL the lock is a session-level advisory lock; on SQLite an exclusive `flock` on a
-file next to the database file. The crash specs hold the lock in a child process
-(tests/support/leader_child.py) and SIGKILL it.
+file next to the database file. Here two holders in this process; the specs that SIGKILL a
+holder in a process of its own are in tests/e2e/test_leader_crash.py.
 """
 
 import asyncio
 import logging
-import select
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,10 +30,7 @@ from scheduler.leader import (
 )
 from storage.db import make_engine
 from tests.support.databases import BACKENDS
-from tests.support.paths import REPO, SUPPORT
 
-CHILD = SUPPORT / "leader_child.py"
-READY_TIMEOUT = 60.0
 TAKEOVER_TIMEOUT = 60.0
 WAIT_SECONDS = 60.0  # generous: every wait below ends as soon as what it waits for happens
 RETRY_SECONDS = 0.02  # Leadership's check interval in these specs
@@ -73,25 +66,6 @@ def new_lock(engine: Engine) -> Iterator[Callable[[], SchedulerLock]]:
     yield make
     for lock in made:
         lock.release()
-
-
-@contextmanager
-def child_holding_the_lock(database_url: str) -> Iterator[subprocess.Popen[str]]:
-    """A process that has taken the scheduler lock and sleeps; killed when the block ends."""
-    process = subprocess.Popen(
-        [sys.executable, str(CHILD), database_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], READY_TIMEOUT)
-        assert ready, "the child never said whether it took the lock"
-        assert process.stdout.readline().strip() == "locked"
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
 
 
 # --- the locks ---------------------------------------------------------------------------
@@ -139,30 +113,6 @@ def test_the_lock_is_taken_by_the_next_try_once_its_holder_releases_it(
     assert not first.held()
     assert second.try_acquire(), "one release frees it, however often it was taken"
     assert not first.try_acquire()
-
-
-def test_the_lock_of_a_killed_process_is_taken_over(
-    database_url: str, new_lock: Callable[[], SchedulerLock]
-) -> None:
-    lock = new_lock()
-    with child_holding_the_lock(database_url) as child:
-        assert not lock.try_acquire()
-
-        child.kill()  # SIGKILL: no clean-up code of its own runs
-        child.wait()
-
-        assert eventually(lock.try_acquire), "the lock of a dead process was never freed"
-        assert lock.held()
-
-
-def test_a_second_process_cannot_take_the_lock_a_first_one_holds(database_url: str) -> None:
-    with child_holding_the_lock(database_url):
-        second = subprocess.run(
-            [sys.executable, str(CHILD), database_url],
-            capture_output=True, text=True, cwd=REPO, timeout=READY_TIMEOUT,
-        )
-    assert second.stdout.strip() == "busy"
-    assert second.returncode == 1
 
 
 def test_a_lock_file_removed_under_its_holder_is_no_longer_held(tmp_path: Path) -> None:
