@@ -4,7 +4,7 @@ Every test that asks for a database gets a fresh, migrated one with the referenc
 loaded: a SQLite file, and also PostgreSQL when OUTREACH_TEST_POSTGRES_URL names a server (CI
 always sets it; a database of its own is created for the run and dropped after).
 
-Specs live by area (rules, storage, cli, chat, delivery, render, web, e2e); everything under
+Specs live by area (rules, storage, cli, chat, delivery, render, e2e); everything under
 tests/e2e starts processes of its own and is marked `e2e`, so `pytest -m "not e2e"` runs
 the rest. Helpers live in tests/support, never in spec files. Nothing here imports the CLI
 or python-telegram-bot until a spec asks for them: `pytest tests/rules` starts at once.
