@@ -4,7 +4,7 @@ Every test that asks for a database gets a fresh, migrated one with the referenc
 loaded: a SQLite file, and also PostgreSQL when OUTREACH_TEST_POSTGRES_URL names a server (CI
 always sets it; a database of its own is created for the run and dropped after).
 
-Specs live by area (rules, storage, cli, chat, delivery, render, web, e2e); everything under
+Specs live by area (rules, storage, cli, chat, delivery, render, e2e); everything under
 tests/e2e starts processes of its own and is marked `e2e`, so `pytest -m "not e2e"` runs
 the rest. Helpers live in tests/support, never in spec files. Nothing here imports the CLI
 or python-telegram-bot until a spec asks for them: `pytest tests/rules` starts at once.
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session
 
@@ -35,6 +36,13 @@ if TYPE_CHECKING:
     from tests.support.fake_bot_api import FakeBotApi
 
 E2E = Path(__file__).resolve().parent / "e2e"
+
+# Property specs check what comes out, not how fast: an example that a busy machine makes
+# slow is no failure (Hypothesis's default is 200 ms per example, and a health check for
+# slow data generation).
+settings.register_profile("outreach", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("outreach")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -123,13 +123,31 @@ async def test_cancel_drops_the_draft_at_any_step(
 async def test_an_abandoned_conversation_times_out_and_says_so(
     api: FakeBotApi, engine: Engine, staff: None
 ) -> None:
-    async with Chat.open(api, engine, timeout=timedelta(seconds=0.3)) as chat:
+    """The real timeout, whose timer PTB's JobQueue is then told to run at once: no wait
+    that a busy machine could outlast."""
+    from datetime import UTC, datetime
+
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobEvent
+
+    from bot.chat.log.conversation import CONVERSATION_TIMEOUT
+
+    async with Chat.open(api, engine) as chat:
         await chat.say(STAFF, "/log")
         await chat.say(STAFF, "Border controls seminar")
-        await until(lambda: len(api.messages_to(STAFF)) == 3)
-        dropped = api.messages_to(STAFF)[-1]
+        jobs = chat.application.job_queue
+        [timer] = jobs.jobs()  # PTB's timeout for this conversation
+        left = timer.next_t - datetime.now(UTC)
+        assert CONVERSATION_TIMEOUT - timedelta(minutes=5) < left <= CONVERSATION_TIMEOUT
+        ran: list[JobEvent] = []
+        jobs.scheduler.add_listener(ran.append, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        # the timeout passes: the JobQueue runs the timer now, however late it gets to it
+        timer.job.modify(next_run_time=datetime.now(UTC), misfire_grace_time=None)
+        await until(lambda: len(ran) == 1, seconds=60)  # the timer has run to its end
+        assert ran[0].code == EVENT_JOB_EXECUTED
+        [dropped] = api.messages_to(STAFF)[2:]
         late = await chat.type(STAFF, "2026-11-02")
-    assert dropped.text == say("timed_out", title="Border controls seminar", minutes=1)
+    minutes = round(CONVERSATION_TIMEOUT.total_seconds() / 60)
+    assert dropped.text == say("timed_out", title="Border controls seminar", minutes=minutes)
     assert "dropped" in dropped.text
     assert [message.text for message in late] == [NOTHING_WAITING]
     assert stored(engine) == []

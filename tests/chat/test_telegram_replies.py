@@ -35,7 +35,7 @@ def api() -> Iterator[FakeBotApi]:
         yield fake
 
 
-async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
@@ -55,7 +55,7 @@ async def reply_bot(api: FakeBotApi, engine: Engine) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-        await asyncio.wait_for(task, timeout=10)
+        await asyncio.wait_for(task, timeout=60)
 
 
 async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:

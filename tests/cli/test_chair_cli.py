@@ -115,13 +115,14 @@ def test_schedule_takes_exactly_one_choice_and_a_zone(amina: Actor, session: Ses
     drafted(amina, tmp_path)
     assert amina("chair", "schedule", "1").exit_code == 1
     assert amina("chair", "schedule", "1", "--now", "--default").exit_code == 1
-    naive = amina("chair", "schedule", "1", "--at", "2030-01-04T10:00")
+    later = datetime.now(UTC).year + 2  # 4 January then is ahead, whenever the suite runs
+    naive = amina("chair", "schedule", "1", "--at", f"{later}-01-04T10:00")
     assert naive.exit_code == 1 and "with a zone" in naive.output
     past = amina("chair", "schedule", "1", "--at", "2020-01-04T10:00Z")
     assert past.exit_code == 1 and "in the past" in past.output
-    done = amina("chair", "schedule", "1", "--at", "2030-01-04T10:00-05:00")
-    assert done.exit_code == 0 and "2030-01-04 15:00 UTC (2030-01-04 10:00 in New York)" in (
-        done.output)
+    done = amina("chair", "schedule", "1", "--at", f"{later}-01-04T10:00-05:00")
+    assert done.exit_code == 0 and (
+        f"{later}-01-04 15:00 UTC ({later}-01-04 10:00 in New York)" in done.output)
     assert amina("chair", "schedule", "1", "--now").output.strip().endswith(
         "right after approval.")
     session.expire_all()

@@ -450,7 +450,7 @@ async def test_no_reply_in_time_after_the_data_is_uncertain(
     make_sink: Callable[..., SmtpSink],
 ) -> None:
     sink = make_sink()
-    sink.delay = 1.0
+    sink.delay = 600  # answered long after the sender gives up, however busy the machine
     with pytest.raises(UncertainDelivery, match="no reply in time"):
         await send_one(sender_for(sink, timeout=0.3), email_for(62))
     assert len(sink.messages) == 1

@@ -5,45 +5,28 @@ right language, by the right channels (a local SMTP server and a local Bot API f
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from storage import chair, pocs, reminders
+from storage import chair, pocs
 from storage.chair import ChairState
 from tests.support.chair import add_poc
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.service import running_service
+from tests.support.service import reminders_paused, running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
 ENGLISH = "Dear colleagues,\n\nThe Committee thanks **every** State.\n\n- reports\n- assistance"
 FRENCH = "Chers collègues,\n\nLe Comité remercie **chaque** État."
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
-def reminders_paused(session: Session) -> None:
-    """This spec is about the Chair's message: the shipped reminder policies stay quiet."""
-    reminders.ensure_default_policies(session=session, today=date.today(),
-                                      now=datetime.now(UTC))
-    for policy in reminders.policies(session=session):
-        policy.paused = True
-        session.add(policy)
-    session.commit()
-
-
 def test_a_message_reaches_every_poc_once_in_their_language_by_their_channels(
     tmp_path: Path, database_url: str, session: Session
 ) -> None:
-    reminders_paused(session)
+    reminders_paused(session)  # this spec is about the Chair's message
     add_poc(session, "FRA", "Claire Invented", email="claire@example.org",
                      chat_id=7001, language="fr")
     add_poc(session, "SEN", "Awa Invented", email="awa@example.org", language="fr")

@@ -8,8 +8,7 @@ the reminders, and neither a restart nor a second process sends anything twice.
 import re
 import time
 import urllib.request
-from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -18,21 +17,26 @@ from storage import reminders, submissions
 from storage.parties import Party
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW, add_poc
-from tests.support.service import running_service
+from tests.support.service import WAIT_SECONDS, running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
 SECRET = "reminders-e2e-secret"
+# Working hours all day every day end at 23:59: a reminder swept in the minute before
+# midnight (the PoC's time, UTC) waits for 00:00, so the first sends may take a minute more.
+FIRST_SECONDS = WAIT_SECONDS + 60
+# No event says "a sweep and a dispatch ran and sent nothing": once the process leads, wait
+# for several ticks (every 0.3 s and 0.5 s here) before checking that nothing more went out.
+TICKS_SECONDS = 1.5
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 25.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
+def days_ago(days: int) -> date:
+    """A day before the service's today (it reads the same clock), so no policy's "years
+    without a report" comes due as the years go by."""
+    return datetime.now(UTC).date() - timedelta(days=days)
 
 
 def only_japan_is_silent(session: Session) -> int:
-    """Every State has reported except Japan, whose id is returned."""
+    """Every State has reported, last year, except Japan, whose id is returned."""
     japan = 0
     for party in session.exec(select(Party).where(Party.kind == "state")):
         assert party.id is not None
@@ -40,7 +44,7 @@ def only_japan_is_silent(session: Session) -> int:
             japan = party.id
             continue
         submissions.add(session=session, party_id=party.id, kind="first_report",
-                        submitted_on=date(2024, 1, 10), symbol="", note="", actor="test",
+                        submitted_on=days_ago(365), symbol="", note="", actor="test",
                         now=NOW)
     session.commit()
     return japan
@@ -72,7 +76,7 @@ def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
         env = service_env(sink, api)
         with running_service(tmp_path / "first", database_url, env) as service:
             service.wait_until_answering()
-            wait_for(lambda: len(sink.messages) == 1 and len(api.messages) == 1)
+            wait_for(lambda: len(sink.messages) == 1 and len(api.messages) == 1, FIRST_SECONDS)
             mail = sink.messages[0].parsed()
             assert "1540" in str(mail["Subject"])
             [chat] = api.messages
@@ -98,18 +102,19 @@ def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
             with urllib.request.urlopen(request, timeout=5) as page:
                 assert page.status == 200
             assert any(r.answer == "snooze" and r.channel == "email" for r in replies(session))
-            time.sleep(1.5)  # several sweeps and dispatches: nothing more goes out
+            time.sleep(TICKS_SECONDS)  # several sweeps and dispatches: nothing more goes out
             assert len(sink.messages) == 1 and len(api.messages) == 1
             assert service.stop() == 0
 
         # Japan reports; a new process sweeps again and writes to nobody
         submissions.add(session=session, party_id=japan, kind="first_report",
-                        submitted_on=date(2026, 11, 20), symbol="", note="", actor="test",
+                        submitted_on=days_ago(7), symbol="", note="", actor="test",
                         now=NOW)
         session.commit()
         with running_service(tmp_path / "second", database_url, env) as service:
             service.wait_until_answering()
-            time.sleep(1.5)
+            service.wait_until_leading()
+            time.sleep(TICKS_SECONDS)  # several sweeps and dispatches
             assert service.stop() == 0
         assert len(sink.messages) == 1 and len(api.messages) == 1
 
@@ -131,14 +136,16 @@ def test_killed_restarted_and_doubled_processes_send_each_reminder_once(
                 running_service(tmp_path / "b", database_url, env) as second:
             first.wait_until_answering()
             second.wait_until_answering()
-            wait_for(lambda: len(sink.messages) == 2 and len(api.messages) == 2)
+            wait_for(lambda: len(sink.messages) == 2 and len(api.messages) == 2, FIRST_SECONDS)
             first.process.kill()  # no goodbye: the other one must take over
             first.process.wait()
-            time.sleep(2.0)
+            second.wait_until_leading()  # it led already, or takes over now
+            time.sleep(TICKS_SECONDS)  # several sweeps and dispatches
             assert second.stop() == 0
         with running_service(tmp_path / "c", database_url, env) as again:
             again.wait_until_answering()
-            time.sleep(1.5)
+            again.wait_until_leading()
+            time.sleep(TICKS_SECONDS)
             assert again.stop() == 0
     recipients = sorted(m.rcpt_tos[0] for m in sink.messages)
     assert recipients == ["aiko@example.org", "kenji@example.org"]

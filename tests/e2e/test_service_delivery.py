@@ -1,10 +1,12 @@
-"""`outreach run` sends what is due on its own, and serves one-click unsubscribe."""
+"""`outreach run` sends what is due on its own, and serves one-click unsubscribe.
 
-import time
+The shipped reminder policies are paused first: the French PoC would otherwise be reminded
+at start-up whenever the suite runs in working hours, and the sink would get two messages.
+"""
+
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,17 +16,10 @@ from bot.web.links import unsubscribe_url
 from storage import pocs
 from storage.outbox import Delivery, OutboxMessage
 from tests.support.outbox import add_poc, queue
-from tests.support.service import running_service
+from tests.support.service import reminders_paused, running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
 SECRET = "service-test-secret"
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def post(url: str, body: bytes) -> tuple[int, str]:
@@ -49,6 +44,7 @@ def get(url: str) -> tuple[int, str]:
 def test_the_service_sends_due_deliveries_and_honours_one_click_unsubscribe(
     tmp_path: Path, database_url: str, session: Session
 ) -> None:
+    reminders_paused(session)
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org")
     queue(session, [poc_id], now=datetime.now(UTC))
     with SmtpSink() as sink, running_service(tmp_path, database_url, {

@@ -29,7 +29,7 @@ EXAMPLE = ("/log 2022-03-14 | Regional workshop on export controls | Bangkok, TH
            "| audiences=states,industry | iro=co_organised:UNODA")
 
 
-async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out waiting"

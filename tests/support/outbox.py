@@ -29,6 +29,13 @@ def add_poc(session: Session, party_code: str, name: str, email: str | None = No
     return poc.id
 
 
+def invent_pocs(session: Session, count: int) -> list[int]:
+    """`count` invented PoCs with an e-mail address each, over five States."""
+    parties = ("FRA", "KEN", "MAR", "BRA", "JPN")
+    return [add_poc(session, parties[n % len(parties)], f"Person {n}-Test",
+                    f"person{n}@example.org") for n in range(count)]
+
+
 def queue(session: Session, poc_ids: list[int], template: str = "contact_check",
           dedupe_key: str | None = None, now: datetime = NOW) -> OutboxMessage:
     audience = outbox.audience_of(session=session, poc_ids=poc_ids)

@@ -1,5 +1,5 @@
 """`outreach import events` then `outreach report` in a process of its own, in the machine's
-time zone as the TZ environment variable sets it (tests/e2e/test_paper_outputs.py).
+time zone as the TZ environment variable sets it (tests/e2e/test_report_time_zones.py).
 
     TZ=Pacific/Kiritimati python tests/support/report_tz_child.py EVENTS_CSV FROM:TO [FROM:TO ...]
 

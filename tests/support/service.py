@@ -1,6 +1,14 @@
 """`outreach run` as a child process, started the way a container starts it: configured only
 by OUTREACH_* environment variables, probed over HTTP on /healthz, stopped with a signal.
-For the specs under tests/e2e."""
+For the specs under tests/e2e.
+
+A spec that starts the service decides what it may send: the shipped reminder policies that
+`outreach run` creates remind every non-reporting State's PoC the moment it is in working
+hours, so a spec whose PoCs are not there for reminders pauses them first
+(`reminders_paused`), and a spec about reminders sets the working hours itself. Nothing then
+depends on the day or the hour the suite runs at. Every wait has a deadline long enough for a
+busy machine (STARTUP_SECONDS, `wait_for`): it ends as soon as the awaited thing happens.
+"""
 
 import os
 import signal
@@ -10,16 +18,40 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
-STARTUP_SECONDS = 20.0
-SHUTDOWN_SECONDS = 10.0
+from scheduler.leader import GAINED
+from storage import reminders
+from tests.support.outbox import NOW
+
+STARTUP_SECONDS = 60.0  # a cold start on a loaded machine; a quiet one answers in about 2 s
+SHUTDOWN_SECONDS = 30.0
+WAIT_SECONDS = 60.0  # for what the service does on its own (a dispatch, a sweep, a reply)
 POLL_SECONDS = 0.1
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> None:
+    """Return as soon as `condition()` holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still not true after {seconds:.0f} s"
+        time.sleep(POLL_SECONDS / 2)
+
+
+def reminders_paused(session: Session) -> None:
+    """The shipped reminder policies, created as `outreach run` creates them, and paused: the
+    spec's PoCs hear only what the spec sends them, on any day at any hour."""
+    reminders.ensure_default_policies(session=session, today=NOW.date(), now=NOW)
+    for policy in reminders.policies(session=session):
+        policy.paused = True
+        session.add(policy)
+    session.commit()
 
 
 def outreach_command() -> list[str]:
@@ -92,6 +124,10 @@ class Service:
                         f"{STARTUP_SECONDS:.0f} s; stderr:\n{self.stderr()}"
                     )
                 time.sleep(POLL_SECONDS)
+
+    def wait_until_leading(self) -> None:
+        """Until this process holds the scheduler lock: its ticks run from then on."""
+        wait_for(lambda: GAINED in self.stderr())
 
     def stop(self, signum: signal.Signals = signal.SIGTERM) -> int:
         """Send `signum` and return the exit code; fails if the service does not exit in time."""

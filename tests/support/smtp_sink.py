@@ -244,7 +244,7 @@ class SmtpSink:
             done.set()
 
         controller.loop.call_soon_threadsafe(close_all)
-        assert done.wait(5), "the sink's loop did not answer"
+        assert done.wait(60), "the sink's loop did not answer"
 
     # --- called from the server thread ---
 

@@ -3,30 +3,23 @@
 249 events from 26 April 2016 to 15 April 2022 (both days included), approximately 82 % with
 organisations, 144 to States and civil society, of which 104 States, 15 academia, 17 industry
 and 10 parliamentarians: in `outreach report` as text, JSON, CSV, XLSX and HTML (and /stats,
-tests/chat/test_stats_chat.py), on both backends; and the boundary days stay inside whatever the
-machine's time zone, far east or far west of UTC.
+tests/chat/test_stats_chat.py), on both backends. That the boundary days stay inside whatever
+the machine's time zone is in tests/e2e/test_report_time_zones.py.
 """
 
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from bot.demo.dataset import write_csv
-from bot.demo.events import EVENT_COLUMNS, build_paper_events
-from storage.parties import Party, PartyKind
 from tests.support.cli import Invoke
 from tests.support.paper_data import PAPER_FROM, PAPER_TO, load_paper_data
-from tests.support.paths import SUPPORT
 
 PERIOD = ("--from", PAPER_FROM, "--to", PAPER_TO)
 # (section, figure) as in the JSON's paths and the CSV's rows -> the paper's value
@@ -39,8 +32,6 @@ FIGURES = {
     ("outreach", "by_audience.industry"): 17,
     ("outreach", "by_audience.parliamentarians"): 10,
 }
-# UTC+14 and UTC-11: a date read through a local clock would move by a day.
-FAR_EAST, FAR_WEST = "Pacific/Kiritimati", "Pacific/Pago_Pago"
 
 
 def leaf(data: dict[str, Any], section: str, path: str) -> Any:
@@ -97,29 +88,3 @@ def test_the_text_and_the_page_say_the_papers_figures(
         found = re.search(rf'data-figure="{section}\.{re.escape(figure)}">.*?<td[^>]*>(\d+)<',
                           page)
         assert found and found.group(1) == str(value), figure
-
-
-CHILD = SUPPORT / "report_tz_child.py"
-
-
-@pytest.mark.parametrize(("time_zone", "offset"), [(FAR_EAST, 14), (FAR_WEST, -11)])
-def test_boundary_days_stay_inside_in_any_time_zone(
-    session: Session, database_url: str, tmp_path: Path, time_zone: str, offset: int
-) -> None:
-    parties = list(session.exec(select(Party)))
-    states = sorted(p.code for p in parties if p.kind == PartyKind.STATE)
-    organisations = sorted(p.code for p in parties if p.kind == PartyKind.ORGANISATION)
-    events = tmp_path / "events.csv"
-    write_csv(build_paper_events(states, organisations), EVENT_COLUMNS, events)
-    whole, first, last = (f"{PAPER_FROM}:{PAPER_TO}", f"{PAPER_FROM}:{PAPER_FROM}",
-                          f"{PAPER_TO}:{PAPER_TO}")
-    env = {**os.environ, "TZ": time_zone, "OUTREACH_DATABASE_URL": database_url,
-           "OUTREACH_DATA_DIR": str(tmp_path), "OUTREACH_ACTOR": "cli:test-staff"}
-    done = subprocess.run([sys.executable, str(CHILD), str(events), whole, first, last],
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr + done.stdout
-    counts = json.loads(done.stdout.splitlines()[-1])
-    assert counts["utc_offset_hours"] == offset  # the process did run in that zone
-    assert counts[whole] == 249
-    assert counts[first] == 1  # the first day's event, and not the one the day before
-    assert counts[last] == 1  # the last day's event, and not the one the day after
