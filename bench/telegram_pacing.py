@@ -7,7 +7,7 @@ bench/email_broadcast.py) with `chats` invented PoCs that have a Telegram chat i
 e-mail address, and as many messages (template contact_check) as it takes to make
 `deliveries` Telegram deliveries: message k goes to the first PoCs, so 1000 over 200 chats is
 5 messages x 200 PoCs. The Dispatcher then runs once with
-TelegramSender(FakeBotApi.TOKEN, base_url) against tests/fake_bot_api.FakeBotApi with
+TelegramSender(FakeBotApi.TOKEN, base_url) against tests/support/fake_bot_api.FakeBotApi with
 enforce_limits=True: sliding one-second windows of 30 messages overall and 1 per chat; any
 message over a limit is answered 429 and counted.
 
