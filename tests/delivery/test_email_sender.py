@@ -8,78 +8,31 @@ password shows up nowhere.
 """
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.channels.contract import Outcome, OutgoingEmail, SendResult, UncertainDelivery
-from bot.channels.email import sender_from_settings
-from bot.channels.email.config import SmtpConfig, TlsMode
-from bot.channels.email.eml import EmlFileSender
+from bot.channels.contract import Outcome, SendResult, UncertainDelivery
+from bot.channels.email.config import SmtpConfig
 from bot.channels.email.mime import build_mime
 from bot.channels.email.smtp import SmtpSender
 from bot.channels.pacing import Pacer
-from bot.settings import Settings
+from tests.support.email import (
+    ARABIC_SUBJECT,
+    FROM,
+    PASSWORD,
+    REPLY_TO,
+    UNSUBSCRIBE,
+    USER,
+    email_for,
+    send_one,
+    sender_for,
+)
 from tests.support.smtp_sink import SmtpSink, free_port
-
-FROM = "1540 Committee <outreach@example.org>"
-REPLY_TO = "1540 Committee Secretariat <secretariat@example.org>"
-USER = "outreach-bot@example.org"
-PASSWORD = "Tr0ub4dor&3 p@ss/w#rd"  # needs percent-encoding in a URL
-ARABIC_SUBJECT = "تذكير: التقرير الوطني بشأن القرار 1540"
-UNSUBSCRIBE = "https://outreach.example.org/unsubscribe?token=" + "k" * 120
-
-
-def email_for(
-    delivery_id: int,
-    to: tuple[str, ...] = ("focal.point@example.org",),
-    subject: str = ARABIC_SUBJECT,
-    unsubscribe_url: str | None = UNSUBSCRIBE,
-) -> OutgoingEmail:
-    return OutgoingEmail(
-        delivery_id=delivery_id,
-        to=to,
-        subject=subject,
-        text="السيد الممثل،\n.A line that starts with a dot\nمع التحية\n",
-        html="<p>السيد الممثل،</p><p>.A line that starts with a dot</p>",
-        language="ar",
-        message_id=f"<delivery-{delivery_id}.message-7@outreach.example.org>",
-        unsubscribe_url=unsubscribe_url,
-    )
-
-
-@pytest.fixture
-def make_sink() -> Iterator[Callable[..., SmtpSink]]:
-    started: list[SmtpSink] = []
-
-    def make(**kwargs: Any) -> SmtpSink:
-        sink = SmtpSink(**kwargs)
-        sink.start()
-        started.append(sink)
-        return sink
-
-    yield make
-    for sink in started:
-        sink.stop()
-
-
-def sender_for(sink: SmtpSink, url: str | None = None, **kwargs: Any) -> SmtpSender:
-    if sink.tls != "none":
-        kwargs.setdefault("tls_context", sink.client_tls_context())
-    kwargs.setdefault("local_hostname", "outreach.test")
-    return SmtpSender(SmtpConfig.from_url(url or sink.url()), FROM, REPLY_TO, **kwargs)
-
-
-async def send_one(sender: SmtpSender, mail: OutgoingEmail) -> SendResult:
-    async with sender:
-        return await sender.send(mail)
-
 
 # --- what arrives ------------------------------------------------------------------------
 
@@ -304,64 +257,6 @@ async def test_starttls_required_against_a_server_without_it_fails_clearly(
     assert sink.messages == []
 
 
-# --- configuration -----------------------------------------------------------------------
-
-
-def test_the_url_gives_host_port_tls_and_percent_decoded_credentials() -> None:
-    config = SmtpConfig.from_url("smtp://bot%40example.org:p%40ss%2Fw%23rd@mail.example.org")
-    assert (config.host, config.port, config.username, config.password) == (
-        "mail.example.org", 587, "bot@example.org", "p@ss/w#rd")
-    # Credentials to a real host: the upgrade is mandatory, never a fallback to plaintext.
-    assert config.tls is TlsMode.STARTTLS
-    assert SmtpConfig.from_url("smtps://u:p@mail.example.org").port == 465
-    assert SmtpConfig.from_url("smtps://u:p@mail.example.org").tls is TlsMode.IMPLICIT
-    assert SmtpConfig.from_url("smtp://relay.internal:25").tls is TlsMode.OPPORTUNISTIC
-    assert SmtpConfig.from_url("smtp://u:p@127.0.0.1:2525").tls is TlsMode.OPPORTUNISTIC
-    assert PASSWORD not in repr(SmtpConfig.from_url("smtp://u:p%40ss@127.0.0.1"))
-    assert "p@ss" not in repr(SmtpConfig.from_url("smtp://u:p%40ss@127.0.0.1"))
-
-
-def test_credentials_over_plaintext_to_another_host_are_refused_at_config_time() -> None:
-    with pytest.raises(ValueError, match="unencrypted") as refused:
-        SmtpConfig.from_url("smtp://bot:hunter2secret@mail.example.org:25?starttls=never")
-    assert "hunter2secret" not in str(refused.value)
-    plaintext = SmtpConfig(host="mail.example.org", port=25, tls=TlsMode.NONE,
-                           username="bot", password="hunter2secret")
-    with pytest.raises(ValueError, match="unencrypted"):
-        SmtpSender(plaintext, FROM, None)
-    # Loopback (a local relay, these specs) may go without TLS.
-    assert SmtpConfig.from_url("smtp://bot:pw@127.0.0.1:25?starttls=never").tls is TlsMode.NONE
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "smtp://bot:hunter2secret@mail.example.org:port",  # not a port
-        "smtp://bot:hunter2/secret@mail.example.org",  # unencoded "/"
-        "smtp://bot:hunter2#secret@mail.example.org",  # unencoded "#"
-        "http://bot:hunter2secret@mail.example.org",
-        "smtp://bot:hunter2secret@:587",
-        "smtp://:hunter2secret@mail.example.org",
-        "smtp://bot:hunter2secret@mail.example.org?tls=hunter2secret",
-        "smtps://bot:hunter2secret@mail.example.org?starttls=required",
-    ],
-)
-def test_a_malformed_url_is_refused_without_repeating_the_password(url: str) -> None:
-    with pytest.raises(ValueError) as refused:
-        SmtpConfig.from_url(url)
-    assert "hunter2" not in str(refused.value)
-    assert "secret" not in str(refused.value)
-
-
-def test_without_an_smtp_url_mail_goes_to_files_in_the_data_folder(tmp_path: Path) -> None:
-    files = sender_from_settings(Settings(data_dir=tmp_path, smtp_url=None))
-    assert isinstance(files, EmlFileSender)
-    assert files.folder == tmp_path / "outbox-mail"
-    smtp = sender_from_settings(Settings(data_dir=tmp_path, mail_per_minute=30,
-                                         smtp_url=SecretStr("smtps://u:p@mail.example.org")))
-    assert isinstance(smtp, SmtpSender)
-
-
 # --- pace, outages and dropped connections -----------------------------------------------
 
 
@@ -454,41 +349,6 @@ async def test_no_reply_in_time_after_the_data_is_uncertain(
     with pytest.raises(UncertainDelivery, match="no reply in time"):
         await send_one(sender_for(sink, timeout=0.3), email_for(62))
     assert len(sink.messages) == 1
-
-
-# --- .eml files --------------------------------------------------------------------------
-
-
-async def test_without_smtp_each_delivery_becomes_one_eml_file_written_once(
-    tmp_path: Path,
-) -> None:
-    folder = tmp_path / "outbox-mail"
-    sender = EmlFileSender(folder, mail_from=FROM, reply_to=REPLY_TO)
-    async with sender:
-        first = await sender.send(email_for(70))
-        before = (folder / "70.eml").read_bytes()
-        again = await sender.send(email_for(70))  # a resend of the same delivery
-        other = await sender.send(email_for(71))
-    assert [first.outcome, again.outcome, other.outcome] == [Outcome.SENT] * 3
-    assert sorted(p.name for p in folder.iterdir()) == ["70.eml", "71.eml"]  # no temp files
-    assert (folder / "70.eml").read_bytes() == before
-    message = message_from_bytes(before, policy=email_policy.default)
-    assert message["Subject"] == ARABIC_SUBJECT
-    assert message["Message-ID"] == "<delivery-70.message-7@outreach.example.org>"
-    assert message["Reply-To"] == REPLY_TO
-
-
-async def test_a_mail_folder_that_cannot_be_written_is_transient(tmp_path: Path) -> None:
-    blocked = tmp_path / "outbox-mail"
-    blocked.write_text("a file where the folder should be")
-    result = await send_one_file(EmlFileSender(blocked), email_for(72))
-    assert result.outcome is Outcome.TRANSIENT
-    assert result.reason.startswith("could not write the e-mail file")
-
-
-async def send_one_file(sender: EmlFileSender, mail: OutgoingEmail) -> SendResult:
-    async with sender:
-        return await sender.send(mail)
 
 
 # --- the password ------------------------------------------------------------------------
