@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 from sqlmodel import Session
@@ -27,17 +28,7 @@ def test_a_message_reaches_every_poc_once_in_their_language_by_their_channels(
     tmp_path: Path, database_url: str, session: Session
 ) -> None:
     reminders_paused(session)  # this spec is about the Chair's message
-    add_poc(session, "FRA", "Claire Invented", email="claire@example.org",
-                     chat_id=7001, language="fr")
-    add_poc(session, "SEN", "Awa Invented", email="awa@example.org", language="fr")
-    add_poc(session, "RUS", "Ivan Invented", email="ivan@example.org", chat_id=7002,
-                   language="ru")
-    add_poc(session, "EGY", "Nour Invented", chat_id=7003, language="ar")
-    org = add_poc(session, "IAEA", "Org Invented", email="org@example.org", chat_id=7004)
-    li = add_poc(session, "CHN", "Li Invented", email="li@example.org", language="zh")
-    pocs.opt_out_of_email(session=session, poc_id=org, actor="test", now=datetime.now(UTC))
-    pocs.opt_out_of_email(session=session, poc_id=li, actor="test", now=datetime.now(UTC))
-    session.commit()
+    li = invent_audience(session)
 
     with SmtpSink() as sink, FakeBotApi() as api:
         env = {
@@ -51,25 +42,7 @@ def test_a_message_reaches_every_poc_once_in_their_language_by_their_channels(
             "OUTREACH_LEADER_RETRY_SECONDS": "0.5",
         }
 
-        def as_actor(actor: str) -> Callable[..., Result]:
-            def invoke(*args: str) -> Result:
-                return CliRunner().invoke(app, list(args), env={**env, "OUTREACH_ACTOR": actor},
-                                          catch_exceptions=False)
-            return invoke
-
-        drafter, approver = as_actor("cli:amina"), as_actor("cli:pierre")
-        english, french = tmp_path / "en.md", tmp_path / "fr.md"
-        english.write_text(ENGLISH, encoding="utf-8")
-        french.write_text(FRENCH, encoding="utf-8")
-        assert drafter("chair", "draft", str(english), "--lang", "en",
-                       "--subject", "Message of the Chair").exit_code == 0
-        assert drafter("chair", "draft", str(french), "--lang", "fr", "--id", "1",
-                       "--subject", "Message du Président").exit_code == 0
-        assert drafter("chair", "schedule", "1", "--now").exit_code == 0
-        preview = drafter("chair", "preview", "1", "--out", str(tmp_path / "preview"))
-        assert preview.exit_code == 0, preview.output
-        assert drafter("chair", "approve", "1").exit_code == 1  # four eyes
-        assert approver("chair", "approve", "1", "--revision", "4").exit_code == 0
+        drafter = draft_preview_and_approve(env, tmp_path)
 
         with running_service(tmp_path / "service", database_url, env) as service:
             service.wait_until_answering()
@@ -84,22 +57,7 @@ def test_a_message_reaches_every_poc_once_in_their_language_by_their_channels(
             time.sleep(1.5)  # several more ticks: nothing more goes out
             assert service.stop() == 0
 
-        mails = {m.rcpt_tos: m.parsed() for m in sink.messages}
-        assert Counter(m.rcpt_tos for m in sink.messages) == {
-            ("claire@example.org",): 1, ("awa@example.org",): 1, ("ivan@example.org",): 1}
-        for address, subject, language, words in [
-            ("claire@example.org", "Message du Président", "fr", "Le Comité remercie chaque"),
-            ("awa@example.org", "Message du Président", "fr", "Le Comité remercie chaque"),
-            ("ivan@example.org", "Message of the Chair", "en", "thanks every State"),
-        ]:
-            mail = mails[(address,)]
-            assert mail["Subject"] == subject
-            assert mail["Content-Language"] == language
-            text = mail.get_body(("plain",))
-            html = mail.get_body(("html",))
-            assert text is not None and html is not None
-            assert words in text.get_content()
-            assert f'<html lang="{language}" dir="ltr">' in html.get_content()
+        mails = each_pocs_mail_once_in_their_language(sink)
 
         chats = Counter(m.chat_id for m in api.messages)
         assert chats == {7001: 1, 7002: 1, 7003: 1, 7004: 1}
@@ -126,3 +84,70 @@ def test_a_message_reaches_every_poc_once_in_their_language_by_their_channels(
         rows = {tuple(line.split()[:3]) for line in status.output.splitlines()}
         assert {("email", "en", "1"), ("email", "fr", "2"), ("telegram", "en", "3"),
                 ("telegram", "fr", "1")} <= rows
+
+
+def invent_audience(session: Session) -> int:
+    """Six invented PoCs: e-mail and Telegram, one channel or the other, French, Russian,
+    Arabic and Chinese; the organisation's and Li's e-mail opted out (Li: no channel).
+    Li's id."""
+    add_poc(session, "FRA", "Claire Invented", email="claire@example.org",
+            chat_id=7001, language="fr")
+    add_poc(session, "SEN", "Awa Invented", email="awa@example.org", language="fr")
+    add_poc(session, "RUS", "Ivan Invented", email="ivan@example.org", chat_id=7002,
+            language="ru")
+    add_poc(session, "EGY", "Nour Invented", chat_id=7003, language="ar")
+    org = add_poc(session, "IAEA", "Org Invented", email="org@example.org", chat_id=7004)
+    li = add_poc(session, "CHN", "Li Invented", email="li@example.org", language="zh")
+    pocs.opt_out_of_email(session=session, poc_id=org, actor="test", now=datetime.now(UTC))
+    pocs.opt_out_of_email(session=session, poc_id=li, actor="test", now=datetime.now(UTC))
+    session.commit()
+    return li
+
+
+def draft_preview_and_approve(env: dict[str, str], tmp_path: Path) -> Callable[..., Result]:
+    """Amina drafts message 1 in English and French from files, sends it now, previews it
+    into tmp_path/preview, may not approve it herself; Pierre approves what she previewed.
+    Amina's `outreach`."""
+
+    def as_actor(actor: str) -> Callable[..., Result]:
+        def invoke(*args: str) -> Result:
+            return CliRunner().invoke(app, list(args), env={**env, "OUTREACH_ACTOR": actor},
+                                      catch_exceptions=False)
+        return invoke
+
+    drafter, approver = as_actor("cli:amina"), as_actor("cli:pierre")
+    english, french = tmp_path / "en.md", tmp_path / "fr.md"
+    english.write_text(ENGLISH, encoding="utf-8")
+    french.write_text(FRENCH, encoding="utf-8")
+    assert drafter("chair", "draft", str(english), "--lang", "en",
+                   "--subject", "Message of the Chair").exit_code == 0
+    assert drafter("chair", "draft", str(french), "--lang", "fr", "--id", "1",
+                   "--subject", "Message du Président").exit_code == 0
+    assert drafter("chair", "schedule", "1", "--now").exit_code == 0
+    preview = drafter("chair", "preview", "1", "--out", str(tmp_path / "preview"))
+    assert preview.exit_code == 0, preview.output
+    assert drafter("chair", "approve", "1").exit_code == 1  # four eyes
+    assert approver("chair", "approve", "1", "--revision", "4").exit_code == 0
+    return drafter
+
+
+def each_pocs_mail_once_in_their_language(sink: SmtpSink) -> dict[tuple[str, ...], EmailMessage]:
+    """Claire and Awa got the French version, Ivan the English one (no Russian), each once;
+    the mails by recipient."""
+    mails = {m.rcpt_tos: m.parsed() for m in sink.messages}
+    assert Counter(m.rcpt_tos for m in sink.messages) == {
+        ("claire@example.org",): 1, ("awa@example.org",): 1, ("ivan@example.org",): 1}
+    for address, subject, language, words in [
+        ("claire@example.org", "Message du Président", "fr", "Le Comité remercie chaque"),
+        ("awa@example.org", "Message du Président", "fr", "Le Comité remercie chaque"),
+        ("ivan@example.org", "Message of the Chair", "en", "thanks every State"),
+    ]:
+        mail = mails[(address,)]
+        assert mail["Subject"] == subject
+        assert mail["Content-Language"] == language
+        text = mail.get_body(("plain",))
+        html = mail.get_body(("html",))
+        assert text is not None and html is not None
+        assert words in text.get_content()
+        assert f'<html lang="{language}" dir="ltr">' in html.get_content()
+    return mails
