@@ -99,7 +99,7 @@ async def test_a_drafts_in_two_languages_b_approves_an_edit_returns_it_to_draft(
         message = the_message(engine)
         message_id = message.id
         assert message_id is not None
-        saved, en_header, en_telegram, fr_header, fr_telegram, table = answers
+        saved, _, en_telegram, _, fr_telegram, table = answers
 
         # what was stored: the formatting as Markdown, the actor, the default send time
         assert saved.text == say("saved", message_id=message_id, created=True,
@@ -113,41 +113,9 @@ async def test_a_drafts_in_two_languages_b_approves_an_edit_returns_it_to_draft(
         assert message.send_at is not None and message.send_at.isoformat() == (
             "2027-01-04T15:00:00+00:00")  # 1 January is a holiday; 10:00 in New York
 
-        # the preview: each language's Telegram message exactly as a PoC receives it
-        assert "Preview of message" in en_header.text and "English" in en_header.text
-        assert en_telegram.text == (
-            "<b>Message of the Chair</b>\n\nDear <b>colleagues</b>, see "
-            '<a href="https://example.org/1540">the site</a>.\nWith <i>regards</i>')
-        with Session(engine) as fresh:
-            bodies = chair.bodies(session=fresh, message_id=message_id)
-            for sent, language in ((en_telegram, "en"), (fr_telegram, "fr")):
-                poc_gets = render_message(TEMPLATE, language, {
-                    "message": outbox_context(message_id, bodies[language])})
-                assert sent.text == poc_gets.telegram  # what the dispatcher would send
-                assert sent.parse_mode == "HTML" and sent.reply_markup is None
-        assert fr_telegram.text.startswith("<b>Message du Président</b>")
-        assert "<b>collègues</b>" in fr_telegram.text
-        assert "Français" not in fr_header.text and "French" in fr_header.text
-
-        # the e-mail as documents, HTML and text, per language
-        documents = chat.documents(DRAFTER)
-        assert [d.filename for d in documents] == [
-            f"chair-{message_id}-en.html", f"chair-{message_id}-en.txt",
-            f"chair-{message_id}-fr.html", f"chair-{message_id}-fr.txt"]
-        english_html = documents[0].content.decode()
-        assert '<html lang="en"' in english_html
-        assert "Dear <strong>colleagues</strong>" in english_html
-        assert documents[1].content.decode().count("see the site (https://example.org/1540)")
-        assert "Chers collègues" in documents[3].content.decode()
-
-        # the table: language x channel, fall-backs and PoCs with no channel, by id only
-        assert f"<b>Message {message_id}</b>: draft" in table.text
-        assert "2027-01-04 10:00 New York time" in table.text
-        assert f"PoC {people['ivan']} (RUS, ru)" in table.text
-        assert f"PoC {people['silent']} (SEN)" in table.text
-        assert "Invented" not in table.text and "example.org" not in table.text
-        assert labels(table) == ["Approve", "Send time", "Cancel"]
-        assert button_data(table, "Approve") == f"chair:approve:{message_id}:3"
+        the_preview_is_what_pocs_receive(engine, message_id, answers)
+        the_email_comes_as_documents(chat, message_id)
+        the_table_names_pocs_by_id_only(table, message_id, people)
 
         # four eyes: A may not approve; B previews and approves with the button
         [refused] = await chat.press(DRAFTER, table, "Approve")
@@ -344,3 +312,48 @@ async def test_a_long_list_fits_one_telegram_message_and_says_how_many_more(
     assert listed.text.endswith(f"…and {20 - shown} older (see <code>outreach chair list"
                                 "</code>).")
     assert "19 &lt;&amp;&gt; xxx" in listed.text  # the newest first, escaped
+
+
+def the_preview_is_what_pocs_receive(engine: Engine, message_id: int,
+                                     answers: list[ReceivedMessage]) -> None:
+    """Each language's Telegram message in the preview is exactly what the dispatcher sends."""
+    _, en_header, en_telegram, fr_header, fr_telegram, _ = answers
+    assert "Preview of message" in en_header.text and "English" in en_header.text
+    assert en_telegram.text == (
+        "<b>Message of the Chair</b>\n\nDear <b>colleagues</b>, see "
+        '<a href="https://example.org/1540">the site</a>.\nWith <i>regards</i>')
+    with Session(engine) as fresh:
+        bodies = chair.bodies(session=fresh, message_id=message_id)
+        for sent, language in ((en_telegram, "en"), (fr_telegram, "fr")):
+            poc_gets = render_message(TEMPLATE, language, {
+                "message": outbox_context(message_id, bodies[language])})
+            assert sent.text == poc_gets.telegram  # what the dispatcher would send
+            assert sent.parse_mode == "HTML" and sent.reply_markup is None
+    assert fr_telegram.text.startswith("<b>Message du Président</b>")
+    assert "<b>collègues</b>" in fr_telegram.text
+    assert "Français" not in fr_header.text and "French" in fr_header.text
+
+
+def the_email_comes_as_documents(chat: ChatDriver, message_id: int) -> None:
+    """The e-mail as documents, HTML and text, per language."""
+    documents = chat.documents(DRAFTER)
+    assert [d.filename for d in documents] == [
+        f"chair-{message_id}-en.html", f"chair-{message_id}-en.txt",
+        f"chair-{message_id}-fr.html", f"chair-{message_id}-fr.txt"]
+    english_html = documents[0].content.decode()
+    assert '<html lang="en"' in english_html
+    assert "Dear <strong>colleagues</strong>" in english_html
+    assert documents[1].content.decode().count("see the site (https://example.org/1540)")
+    assert "Chers collègues" in documents[3].content.decode()
+
+
+def the_table_names_pocs_by_id_only(table: ReceivedMessage, message_id: int,
+                                    people: dict[str, int]) -> None:
+    """Language x channel, fall-backs and PoCs with no channel, by id only; the buttons."""
+    assert f"<b>Message {message_id}</b>: draft" in table.text
+    assert "2027-01-04 10:00 New York time" in table.text
+    assert f"PoC {people['ivan']} (RUS, ru)" in table.text
+    assert f"PoC {people['silent']} (SEN)" in table.text
+    assert "Invented" not in table.text and "example.org" not in table.text
+    assert labels(table) == ["Approve", "Send time", "Cancel"]
+    assert button_data(table, "Approve") == f"chair:approve:{message_id}:3"
