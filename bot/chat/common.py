@@ -26,17 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from jinja2 import Template
 from sqlalchemy import Engine
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.render.markdown import TELEGRAM_LIMIT as MESSAGE_LIMIT
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.render.templates import DEFAULT_LANGUAGE, has_macro, macro
 
 __all__ = ["MESSAGE_LIMIT", "SERVICES_KEY", "Services", "answer", "edit",
-           "edit_buttons", "fitted", "reply", "say", "send", "services", "template"]
+           "edit_buttons", "fitted", "has_message", "reply", "say", "send", "services"]
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +75,17 @@ def services(holder: _HasBotData) -> Services:
 # -- words ----------------------------------------------------------------------------------
 
 
-def template(file: str, language: str = DEFAULT_LANGUAGE) -> Template:
-    """templates/chat/<language>/<file>.html.j2, or the English one when it is missing."""
-    return environment().select_template(
-        [f"chat/{language}/{file}.html.j2", f"chat/{DEFAULT_LANGUAGE}/{file}.html.j2"])
-
-
 def say(file: str, message: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """The macro `message` of the chat template `file` (Telegram HTML). `file`, `message` and
-    `language` are positional, so that a macro may take a parameter named `language`."""
-    return str(getattr(template(file, language).module, message)(**params)).strip()
+    """The macro `message` of the chat template `file`
+    (templates/chat/<language>/<file>.html.j2, English when missing: Telegram HTML).
+    `file`, `message` and `language` are positional, so that a macro may take a parameter
+    named `language`."""
+    return macro(f"chat/{file}.html.j2", message, language, **params)
+
+
+def has_message(file: str, message: str) -> bool:
+    """Whether the chat template `file` has a macro `message` (in English)."""
+    return has_macro(f"chat/{file}.html.j2", message)
 
 
 def fitted(file: str, message: str, items: Sequence[Any], /, **params: Any) -> str:

@@ -8,9 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
-from jinja2 import Template
-
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.render.templates import DEFAULT_LANGUAGE, macro
 from storage.reminders import ReplyAnswer
 
 # What the handler is registered for; parse_callback is stricter (ASCII digits, a sane length).
@@ -28,14 +26,8 @@ BUTTON_ORDER = (ReplyAnswer.RECEIVED, ReplyAnswer.SNOOZE, ReplyAnswer.WRONG_CONT
 # -- words ------------------------------------------------------------------------------
 
 
-def _replies(language: str) -> Template:
-    return environment().select_template(
-        [f"telegram/{language}/replies.j2", f"telegram/{DEFAULT_LANGUAGE}/replies.j2"]
-    )
-
-
-def _say(language: str, macro: str, **params: Any) -> str:
-    return str(getattr(_replies(language).module, macro)(**params)).strip()
+def _say(language: str, name: str, **params: Any) -> str:
+    return macro("telegram/replies.j2", name, language, **params)
 
 
 def callback_data(delivery_id: int, answer: ReplyAnswer) -> str:

@@ -9,6 +9,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     PackageLoader,
     StrictUndefined,
+    Template,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -56,14 +57,31 @@ def environment() -> Environment:
     return env
 
 
+def localised(path: str, language: str = DEFAULT_LANGUAGE) -> Template:
+    """templates/<area>/<language>/<file> for `path` "<area>/<file>", or the English one
+    when that language has none."""
+    area, _, filename = path.partition("/")
+    return environment().select_template(
+        [f"{area}/{language}/{filename}", f"{area}/{DEFAULT_LANGUAGE}/{filename}"])
+
+
 def render(name: str, language: str = DEFAULT_LANGUAGE, **context: Any) -> str:
     """Render templates/<area>/<language>/<file>, falling back to English."""
-    area, _, filename = name.partition("/")
-    env = environment()
-    template = env.select_template(
-        [f"{area}/{language}/{filename}", f"{area}/{DEFAULT_LANGUAGE}/{filename}"]
-    )
-    return template.render(**context).strip()
+    return localised(name, language).render(**context).strip()
+
+
+def macro(path: str, name: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """What the macro `name` of the template `path` ("<area>/<file>", in `language`, else
+    English) says. `path`, `name` and `language` are positional only, so that a macro may
+    take parameters of those names."""
+    found = getattr(localised(path, language).module, name, None)
+    if found is None:
+        raise KeyError(f"no macro {name!r} in templates/{path}")
+    return str(found(**params)).strip()
+
+
+def has_macro(path: str, name: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    return hasattr(localised(path, language).module, name)
 
 
 def message(code: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
@@ -75,14 +93,7 @@ def catalogue_message(catalogue: str, code: str, params: dict[str, Any],
                       language: str = DEFAULT_LANGUAGE) -> str:
     """A macro named `code` of templates/cli/<language>/<catalogue>.j2 (English if absent);
     `params` is a dict, so a message may take a parameter called `language`."""
-    env = environment()
-    template = env.select_template(
-        [f"cli/{language}/{catalogue}.j2", f"cli/{DEFAULT_LANGUAGE}/{catalogue}.j2"]
-    )
-    macro = getattr(template.module, code, None)
-    if macro is None:
-        raise KeyError(f"no message template for {code!r}")
-    return str(macro(**params)).strip()
+    return macro(f"cli/{catalogue}.j2", code, language, **params)
 
 
 def problem_line(problem: Problem) -> str:

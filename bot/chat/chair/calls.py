@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.chat import common
-from bot.chat.common import MESSAGE_LIMIT, fitted, template
+from bot.chat.common import MESSAGE_LIMIT, fitted, has_message
 from bot.render import previews
 from bot.render.previews import ChairPreview, preview, table_text
 from scheduler.quarters import NEW_YORK, default_send_at
@@ -51,7 +51,7 @@ def with_table(message: str, table: str, **params: object) -> str:
 
 def refusal(error: ChairError) -> str:
     """The sentence for a refusal of storage.chair."""
-    code = error.code if hasattr(template("chair").module, error.code) else ChairError.code
+    code = error.code if has_message("chair", error.code) else ChairError.code
     return say(code, params=error.params)
 
 
