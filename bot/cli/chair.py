@@ -15,7 +15,7 @@ import typer
 from sqlmodel import Session
 
 from bot.channels.contract import OutgoingEmail
-from bot.cli.common import FORMAT_HELP, registry
+from bot.cli.common import FORMAT_HELP, context, registry
 from bot.main import AppContext
 from bot.render import previews
 from bot.render.previews import preview as build_preview
@@ -24,7 +24,6 @@ from bot.render.tables import ListFormat, listing
 from bot.render.templates import catalogue_message, render
 from bot.web import archive as chair_archive
 from bot.web.links import unsubscribe_url
-from scheduler.clock import utc_now
 from scheduler.quarters import NEW_YORK, default_send_at
 from storage import chair, chair_release
 from storage.chair import ChairError, ChairMessage, ChairState
@@ -92,7 +91,7 @@ def draft(
     """Create a draft from a Markdown file, or set one language of draft ID. A new draft
     goes to every active PoC on the first working day of next quarter, 10:00 New York."""
     text = _read_markdown(file)
-    now = utc_now()
+    now = context(ctx).clock()
     is_new = message_id is None
     with _unit(ctx) as (cli, session):
         if message_id is None:
@@ -141,7 +140,7 @@ def audience(
 ) -> None:
     """Choose who receives message ID (no option: every active PoC). Filters combine: a PoC
     must match every option given, and one of the values of each."""
-    now = utc_now()
+    now = context(ctx).clock()
     with _unit(ctx) as (cli, session):
         try:
             chosen = validated(session=session, kinds=kind or (), groups=group or (),
@@ -173,7 +172,7 @@ def schedule(
     """Set when message ID goes out."""
     if sum((at is not None, now_, default)) != 1:
         _fail("schedule_one_of")
-    now = utc_now()
+    now = context(ctx).clock()
     send_at: datetime | None = None
     if at is not None:
         try:
@@ -245,7 +244,7 @@ def approve(
     """Approve message ID as another staff member than whoever wrote it (four eyes)."""
     with _unit(ctx) as (cli, session):
         approved = previews.approve(session=session, message_id=message_id,
-                                         actor=cli.actor, now=utc_now(), revision=revision)
+                                         actor=cli.actor, now=cli.clock(), revision=revision)
     _say("approved", id=message_id, revision=approved.revision, **_when(approved.send_at))
 
 
@@ -257,7 +256,7 @@ def cancel(
     """Cancel message ID; possible until its first delivery leaves."""
     with _unit(ctx) as (cli, session):
         done = chair.cancel(session=session, message_id=message_id, actor=cli.actor,
-                            now=utc_now())
+                            now=cli.clock())
     _say("cancelled", id=message_id, withdrawn=done.withdrawn_deliveries)
 
 
@@ -283,7 +282,7 @@ def retry(
     """Send the failed deliveries of message ID again, once their cause is fixed."""
     with _unit(ctx) as (cli, session):
         done = chair_release.retry_failed(session=session, message_id=message_id,
-                                          actor=cli.actor, now=utc_now())
+                                          actor=cli.actor, now=cli.clock())
     _say("retried", id=message_id, count=len(done))
 
 
@@ -330,5 +329,5 @@ def archive(
         _fail("out_not_directory", path=str(out))
     with _unit(ctx) as (cli, session):
         count = chair_archive.write(session=session, out=out,
-                                    public_url=cli.settings.public_url, now=utc_now())
+                                    public_url=cli.settings.public_url, now=cli.clock())
     _say("archive_written", path=str(out), count=count)

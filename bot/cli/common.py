@@ -78,5 +78,6 @@ def day_option(value: str | None, option: str) -> date | None:
              text=f"{value!r} is not a date (YYYY-MM-DD)")
 
 
-def today() -> date:
-    return date.today()
+def today(ctx: typer.Context) -> date:
+    """Today's date, in UTC like every time the registry keeps (the context's clock)."""
+    return context(ctx).clock().date()

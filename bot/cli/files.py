@@ -45,7 +45,7 @@ def _run_import(ctx: typer.Context, path: Path, dry_run: bool, importer: Importe
         typer.echo(problem_line(error.problem), err=True)
         raise typer.Exit(1) from error
     with registry(ctx) as (cli, session):
-        report = importer(session=session, table=table, actor=cli.actor, today=today(),
+        report = importer(session=session, table=table, actor=cli.actor, today=today(ctx),
                           now=cli.clock(), dry_run=dry_run)
         if report.problems:
             session.rollback()

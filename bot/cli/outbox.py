@@ -15,7 +15,6 @@ from bot.render.messages import (
     pick_language,
 )
 from bot.render.tables import ListFormat, listing
-from scheduler.clock import utc_now
 from storage import outbox, pocs
 from storage.outbox import DeliveryState
 
@@ -73,7 +72,7 @@ def send(
         message = outbox.enqueue(
             session=session, kind="one_off", template=template, context={},
             audience="to: " + ", ".join(to), recipients=audience.recipients,
-            created_by=cli.actor, now=utc_now(),
+            created_by=cli.actor, now=cli.clock(),
         )
     if fallbacks:
         say("english_fallback", languages=", ".join(fallbacks))
@@ -126,7 +125,7 @@ def resend(
     """Send again deliveries a person has checked: uncertain ones the PoC did not get, or
     failed ones whose cause is fixed. Audited."""
     with registry(ctx) as (cli, session):
-        done = outbox.resend(session=session, delivery_ids=ids, actor=cli.actor, now=utc_now())
+        done = outbox.resend(session=session, delivery_ids=ids, actor=cli.actor, now=cli.clock())
     refused = sorted(set(ids) - set(done))
     if done:
         say("resend_queued", ids=", ".join(map(str, done)))

@@ -1,12 +1,13 @@
 """`outreach pocs`: list, add, edit, deactivate and reactivate Points of Contact."""
 
 from dataclasses import replace
+from datetime import date
 from typing import Annotated
 
 import typer
 from sqlmodel import Session
 
-from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say, today
+from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say
 from bot.cli.records import POC_COLUMNS, poc_record
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import problem_line
@@ -50,8 +51,8 @@ def _given(**options: str | list[str] | None) -> dict[str, str]:
     return row
 
 
-def _checked(session: Session, row: dict[str, str]) -> pocs.PocFields:
-    fields, problems = check_row(session=session, row=row, today=today())
+def _checked(session: Session, row: dict[str, str], today: date) -> pocs.PocFields:
+    fields, problems = check_row(session=session, row=row, today=today)
     if fields is None:
         for problem in problems:
             typer.echo(problem_line(problem), err=True)
@@ -92,7 +93,7 @@ def add(
                  agency=agency, phone=phone, telegram=telegram, language=language,
                  timezone=timezone, date_notified=notified, date_verified=verified)
     with registry(ctx) as (cli, session):
-        fields = _checked(session, row)
+        fields = _checked(session, row, cli.clock().date())
         twin = pocs.find_by_first_email(session=session, party_id=fields.party_id,
                                         email=fields.emails[0])
         if twin is not None:
@@ -126,7 +127,7 @@ def edit(
                    timezone=timezone, date_notified=notified, date_verified=verified)
     with registry(ctx) as (cli, session):
         view = _stored(session, poc_id)
-        fields = _checked(session, file_row(view) | given)
+        fields = _checked(session, file_row(view) | given, cli.clock().date())
         changed = pocs.update(session=session, poc=view.poc, fields=fields, actor=cli.actor,
                               now=cli.clock())
     say("poc_updated" if changed else "poc_unchanged", poc_id=poc_id)

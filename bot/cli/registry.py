@@ -85,7 +85,7 @@ def status(
         "--format", help="table (text) or json.")] = ListFormat.TABLE,
 ) -> None:
     """The reporting figures of the Committee's review, computed from the registry."""
-    since_day = day_option(since, "--since") or default_since(today())
+    since_day = day_option(since, "--since") or default_since(today(ctx))
     with registry(ctx) as (_cli, session):
         figures = reporting_status(session=session, since=since_day)
     if fmt is ListFormat.JSON:

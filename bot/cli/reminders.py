@@ -6,10 +6,17 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session, col, select
 
-from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_party, say
+from bot.cli.common import (
+    FORMAT_HELP,
+    context,
+    day_option,
+    fail,
+    registry,
+    resolve_party,
+    say,
+)
 from bot.render.messages import message_templates, pick_language
 from bot.render.tables import ListFormat, listing
-from scheduler.clock import utc_now
 from scheduler.reminders import EscalateTo, SentCycle, Target
 from scheduler.sweep import load_facts, sweep
 from storage import audit, outbox, pocs
@@ -89,7 +96,7 @@ def add(
         "address (a PoC of role mission).")] = EscalateTo.OTHER_POCS,
 ) -> None:
     """Add a reminder policy (audited)."""
-    now = utc_now()
+    now = context(ctx).clock()
     with registry(ctx) as (cli, session):
         policy = store.ReminderPolicy(
             name=name, target=target.value, years=years, since=day_option(since, "--since"),
@@ -204,7 +211,7 @@ def show_plan(
     fmt: Fmt = ListFormat.TABLE,
 ) -> None:
     """Who would get which reminder and when, over the coming days. Sends nothing."""
-    now = utc_now()
+    now = context(ctx).clock()
     rows: list[dict[str, Any]] = []
     with registry(ctx) as (_cli, session):
         codes = {p.id: p.code for p in session.exec(select(Party))}
@@ -262,7 +269,7 @@ def history(
 def run_sweep(ctx: typer.Context) -> None:
     """Queue every reminder due now (what `outreach run` does every hour)."""
     with registry(ctx) as (cli, session):
-        report = sweep(session=session, now=utc_now(), hours=cli.settings.working_hours)
+        report = sweep(session=session, now=cli.clock(), hours=cli.settings.working_hours)
         codes = {p.id: p.code for p in session.exec(select(Party))}
     say("sweep_done", count=len(report.queued))
     if report.without_poc:

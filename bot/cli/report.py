@@ -58,13 +58,14 @@ def _write(path: Path, content: bytes) -> None:
         raise
 
 
-def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str) -> bytes:
+def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str,
+                  today: date) -> bytes:
     if fmt is ReportFormat.XLSX:
         return report_xlsx(figures)
     if fmt is ReportFormat.HTML:
         from bot.render.page import report_html
 
-        text = report_html(figures, language, generated_on=today())
+        text = report_html(figures, language, generated_on=today)
     elif fmt is ReportFormat.JSON:
         text = report_json(figures)
     elif fmt is ReportFormat.CSV:
@@ -94,11 +95,12 @@ def report(
 ) -> None:
     """The Committee's transparency figures for a period (both days included): outreach
     events, reporting, Points of Contact, action plans, visits and peer reviews."""
-    period = period_of(start, end, today())
+    on = today(ctx)
+    period = period_of(start, end, on)
     with registry(ctx) as (cli, session):
         figures = transparency_figures(session=session, period=period)
         data_dir = cli.settings.data_dir
-    content = render_report(figures, fmt, lang.value)
+    content = render_report(figures, fmt, lang.value, on)
     if out is None and fmt not in BINARY_OR_PAGE:
         typer.echo(content.decode("utf-8"), nl=False)
         return

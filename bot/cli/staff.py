@@ -6,7 +6,6 @@ import typer
 
 from bot.cli.common import FORMAT_HELP, fail, registry, say
 from bot.render.tables import ListFormat, listing
-from scheduler.clock import utc_now
 from storage import invitations, pocs, staff
 from storage.staff import StaffMember, StaffRole
 
@@ -78,7 +77,7 @@ def grant(
     with registry(ctx) as (cli, session):
         try:
             changed = staff.grant(session=session, telegram_user_id=telegram_user_id,
-                                  role=role, actor=cli.actor, now=utc_now(),
+                                  role=role, actor=cli.actor, now=cli.clock(),
                                   display_name=display_name)
         except staff.LastAdminError:
             fail("last_admin", user_id=telegram_user_id)
@@ -96,7 +95,7 @@ def revoke(ctx: typer.Context, telegram_user_id: UserId) -> None:
             fail("staff_not_found", user_id=telegram_user_id)
         try:
             changed = staff.revoke(session=session, telegram_user_id=telegram_user_id,
-                                   actor=cli.actor, now=utc_now())
+                                   actor=cli.actor, now=cli.clock())
         except staff.LastAdminError:
             fail("last_admin", user_id=telegram_user_id)
         from_settings = telegram_user_id in cli.settings.admin_ids
@@ -117,7 +116,7 @@ def invite(
             fail("poc_not_found", poc_id=poc_id)
         if poc.status != pocs.PocStatus.ACTIVE:
             fail("poc_not_active", poc_id=poc_id)
-        now = utc_now()
+        now = cli.clock()
         token = invitations.create_invitation(session=session, poc_id=poc_id, actor=cli.actor,
                                               now=now)
         username = (cli.settings.telegram_bot_username or "").lstrip("@")
