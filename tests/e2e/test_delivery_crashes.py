@@ -9,6 +9,7 @@ next sweep calls it `uncertain`, for a person to check).
 """
 
 import json
+import logging
 import random
 import re
 import select as os_select
@@ -29,6 +30,8 @@ from storage.outbox import Delivery, DeliveryState
 from tests.support.outbox import invent_pocs, queue
 from tests.support.paths import REPO, SUPPORT
 from tests.support.smtp_sink import ReceivedMessage, SmtpSink
+
+log = logging.getLogger(__name__)  # what each run measured, shown with a failure
 
 CHILD = SUPPORT / "dispatch_child.py"
 MAIL_FROM = "1540 Committee <outreach@example.org>"
@@ -178,8 +181,8 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
     arrived_uncertain = [i for i in uncertain if received[i or 0]]
     context = (f"seed {seed}, kills after {kill_after} s: states {dict(states)}, "
                f"received {dict(received)}, final child {final}")
-    print(f"{backend_of(database_url)}, seed {seed}: {len(uncertain)} uncertain "
-          f"({len(arrived_uncertain)} of them arrived), final child {final}")
+    log.info("%s, seed %s: %d uncertain (%d of them arrived), final child %s",
+             backend_of(database_url), seed, len(uncertain), len(arrived_uncertain), final)
 
     assert len(rows) == 30
     assert all(row.state in SETTLED for row in rows), context
@@ -213,7 +216,7 @@ def test_two_dispatcher_processes_never_send_the_same_delivery(
     rows = deliveries(session)
     received = delivery_ids_received(sink.messages)
     shares = {str(total["owner"]): int(total["sent"]) for total in totals}
-    print(f"{backend_of(database_url)}: sent by each process: {shares}")  # one may do it all
+    log.info("%s: sent by each process: %s", backend_of(database_url), shares)  # one may do it all
     context = f"totals {totals}, states {Counter(str(row.state) for row in rows)}"
     assert [row.state for row in rows] == [DeliveryState.SENT] * 200, context
     assert sum(shares.values()) == 200, context

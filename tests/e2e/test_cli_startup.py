@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e  # every case starts a Python process of its own
-
 # Charts, XLSX, the Telegram bot and the service, SMTP: never for the everyday commands.
 NOT_EVERYDAY = frozenset({"matplotlib", "numpy", "PIL", "openpyxl", "telegram", "tornado",
                           "apscheduler", "aiosmtplib"})
