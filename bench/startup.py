@@ -11,10 +11,6 @@ starts it, with this script's interpreter (the project's virtual environment):
   in a temporary folder (OUTREACH_DATA_DIR points there; every other OUTREACH_* variable is
   removed, so the machine's own settings play no part).
 
-A fourth row, `status without the CLI`, runs what `outreach status` needs from storage/ and
-nothing else (settings, engine, the schema check with alembic, the figures' queries; no
-Typer command, no template): the part of the ratio no change to the CLI can remove.
-
 Runs are paired, to cancel the machine's load as far as possible: `--runs` rounds, each
 running, for every command, the reference and the command back to back (in alternating
 order from one round to the next). After one warm-up run of each, it prints per command the
@@ -56,18 +52,6 @@ COMMANDS = (("outreach --help", ("--help",)), ("outreach status", ("status",)),
 HEAVY = ("matplotlib", "numpy", "PIL", "openpyxl", "telegram", "tornado", "apscheduler",
          "aiosmtplib", "markdown_it", "babel", "phonenumbers", "email_validator", "rich",
          "alembic")
-# `outreach status` minus the CLI: what storage/ alone costs that command.
-STORAGE_ONLY = """
-from datetime import date
-import sqlmodel, typer
-from bot.settings import Settings
-from storage.db import make_engine, schema_is_current, session_scope
-from storage.figures.status import reporting_status
-engine = make_engine(Settings().effective_database_url)
-assert schema_is_current(engine)
-with session_scope(engine) as session:
-    reporting_status(session=session, since=date(2021, 1, 1))
-"""
 MODULE_COUNT = "import sys; import bot.cli; print(len(sys.modules))"
 
 
@@ -154,7 +138,6 @@ def main() -> int:
         env = child_env(workdir / "data")
         baseline = [python, *BASELINE]
         commands = {name: [python, script, *argv] for name, argv in COMMANDS}
-        commands["status without the CLI"] = [python, "-c", STORAGE_ONLY]
         run([python, script, "init"], env, workdir)
         for argv in (baseline, *commands.values()):  # warm-up: bytecode, page cache
             run(argv, env, workdir)

@@ -3,10 +3,10 @@ module of its own (registry, pocs, files, outbox, reminders, staff, chair, repor
 and every command reads its context from bot.cli.common.open_context.
 
 Every command module is imported here, so each keeps its heavy libraries (matplotlib,
-openpyxl, python-telegram-bot, the SMTP client, alembic for `--help`) out of its top level:
-they are imported when the command that needs them runs, so that `outreach --help`,
-`outreach status` and `outreach states` start at once. tests/cli/test_startup.py checks which
-libraries they load; bench/startup.py measures the time.
+openpyxl, python-telegram-bot, the SMTP client, alembic) out of its top level: they are
+imported when the command that needs them runs, so that `outreach --help`, `outreach status`
+and `outreach states` start at once. tests/e2e/test_cli_startup.py checks which libraries
+they load; bench/startup.py measures the time.
 """
 
 import gc
