@@ -21,7 +21,7 @@ from bot.channels.email.config import SmtpConfig
 from bot.channels.email.mime import build_mime
 from bot.channels.email.smtp import SmtpSender
 from bot.channels.pacing import Pacer
-from tests.support.email import (
+from tests.support.mail import (
     ARABIC_SUBJECT,
     FROM,
     PASSWORD,

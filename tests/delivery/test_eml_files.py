@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.channels.contract import Outcome, OutgoingEmail, SendResult
 from bot.channels.email.eml import EmlFileSender
-from tests.support.email import ARABIC_SUBJECT, FROM, REPLY_TO, email_for
+from tests.support.mail import ARABIC_SUBJECT, FROM, REPLY_TO, email_for
 
 
 async def test_without_smtp_each_delivery_becomes_one_eml_file_written_once(

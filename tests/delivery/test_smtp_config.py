@@ -12,7 +12,7 @@ from bot.channels.email.config import SmtpConfig, TlsMode
 from bot.channels.email.eml import EmlFileSender
 from bot.channels.email.smtp import SmtpSender
 from bot.settings import Settings
-from tests.support.email import FROM, PASSWORD
+from tests.support.mail import FROM, PASSWORD
 
 
 def test_the_url_gives_host_port_tls_and_percent_decoded_credentials() -> None:

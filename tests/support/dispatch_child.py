@@ -18,6 +18,9 @@ from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
+# The repository root in place of this script's folder, which Python put first: the
+# helpers beside it must never shadow a module of the standard library.
+sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.channels.email.config import SmtpConfig

@@ -13,6 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+# The repository root in place of this script's folder, which Python put first: the
+# helpers beside it must never shadow a module of the standard library.
+sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from typer.testing import CliRunner
