@@ -71,8 +71,8 @@ def send(
                             if poc is not None and pick_language(template, poc.language)[1]})
         message = outbox.enqueue(
             session=session, kind="one_off", template=template, context={},
-            audience="to: " + ", ".join(to), recipients=audience.recipients,
-            created_by=cli.actor, now=cli.clock(),
+            audience=outbox.targets_audience(to), audited={"targets": list(to)},
+            recipients=audience.recipients, created_by=cli.actor, now=cli.clock(),
         )
     if fallbacks:
         say("english_fallback", languages=", ".join(fallbacks))
