@@ -318,21 +318,28 @@ def resend(*, session: Session, delivery_ids: list[int], actor: str, now: dateti
     return sorted(done)
 
 
+@dataclass(frozen=True)
+class DeliveryPage:
+    rows: list[tuple[Delivery, str]]  # a delivery and the code of its PoC's party
+    total: int  # deliveries matching the filters, on every page: what the page leaves out
+
+
 def listing(*, session: Session, state: str | None = None, message_id: int | None = None,
-            limit: int = 500) -> list[tuple[Delivery, str]]:
-    """Deliveries (oldest first) with the code of the party their PoC speaks for."""
+            limit: int = 500, offset: int = 0) -> DeliveryPage:
+    """One page of deliveries (oldest first), with how many match in all."""
     query = (
         select(Delivery, Party.code)
         .join(PointOfContact, col(PointOfContact.id) == col(Delivery.poc_id))
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
-        .order_by(col(Delivery.id))
-        .limit(limit)
     )
     if state is not None:
         query = query.where(Delivery.state == state)
     if message_id is not None:
         query = query.where(Delivery.message_id == message_id)
-    return [(delivery, code) for delivery, code in session.exec(query)]
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(Delivery.id)).offset(offset).limit(limit)
+    return DeliveryPage(rows=[(delivery, code) for delivery, code in session.exec(page)],
+                        total=total)
 
 
 def counts_by_state(*, session: Session, message_id: int | None = None) -> dict[str, int]:

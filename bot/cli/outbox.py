@@ -15,6 +15,7 @@ from bot.render.messages import (
     pick_language,
 )
 from bot.render.tables import ListFormat, listing
+from bot.render.templates import message as sentence
 from storage import outbox, pocs
 from storage.outbox import DeliveryState
 
@@ -28,6 +29,7 @@ deliveries_app = typer.Typer(
     invoke_without_command=True,
 )
 
+PAGE_SIZE = 500  # deliveries `outreach deliveries` lists unless --limit says otherwise
 DELIVERY_COLUMNS = ("id", "message", "poc", "party", "channel", "state", "attempts",
                     "next_attempt_at", "sent_at", "last_error")
 TEMPLATE_COLUMNS = ("template", "languages", "missing")
@@ -101,20 +103,34 @@ def list_deliveries(
         help="Only this state: pending, sending, sent, retry, failed or uncertain.")] = None,
     message: Annotated[int | None, typer.Option(help="Only this message id.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = PAGE_SIZE,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
-    """List deliveries, oldest first."""
+    """List deliveries, oldest first, a page at a time: says how many more there are."""
     if ctx.invoked_subcommand is not None:
         return
     with registry(ctx) as (_cli, session):
+        page = outbox.listing(session=session, state=state, message_id=message, limit=limit,
+                              offset=offset)
         rows: list[dict[str, Any]] = [
             {"id": d.id, "message": d.message_id, "poc": d.poc_id, "party": party,
              "channel": d.channel, "state": d.state, "attempts": d.attempts,
              "next_attempt_at": d.next_attempt_at.isoformat(timespec="seconds"),
              "sent_at": d.sent_at.isoformat(timespec="seconds") if d.sent_at else None,
              "last_error": d.last_error}
-            for d, party in outbox.listing(session=session, state=state, message_id=message)
+            for d, party in page.rows
         ]
     typer.echo(listing(rows, DELIVERY_COLUMNS, fmt))
+    _say_what_the_page_leaves_out(offset, len(rows), page.total)
+
+
+def _say_what_the_page_leaves_out(offset: int, shown: int, total: int) -> None:
+    """On standard error, so that CSV and JSON on standard output stay data."""
+    if shown == 0 and offset > 0:
+        typer.echo(sentence("deliveries_past_the_end", offset=offset, total=total), err=True)
+    elif offset + shown < total:
+        typer.echo(sentence("deliveries_more", first=offset + 1, last=offset + shown, total=total,
+                           more=total - offset - shown, next_offset=offset + shown), err=True)
 
 
 @deliveries_app.command()
