@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from sqlmodel import Session
 
-from bot.cli.common import FORMAT_HELP, context, fail, registry, resolve_party, say
+from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say
 from bot.main import build_dispatcher
 from bot.render.messages import (
     languages_of,
@@ -88,12 +88,30 @@ def send(
 
 
 def dispatch(ctx: typer.Context) -> None:
-    """Send every delivery that is due now, then stop (for cron; `run` does it continuously)."""
-    cli = context(ctx)
+    """Release the Chair's approved messages whose time has come, send every delivery that is
+    due now, then stop (for cron; `run` does it continuously)."""
+    from scheduler.chair_tick import release_and_settle, settle_finished
+
+    # The tick's own code, so its guarantee holds against `run` or another dispatch at the
+    # same moment: a conditional update releases each message once, the outbox's unique
+    # keys back it up.
+    with registry(ctx) as (cli, session):
+        tick = release_and_settle(session=session, now=cli.clock())
+    for released in tick.released:
+        say("chair_released", message_id=released.message_id, deliveries=released.deliveries,
+            unreachable=len(released.unreachable))
+    _say_settled(tick.settled)
     dispatcher = build_dispatcher(cli)
     if dispatcher.telegram is None:
         say("telegram_off")
     _report(asyncio.run(dispatcher.run_once()))
+    with registry(ctx) as (cli, session):
+        _say_settled(settle_finished(session=session, now=cli.clock()))
+
+
+def _say_settled(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        say("chair_settled", message_id=message_id)
 
 
 @deliveries_app.callback()
