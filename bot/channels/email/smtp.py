@@ -47,8 +47,7 @@ _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _server_words(code: int, text: str) -> str:
-    """What the server said, for a person: one line, without addresses, not too long (cut
-    visibly: the person reading it knows there was more)."""
+    """What the server said, for a person: one line, without addresses, cut visibly if long."""
     words = " ".join(_ADDRESS_IN_TEXT.sub("<address>", text).split())
     return within(f"{code} {words}", SERVER_WORDS_MAX)
 
