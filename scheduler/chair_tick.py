@@ -22,3 +22,9 @@ def release_and_settle(*, session: Session, now: datetime) -> ChairTickReport:
     released = release_due(session=session, actor=CHAIR_ACTOR, now=now)
     settled = settle(session=session, actor=CHAIR_ACTOR, now=now)
     return ChairTickReport(released=released, settled=settled)
+
+
+def settle_finished(*, session: Session, now: datetime) -> list[int]:
+    """Released messages whose deliveries have all finished become sent; commits. For a
+    dispatch run that has just sent them (`outreach dispatch`)."""
+    return settle(session=session, actor=CHAIR_ACTOR, now=now)

@@ -32,3 +32,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def within(text: str, limit: int) -> str:
+    """`text` as a column of `limit` characters can hold it, for words that come from outside
+    (a server's reply, an exception, a summary built from a list): whole when it fits, else
+    cut with a visible mark saying how much is missing, so no reader takes it for the whole.
+    NUL, which PostgreSQL refuses in text, becomes U+FFFD."""
+    text = text.replace("\x00", "\ufffd")
+    if len(text) <= limit:
+        return text
+    # The mark's length depends on the count it shows: size it for the longest count first.
+    kept = max(0, limit - len(_cut_mark(len(text))))
+    return (text[:kept] + _cut_mark(len(text) - kept))[:limit]
+
+
+def _cut_mark(hidden: int) -> str:
+    return f" [... {hidden} more characters]"

@@ -6,6 +6,7 @@ a dispatcher that dies while holding a claim (before `sending`) loses it when th
 and the delivery is simply claimed again; nothing had left.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -16,7 +17,7 @@ from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
-from storage.columns import UTCDateTime
+from storage.columns import UTCDateTime, within
 from storage.parties import Party
 from storage.pocs import PocEmail, PocStatus, PointOfContact
 
@@ -41,6 +42,9 @@ CLAIMABLE = (DeliveryState.PENDING, DeliveryState.RETRY)
 # language per outbox message) is rendered in that language, whatever the PoC's.
 WRITTEN_IN = "written_in"
 
+AUDIENCE_MAX = 200  # characters of a message's audience: a summary, the deliveries say who
+LAST_ERROR_MAX = 500  # characters of a delivery's last error: a server's words, cut visibly
+
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
@@ -49,7 +53,7 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=20)
     template: str = Field(max_length=80)
     context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    audience: str = Field(max_length=200)
+    audience: str = Field(max_length=AUDIENCE_MAX)
     created_by: str = Field(max_length=120)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     not_before: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -73,7 +77,7 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     lease_owner: str | None = Field(default=None, max_length=80)
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    last_error: str = Field(default="", max_length=500)
+    last_error: str = Field(default="", max_length=LAST_ERROR_MAX)
     external_id: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -100,11 +104,14 @@ def enqueue(
     now: datetime,
     not_before: datetime | None = None,
     dedupe_key: str | None = None,
+    audited: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     """A message and its deliveries, in the caller's transaction.
 
-    With a dedupe_key that already exists, the existing message is returned and nothing is
-    added; the unique constraint backs this up against a concurrent caller.
+    `audience` is a summary for people (cut visibly to AUDIENCE_MAX); `audited` adds what the
+    audit entry should keep in full (the targets as typed). With a dedupe_key that already
+    exists, the existing message is returned and nothing is added; the unique constraint backs
+    this up against a concurrent caller.
     """
     if dedupe_key is not None:
         existing = session.exec(
@@ -112,6 +119,7 @@ def enqueue(
         ).first()
         if existing is not None:
             return existing
+    audience = within(audience, AUDIENCE_MAX)
     message = OutboxMessage(
         kind=kind, template=template, context=context, audience=audience,
         created_by=created_by, created_at=now, not_before=not_before or now,
@@ -133,9 +141,30 @@ def enqueue(
     audit.record(session=session, actor=created_by, action="enqueue", entity="outbox_message",
                  entity_id=message.id, before=None,
                  after={"kind": kind, "template": template, "audience": audience,
-                        "deliveries": len(seen)}, now=now)
+                        "deliveries": len(seen), **(audited or {})}, now=now)
     session.flush()
     return message
+
+
+def targets_audience(targets: Sequence[str]) -> str:
+    """"to: A, B and N more (T targets)": as many of the targets as an audience holds, and
+    how many it leaves out (a send to every State names 193)."""
+    whole = "to: " + ", ".join(targets)
+    if len(whole) <= AUDIENCE_MAX:
+        return whole
+    total = len(targets)
+    longest_tail = len(f" and {total} more ({total} targets)")
+    shown: list[str] = []
+    length = len("to: ")
+    for target in targets:
+        added = len(target) + (len(", ") if shown else 0)
+        if length + added + longest_tail > AUDIENCE_MAX:
+            break
+        shown.append(target)
+        length += added
+    if not shown:
+        return f"to: {total} targets"
+    return f"to: {', '.join(shown)} and {total - len(shown)} more ({total} targets)"
 
 
 def _due(now: datetime) -> Any:
@@ -223,8 +252,8 @@ def record_retry(*, session: Session, delivery_id: int, owner: str, now: datetim
                  reason: str, next_attempt_at: datetime, commit: bool = True) -> bool:
     return _conditional(
         session, delivery_id, owner, _RECORDABLE, commit, state=DeliveryState.RETRY,
-        last_error=reason[:500], next_attempt_at=next_attempt_at, lease_owner=None,
-        lease_until=None, updated_at=now,
+        last_error=within(reason, LAST_ERROR_MAX), next_attempt_at=next_attempt_at,
+        lease_owner=None, lease_until=None, updated_at=now,
     )
 
 
@@ -233,7 +262,8 @@ def record_failed(*, session: Session, delivery_id: int, owner: str, now: dateti
     return _conditional(
         session, delivery_id, owner, (*_RECORDABLE, *CLAIMABLE), commit,
         state=DeliveryState.FAILED,
-        last_error=reason[:500], lease_owner=None, lease_until=None, updated_at=now,
+        last_error=within(reason, LAST_ERROR_MAX), lease_owner=None, lease_until=None,
+        updated_at=now,
     )
 
 
@@ -241,7 +271,8 @@ def record_uncertain(*, session: Session, delivery_id: int, owner: str, now: dat
                      reason: str, commit: bool = True) -> bool:
     return _conditional(
         session, delivery_id, owner, _RECORDABLE, commit, state=DeliveryState.UNCERTAIN,
-        last_error=reason[:500], lease_owner=None, lease_until=None, updated_at=now,
+        last_error=within(reason, LAST_ERROR_MAX), lease_owner=None, lease_until=None,
+        updated_at=now,
     )
 
 
@@ -287,21 +318,28 @@ def resend(*, session: Session, delivery_ids: list[int], actor: str, now: dateti
     return sorted(done)
 
 
+@dataclass(frozen=True)
+class DeliveryPage:
+    rows: list[tuple[Delivery, str]]  # a delivery and the code of its PoC's party
+    total: int  # deliveries matching the filters, on every page: what the page leaves out
+
+
 def listing(*, session: Session, state: str | None = None, message_id: int | None = None,
-            limit: int = 500) -> list[tuple[Delivery, str]]:
-    """Deliveries (oldest first) with the code of the party their PoC speaks for."""
+            limit: int = 500, offset: int = 0) -> DeliveryPage:
+    """One page of deliveries (oldest first), with how many match in all."""
     query = (
         select(Delivery, Party.code)
         .join(PointOfContact, col(PointOfContact.id) == col(Delivery.poc_id))
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
-        .order_by(col(Delivery.id))
-        .limit(limit)
     )
     if state is not None:
         query = query.where(Delivery.state == state)
     if message_id is not None:
         query = query.where(Delivery.message_id == message_id)
-    return [(delivery, code) for delivery, code in session.exec(query)]
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(Delivery.id)).offset(offset).limit(limit)
+    return DeliveryPage(rows=[(delivery, code) for delivery, code in session.exec(page)],
+                        total=total)
 
 
 def counts_by_state(*, session: Session, message_id: int | None = None) -> dict[str, int]:

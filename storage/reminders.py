@@ -26,13 +26,14 @@ class ReplyAnswer(StrEnum):
 
 
 SNOOZE_DAYS = 30
+POLICY_NAME_MAX = 80
 
 
 class ReminderPolicy(SQLModel, table=True):
     __tablename__ = "reminder_policy"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=POLICY_NAME_MAX, unique=True)
     target: str = Field(max_length=40)
     years: int | None = None
     since: date | None = None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from sqlmodel import Session
 
-from bot.cli.common import FORMAT_HELP, context, fail, registry, resolve_party, say
+from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say
 from bot.main import build_dispatcher
 from bot.render.messages import (
     languages_of,
@@ -15,6 +15,7 @@ from bot.render.messages import (
     pick_language,
 )
 from bot.render.tables import ListFormat, listing
+from bot.render.templates import message as sentence
 from storage import outbox, pocs
 from storage.outbox import DeliveryState
 
@@ -28,6 +29,7 @@ deliveries_app = typer.Typer(
     invoke_without_command=True,
 )
 
+PAGE_SIZE = 500  # deliveries `outreach deliveries` lists unless --limit says otherwise
 DELIVERY_COLUMNS = ("id", "message", "poc", "party", "channel", "state", "attempts",
                     "next_attempt_at", "sent_at", "last_error")
 TEMPLATE_COLUMNS = ("template", "languages", "missing")
@@ -71,8 +73,8 @@ def send(
                             if poc is not None and pick_language(template, poc.language)[1]})
         message = outbox.enqueue(
             session=session, kind="one_off", template=template, context={},
-            audience="to: " + ", ".join(to), recipients=audience.recipients,
-            created_by=cli.actor, now=cli.clock(),
+            audience=outbox.targets_audience(to), audited={"targets": list(to)},
+            recipients=audience.recipients, created_by=cli.actor, now=cli.clock(),
         )
     if fallbacks:
         say("english_fallback", languages=", ".join(fallbacks))
@@ -86,12 +88,30 @@ def send(
 
 
 def dispatch(ctx: typer.Context) -> None:
-    """Send every delivery that is due now, then stop (for cron; `run` does it continuously)."""
-    cli = context(ctx)
+    """Release the Chair's approved messages whose time has come, send every delivery that is
+    due now, then stop (for cron; `run` does it continuously)."""
+    from scheduler.chair_tick import release_and_settle, settle_finished
+
+    # The tick's own code, so its guarantee holds against `run` or another dispatch at the
+    # same moment: a conditional update releases each message once, the outbox's unique
+    # keys back it up.
+    with registry(ctx) as (cli, session):
+        tick = release_and_settle(session=session, now=cli.clock())
+    for released in tick.released:
+        say("chair_released", message_id=released.message_id, deliveries=released.deliveries,
+            unreachable=len(released.unreachable))
+    _say_settled(tick.settled)
     dispatcher = build_dispatcher(cli)
     if dispatcher.telegram is None:
         say("telegram_off")
     _report(asyncio.run(dispatcher.run_once()))
+    with registry(ctx) as (cli, session):
+        _say_settled(settle_finished(session=session, now=cli.clock()))
+
+
+def _say_settled(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        say("chair_settled", message_id=message_id)
 
 
 @deliveries_app.callback()
@@ -101,20 +121,34 @@ def list_deliveries(
         help="Only this state: pending, sending, sent, retry, failed or uncertain.")] = None,
     message: Annotated[int | None, typer.Option(help="Only this message id.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = PAGE_SIZE,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
-    """List deliveries, oldest first."""
+    """List deliveries, oldest first, a page at a time: says how many more there are."""
     if ctx.invoked_subcommand is not None:
         return
     with registry(ctx) as (_cli, session):
+        page = outbox.listing(session=session, state=state, message_id=message, limit=limit,
+                              offset=offset)
         rows: list[dict[str, Any]] = [
             {"id": d.id, "message": d.message_id, "poc": d.poc_id, "party": party,
              "channel": d.channel, "state": d.state, "attempts": d.attempts,
              "next_attempt_at": d.next_attempt_at.isoformat(timespec="seconds"),
              "sent_at": d.sent_at.isoformat(timespec="seconds") if d.sent_at else None,
              "last_error": d.last_error}
-            for d, party in outbox.listing(session=session, state=state, message_id=message)
+            for d, party in page.rows
         ]
     typer.echo(listing(rows, DELIVERY_COLUMNS, fmt))
+    _say_what_the_page_leaves_out(offset, len(rows), page.total)
+
+
+def _say_what_the_page_leaves_out(offset: int, shown: int, total: int) -> None:
+    """On standard error, so that CSV and JSON on standard output stay data."""
+    if shown == 0 and offset > 0:
+        typer.echo(sentence("deliveries_past_the_end", offset=offset, total=total), err=True)
+    elif offset + shown < total:
+        typer.echo(sentence("deliveries_more", first=offset + 1, last=offset + shown, total=total,
+                           more=total - offset - shown, next_offset=offset + shown), err=True)
 
 
 @deliveries_app.command()

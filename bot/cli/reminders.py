@@ -19,7 +19,7 @@ from bot.render.messages import message_templates, pick_language
 from bot.render.tables import ListFormat, listing
 from scheduler.reminders import EscalateTo, SentCycle, Target
 from scheduler.sweep import load_facts, sweep
-from storage import audit, outbox, pocs
+from storage import audit, outbox, parties, pocs
 from storage import reminders as store
 from storage.outbox import Channel
 from storage.parties import Party
@@ -69,6 +69,17 @@ def _checked_policy(policy: store.ReminderPolicy) -> None:
 
 
 
+def _checked_new_policy(session: Session, name: str, group: str | None) -> None:
+    """What `add` alone sets: a name that fits its column, a group that exists."""
+    if len(name) > store.POLICY_NAME_MAX:
+        fail("policy_name_invalid", exit_code=2, limit=store.POLICY_NAME_MAX, too_long=True)
+    if not name.strip() or not name.isprintable():
+        fail("policy_name_invalid", exit_code=2, limit=store.POLICY_NAME_MAX, too_long=False)
+    known = [g.code for g in parties.regional_groups(session=session)]
+    if group is not None and group.upper() not in known:
+        fail("unknown_group", value=group, allowed=", ".join(known))
+
+
 @app.command()
 def add(
     ctx: typer.Context,
@@ -98,6 +109,7 @@ def add(
     """Add a reminder policy (audited)."""
     now = context(ctx).clock()
     with registry(ctx) as (cli, session):
+        _checked_new_policy(session, name, group)
         policy = store.ReminderPolicy(
             name=name, target=target.value, years=years, since=day_option(since, "--since"),
             regional_group=group.upper() if group else None, template=template,

@@ -28,6 +28,7 @@ from bot.channels.email.mime import (
     wire_bytes,
 )
 from bot.channels.pacing import Pacer
+from storage.columns import within
 
 __all__ = ["SmtpSender"]
 
@@ -40,14 +41,15 @@ _QUEUE_ID = (
     re.compile(r"\bid=([\w.-]+)"),  # Exim
     re.compile(r"\bOK\s+\d+\s+(\S+)\s+-\s+gsmtp"),  # Gmail
 )
+SERVER_WORDS_MAX = 300  # characters of a server's reply kept in a delivery's last error
 _LINE_ENDINGS = re.compile(rb"\r\n|\n|\r(?!\n)")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _server_words(code: int, text: str) -> str:
-    """What the server said, for a person: one line, without addresses, not too long."""
+    """What the server said, for a person: one line, without addresses, cut visibly if long."""
     words = " ".join(_ADDRESS_IN_TEXT.sub("<address>", text).split())
-    return f"{code} {words}"[:300].rstrip()
+    return within(f"{code} {words}", SERVER_WORDS_MAX)
 
 
 def _queue_id(text: str) -> str | None:

@@ -38,11 +38,13 @@ say = partial(common.say, "chair")  # templates/chat/en/chair.html.j2
 
 def with_table(message: str, table: str, **params: object) -> str:
     """The message with as much of the recipients `table` (plain text, `table`) as one
-    Telegram message takes; a cut table ends with "…"."""
+    Telegram message takes; a cut table ends saying how many lines it leaves out."""
     lines = table.splitlines()
     text = ""
     for kept in range(len(lines), -1, -1):
-        shown = "\n".join(lines[:kept] + ([] if kept == len(lines) else ["…"]))
+        cut = [] if kept == len(lines) else [
+            say("table_cut", more=len(lines) - kept, message_id=params.get("message_id"))]
+        shown = "\n".join(lines[:kept] + cut)
         text = say(message, table=shown, **params)
         if len(text) <= MESSAGE_LIMIT:
             break
