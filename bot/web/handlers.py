@@ -12,11 +12,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine, text
-from tornado.web import RequestHandler
 
 from bot.delivery.reply_words import WRONG_CONTACT_ALERT
 from bot.render.templates import render
 from bot.web.links import reply_signature_valid, unsubscribe_signature_valid
+from bot.web.safety import SafeHeaders
 from storage import pocs
 from storage.db import session_scope
 from storage.outbox import Delivery
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-class HealthHandler(RequestHandler):
+class HealthHandler(SafeHeaders):
     def initialize(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -52,7 +52,7 @@ class HealthHandler(RequestHandler):
         self.finish({"status": "database unreachable"})
 
 
-class _SignedLink(RequestHandler):
+class _SignedLink(SafeHeaders):
     """What both PoC pages share: the database, the links' secret and the clock."""
 
     def initialize(self, engine: Engine, secret: str | None, clock: Clock) -> None:

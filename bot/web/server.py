@@ -21,6 +21,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
 from bot.web.links import REPLY_ANSWERS
+from bot.web.safety import NotFoundHandler, loggable_path
 
 __all__ = ["build_web_application"]
 
@@ -36,7 +37,7 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
         (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler, signed),
         *extra_routes,
-    ], log_function=_access_log)
+    ], log_function=_access_log, default_handler_class=NotFoundHandler)
 
 
 def _access_log(handler: RequestHandler) -> None:
@@ -47,5 +48,6 @@ def _access_log(handler: RequestHandler) -> None:
     level = (logging.INFO if status < 400 or expected
              else logging.WARNING if status < 500 else logging.ERROR)
     request = handler.request
-    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri,
+    # the path without its signature: a logged link would let its reader act for the PoC
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, loggable_path(request),
                    request.remote_ip, 1000.0 * request.request_time())
