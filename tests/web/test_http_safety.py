@@ -16,22 +16,7 @@ from sqlmodel import Session
 from bot.web.links import reply_urls, unsubscribe_url
 from storage.db import make_engine
 from tests.support.outbox import add_poc
-from tests.web.test_pages import SECRET, delivery_to, serve
-
-SAFETY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-}
-
-
-def assert_safe(answer: httpx.Response) -> None:
-    for name, value in SAFETY_HEADERS.items():
-        assert answer.headers.get(name) == value, (answer.request.url.path, name)
-    assert "server" not in answer.headers
-    policy = answer.headers["content-security-policy"]
-    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
-    assert "form-action 'self'" in policy and "unsafe-inline" not in policy
+from tests.support.web import SECRET, assert_safe, delivery_to, serve
 
 
 def styles_allowed(answer: httpx.Response) -> bool:

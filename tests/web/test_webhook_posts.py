@@ -24,7 +24,7 @@ from bot.chat.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, TelegramWebhook
 from bot.web.server import build_web_application
 from storage.db import make_engine
 from tests.support.outbox import NOW
-from tests.web.test_http_safety import assert_safe
+from tests.support.web import assert_safe
 
 SECRET = "s3cret_webhook-Token"
 PATH = "/telegram/updates"
