@@ -67,9 +67,9 @@ class SafeHeaders(RequestHandler):
                       tb: TracebackType | None) -> None:
         # tornado's own would log repr(request): the whole URL, signature included
         if isinstance(value, HTTPError):
-            if value.log_message:
-                gen_log.warning("%d %s: %s", value.status_code, self._request_summary(),
-                                value.log_message % value.args)
+            if value.log_message:  # as tornado's, with our summary of the request
+                gen_log.warning("%d %s: " + value.log_message, value.status_code,
+                                self._request_summary(), *value.args)
             return
         if typ is not None and value is not None:
             app_log.error("Uncaught exception %s", self._request_summary(),
