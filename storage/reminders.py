@@ -7,7 +7,7 @@ facts that decision needs and reads them back in bulk.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy.dialects import postgresql, sqlite
@@ -284,10 +284,16 @@ def reply_to_delivery(
                       poc.language, reply.snooze_until)
 
 
+class ReplyTarget(NamedTuple):
+    poc: PointOfContact
+    message_id: int
+    expired: bool  # sent more than the links' period ago: no answer is taken any more
+
+
 def reply_target(
     *, session: Session, delivery_id: int, now: datetime, valid_for: timedelta,
     telegram_chat_id: int | None = None,
-) -> tuple[PointOfContact, int, bool] | None:
+) -> ReplyTarget | None:
     """The PoC a reminder's delivery went to, the reminder's message id, and whether its
     answer links have expired; None when no answer can be taken for it (see above)."""
     delivery = session.get(Delivery, delivery_id)
@@ -300,4 +306,4 @@ def reply_target(
     if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
         return None
     sent = delivery.sent_at or delivery.created_at
-    return poc, message.id, now > sent + valid_for
+    return ReplyTarget(poc, message.id, now > sent + valid_for)

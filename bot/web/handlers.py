@@ -105,7 +105,7 @@ class ReplyHandler(_SignedLink):
         with session_scope(self.engine) as session:
             target = reply_target(session=session, delivery_id=delivery_id, now=self.clock(),
                                   valid_for=self.valid_for)
-            return (target[0].language, target[2]) if target else None
+            return (target.poc.language, target.expired) if target else None
 
     def _valid(self, delivery_id: str, answer: str, signature: str) -> bool:
         return self.secret is not None and reply_signature_valid(
