@@ -153,7 +153,8 @@ class LeaderDuties:
         if settings.telegram_token is not None and not running:
             application = build_application(
                 settings.telegram_token.get_secret_value(), settings.telegram_api_url,
-                self._context.engine, clock=self._context.clock)
+                self._context.engine, clock=self._context.clock,
+                reply_link_days=settings.reply_link_days)
             self._bot_stop = asyncio.Event()
             self._bot_task = asyncio.create_task(
                 run_bot(application, self._bot_stop, self._webhook))
@@ -222,7 +223,8 @@ async def _serve(context: AppContext) -> None:
     webhook = _webhook(settings)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     routes = [] if webhook is None else [webhook.route()]
-    server = build_web_application(context.engine, secret, context.clock, routes).listen(
+    server = build_web_application(context.engine, secret, context.clock, routes,
+                                   reply_link_days=settings.reply_link_days).listen(
         settings.http_port, address=settings.http_host)
     dispatcher = build_dispatcher(context)
     if dispatcher.telegram is None:

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.working_hours import WorkingHours
+from storage.reminders import REPLY_LINK_DAYS
 from storage.staff import is_user_id
 
 
@@ -101,6 +102,11 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated Telegram user ids made admin at `outreach init` and "
         "`outreach run` (never revoked by removing them).",
+    )
+    reply_link_days: int = Field(
+        default=REPLY_LINK_DAYS, ge=1,
+        description="Days after a reminder is sent that its answer links and Telegram buttons "
+        "are taken; later, they change nothing and say so. Unsubscribe links never expire.",
     )
 
     @field_validator("database_url")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 def make_engine(url: str) -> Engine:

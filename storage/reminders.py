@@ -4,11 +4,13 @@ What is due is decided in scheduler/reminders.py from plain values; this module 
 facts that decision needs and reads them back in bulk.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
@@ -26,6 +28,9 @@ class ReplyAnswer(StrEnum):
 
 
 SNOOZE_DAYS = 30
+# How long a reminder's answer links and buttons are taken, by default (OUTREACH_REPLY_LINK_DAYS)
+REPLY_LINK_DAYS = 90
+REPLY_ONCE = ("poc_id", "message_id", "answer")
 POLICY_NAME_MAX = 80
 
 
@@ -66,9 +71,11 @@ class ReminderCycle(SQLModel, table=True):
 
 
 class PocReply(SQLModel, table=True):
-    """A PoC's answer to a reminder: received, remind me later, or not the right contact."""
+    """A PoC's answer to a reminder: received, remind me later, or not the right contact.
+    Each answer once per PoC and message (REPLY_ONCE): giving it again changes nothing."""
 
     __tablename__ = "poc_reply"
+    __table_args__ = (Index("uq_poc_reply_once", *REPLY_ONCE, unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     poc_id: int = Field(foreign_key="poc.id", index=True)
@@ -201,38 +208,102 @@ def is_mission(poc: PointOfContact) -> bool:
     return poc.role == PocRole.MISSION
 
 
+def _insert_once(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert the reply unless this PoC already gave this answer to this message (the unique
+    index): atomic on both backends, so two posts at once still make one row. The new
+    row's id, or None when it was there already."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = PocReply.__table__  # type: ignore[attr-defined]
+    statement = (insert(table).values(**values)
+                 .on_conflict_do_nothing(index_elements=list(REPLY_ONCE))
+                 .returning(table.c.id))
+    return session.connection().execute(statement).scalar_one_or_none()
+
+
 def record_reply(*, session: Session, poc_id: int, message_id: int, answer: ReplyAnswer,
                  channel: str, now: datetime) -> PocReply:
+    """Record the answer once: the same answer again (a link posted twice, the button
+    pressed after the link) changes nothing, not even a snooze's end. The stored reply."""
+    return _record_once(session, poc_id, message_id, answer, channel, now)[0]
+
+
+def _record_once(session: Session, poc_id: int, message_id: int, answer: ReplyAnswer,
+                 channel: str, now: datetime) -> tuple[PocReply, bool]:
+    """The stored reply, and whether it was stored now (and audited) rather than before."""
     snooze_until = now + timedelta(days=SNOOZE_DAYS) if answer is ReplyAnswer.SNOOZE else None
-    reply = PocReply(poc_id=poc_id, message_id=message_id, answer=answer, channel=channel,
-                     snooze_until=snooze_until, at=now)
-    session.add(reply)
-    session.flush()
-    audit.record(session=session, actor=f"poc:{poc_id}", action=f"reply_{answer}",
-                 entity="poc_reply", entity_id=reply.id or 0, before=None,
-                 after={"message_id": message_id, "answer": answer.value, "channel": channel},
-                 now=now)
-    return reply
+    new_id = _insert_once(session, {
+        "poc_id": poc_id, "message_id": message_id, "answer": answer.value,
+        "channel": channel, "snooze_until": snooze_until, "at": now, "seen_by_staff": False})
+    if new_id is not None:
+        audit.record(session=session, actor=f"poc:{poc_id}", action=f"reply_{answer}",
+                     entity="poc_reply", entity_id=new_id, before=None,
+                     after={"message_id": message_id, "answer": answer.value,
+                            "channel": channel}, now=now)
+    stored = session.exec(select(PocReply).where(
+        PocReply.poc_id == poc_id, PocReply.message_id == message_id,
+        PocReply.answer == answer.value)).one()
+    return stored, new_id is not None
+
+
+class ReplyOutcome(StrEnum):
+    RECORDED = "recorded"
+    REPEATED = "repeated"  # this answer was given before: nothing changed
+    EXPIRED = "expired"  # the reminder is older than its links last: nothing changed
+
+
+@dataclass(frozen=True)
+class ReplyTaken:
+    """What a PoC's answer came to, in plain values for the page or the chat to show."""
+
+    outcome: ReplyOutcome
+    language: str  # the PoC's
+    snooze_until: datetime | None  # the stored answer's, when it is a snooze
 
 
 def reply_to_delivery(
     *, session: Session, delivery_id: int, answer: ReplyAnswer, channel: str, now: datetime,
-    telegram_chat_id: int | None = None,
-) -> tuple[PocReply, PointOfContact] | None:
-    """Record a PoC's answer to the reminder behind `delivery_id`.
+    valid_for: timedelta, telegram_chat_id: int | None = None,
+) -> ReplyTaken | None:
+    """Record a PoC's answer to the reminder behind `delivery_id`, unless the reminder was
+    sent more than `valid_for` ago (OUTREACH_REPLY_LINK_DAYS): an old link must not answer
+    (or snooze again) today.
 
     None when the delivery is unknown, is not a reminder, or (Telegram) the button was pressed
     in another chat than the PoC's: an answer is only ever taken from its addressee.
     """
+    target = reply_target(session=session, delivery_id=delivery_id, now=now,
+                          valid_for=valid_for, telegram_chat_id=telegram_chat_id)
+    if target is None:
+        return None
+    poc, message_id, expired = target
+    if expired:
+        return ReplyTaken(ReplyOutcome.EXPIRED, poc.language, None)
+    reply, new = _record_once(session, poc.id or 0, message_id, answer, channel, now)
+    return ReplyTaken(ReplyOutcome.RECORDED if new else ReplyOutcome.REPEATED,
+                      poc.language, reply.snooze_until)
+
+
+class ReplyTarget(NamedTuple):
+    poc: PointOfContact
+    message_id: int
+    expired: bool  # sent more than the links' period ago: no answer is taken any more
+
+
+def reply_target(
+    *, session: Session, delivery_id: int, now: datetime, valid_for: timedelta,
+    telegram_chat_id: int | None = None,
+) -> ReplyTarget | None:
+    """The PoC a reminder's delivery went to, the reminder's message id, and whether its
+    answer links have expired; None when no answer can be taken for it (see above)."""
     delivery = session.get(Delivery, delivery_id)
     if delivery is None:
         return None
     message = session.get(OutboxMessage, delivery.message_id)
     poc = session.get(PointOfContact, delivery.poc_id)
-    if message is None or poc is None or message.kind != "reminder":
+    if message is None or message.id is None or poc is None or message.kind != "reminder":
         return None
     if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
         return None
-    reply = record_reply(session=session, poc_id=delivery.poc_id, message_id=message.id or 0,
-                         answer=answer, channel=channel, now=now)
-    return reply, poc
+    sent = delivery.sent_at or delivery.created_at
+    return ReplyTarget(poc, message.id, now > sent + valid_for)

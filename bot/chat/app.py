@@ -52,6 +52,7 @@ from bot.delivery.reply_words import CALLBACK_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.clock import utc_now
 from storage.parties import UN_LANGUAGES
+from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["build_application", "handlers", "on_error", "run_bot"]
 
@@ -109,6 +110,7 @@ def build_application(
     engine: Engine,
     clock: Callable[[], datetime] = utc_now,
     log_timeout: timedelta = guided_log.CONVERSATION_TIMEOUT,
+    reply_link_days: int = REPLY_LINK_DAYS,
 ) -> App:
     """The reply bot: python-telegram-bot's Application with every handler of the chat.
 
@@ -119,7 +121,8 @@ def build_application(
     `log_timeout` (after a restart, the draft's next answer does); the reminders' and the
     dispatcher's ticks are the service's own scheduler's.
     """
-    services = Services(engine=engine, clock=clock, log_timeout=log_timeout)
+    services = Services(engine=engine, clock=clock, log_timeout=log_timeout,
+                        reply_link_valid_for=timedelta(days=reply_link_days))
     persistence = DatabasePersistence(
         engine, clock,
         resident={SERVICES_KEY: services},  # PTB replaces bot_data with what this returns

@@ -33,6 +33,7 @@ from telegram.error import TelegramError
 
 from bot.render.markdown import TELEGRAM_LIMIT as MESSAGE_LIMIT
 from bot.render.templates import DEFAULT_LANGUAGE, has_macro, macro
+from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["MESSAGE_LIMIT", "SERVICES_KEY", "Services", "answer", "edit",
            "edit_buttons", "fitted", "has_message", "reply", "say", "send", "services"]
@@ -49,6 +50,8 @@ class Services:
     engine: Engine
     clock: Callable[[], datetime]
     log_timeout: timedelta  # a guided /log left this long without an answer is dropped
+    # a reminder's answer buttons are taken this long after it was sent (REPLY_LINK_DAYS)
+    reply_link_valid_for: timedelta = timedelta(days=REPLY_LINK_DAYS)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "Services":
         # PTB deep-copies bot_data before handing it to the persistence: these are shared

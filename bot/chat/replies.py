@@ -12,14 +12,15 @@ the PoC's own chat; the callback is answered with a thank-you in the PoC's langu
 buttons go, so the PoC sees the answer was taken. A press from any other chat, or for an
 unknown delivery or a message that is not a reminder, records nothing and is answered "this
 button is not for this chat". A failure to record keeps the buttons, for the PoC to retry.
+The same answer again changes nothing (storage keeps it once); a press on a reminder sent
+more than OUTREACH_REPLY_LINK_DAYS ago records nothing, says so, and the buttons go.
 
 Logs name the delivery id and the answer only: never a chat id, a name or the token.
 """
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -30,10 +31,11 @@ from bot.chat.common import answer, edit_buttons, services
 from bot.delivery.reply_words import (
     WRONG_CONTACT_ALERT,
     acknowledgement,
+    expired,
     not_yours,
     parse_callback,
 )
-from storage.reminders import ReplyAnswer, reply_to_delivery
+from storage.reminders import ReplyAnswer, ReplyOutcome, ReplyTaken, reply_to_delivery
 
 __all__ = ["CHANNEL", "on_reply_button"]
 
@@ -42,15 +44,10 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 
 
-@dataclass(frozen=True)
-class _Recorded:
-    language: str
-    snooze_until: date | None
-
-
 def _record(
-    engine: Engine, delivery_id: int, reply: ReplyAnswer, chat_id: int, now: datetime
-) -> _Recorded | None:
+    engine: Engine, delivery_id: int, reply: ReplyAnswer, chat_id: int, now: datetime,
+    valid_for: timedelta,
+) -> ReplyTaken | None:
     """The storage call, in a transaction of its own; plain values out, no ORM objects."""
     with Session(engine, expire_on_commit=False) as session:
         taken = reply_to_delivery(
@@ -59,19 +56,11 @@ def _record(
             answer=reply,
             channel=CHANNEL,
             now=now,
+            valid_for=valid_for,
             telegram_chat_id=chat_id,
         )
-        if taken is None:
-            session.rollback()
-            return None
-        recorded_reply, poc = taken
-        recorded = _Recorded(
-            language=poc.language,
-            snooze_until=(recorded_reply.snooze_until.date()
-                          if recorded_reply.snooze_until else None),
-        )
         session.commit()
-        return recorded
+        return taken
 
 
 async def on_reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,13 +70,14 @@ async def on_reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     chat = update.effective_chat
     parsed = parse_callback(query.data) if isinstance(query.data, str) else None
-    recorded: _Recorded | None = None
+    recorded: ReplyTaken | None = None
     if parsed is not None and chat is not None:
         delivery_id, reply = parsed
         found = services(context)
         try:
             recorded = await asyncio.to_thread(
-                _record, found.engine, delivery_id, reply, chat.id, found.clock()
+                _record, found.engine, delivery_id, reply, chat.id, found.clock(),
+                found.reply_link_valid_for,
             )
         except Exception:
             # Nothing recorded: stop the spinner, keep the buttons so the PoC can retry.
@@ -103,8 +93,17 @@ async def on_reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await answer(query, not_yours())
         return
     delivery_id, reply = parsed
-    log.info("telegram reply to delivery %s: %s recorded", delivery_id, reply.value)
-    if reply is ReplyAnswer.WRONG_CONTACT:
+    if recorded.outcome is ReplyOutcome.EXPIRED:
+        log.info("telegram reply to delivery %s (%s): refused, the reminder is too old",
+                 delivery_id, reply.value)
+        await answer(query, expired(recorded.language))
+        await edit_buttons(query, None)  # they would only say the same again
+        return
+    first = recorded.outcome is ReplyOutcome.RECORDED
+    log.info("telegram reply to delivery %s: %s %s", delivery_id, reply.value,
+             "recorded" if first else "already recorded")
+    if first and reply is ReplyAnswer.WRONG_CONTACT:
         log.warning(WRONG_CONTACT_ALERT, delivery_id)
-    await answer(query, acknowledgement(reply, recorded.language, recorded.snooze_until))
+    until = recorded.snooze_until.date() if recorded.snooze_until else None
+    await answer(query, acknowledgement(reply, recorded.language, until))
     await edit_buttons(query, None)  # the buttons go: the PoC sees the answer was taken

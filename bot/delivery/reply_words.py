@@ -66,3 +66,8 @@ def acknowledgement(answer: ReplyAnswer, language: str, snooze_until: date | Non
 def not_yours(language: str = DEFAULT_LANGUAGE) -> str:
     """The answer to a press that records nothing (another chat, unknown delivery)."""
     return _say(language, "not_yours")[:MAX_ANSWER_CHARS]
+
+
+def expired(language: str = DEFAULT_LANGUAGE) -> str:
+    """The answer to a press on a reminder older than its buttons last (nothing recorded)."""
+    return _say(language, "expired")[:MAX_ANSWER_CHARS]

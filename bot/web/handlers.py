@@ -9,18 +9,17 @@ not answer for the PoC. Logs name ids and answers only, never a person.
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, text
-from tornado.web import RequestHandler
 
 from bot.delivery.reply_words import WRONG_CONTACT_ALERT
 from bot.render.templates import render
 from bot.web.links import reply_signature_valid, unsubscribe_signature_valid
+from bot.web.safety import SafeHeaders
 from storage import pocs
 from storage.db import session_scope
-from storage.outbox import Delivery
-from storage.reminders import ReplyAnswer, reply_to_delivery
+from storage.reminders import ReplyAnswer, ReplyOutcome, reply_target, reply_to_delivery
 
 __all__ = ["HealthHandler", "ReplyHandler", "UnsubscribeHandler"]
 
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-class HealthHandler(RequestHandler):
+class HealthHandler(SafeHeaders):
     def initialize(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -52,7 +51,7 @@ class HealthHandler(RequestHandler):
         self.finish({"status": "database unreachable"})
 
 
-class _SignedLink(RequestHandler):
+class _SignedLink(SafeHeaders):
     """What both PoC pages share: the database, the links' secret and the clock."""
 
     def initialize(self, engine: Engine, secret: str | None, clock: Clock) -> None:
@@ -92,13 +91,21 @@ class UnsubscribeHandler(_SignedLink):
 
 
 class ReplyHandler(_SignedLink):
-    """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records."""
+    """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records. The
+    same answer twice is one answer; a link older than `valid_for` (OUTREACH_REPLY_LINK_DAYS)
+    shows the expired page (410) and changes nothing."""
 
-    def _language(self, delivery_id: int) -> str | None:
+    def initialize(self, engine: Engine, secret: str | None, clock: Clock,  # type: ignore[override]
+                   valid_for: timedelta) -> None:
+        super().initialize(engine, secret, clock)
+        self.valid_for = valid_for
+
+    def _target(self, delivery_id: int) -> tuple[str, bool] | None:
+        """The PoC's language and whether the link has expired; None: no answer to take."""
         with session_scope(self.engine) as session:
-            delivery = session.get(Delivery, delivery_id)
-            poc = session.get(pocs.PointOfContact, delivery.poc_id) if delivery else None
-            return poc.language if poc else None
+            target = reply_target(session=session, delivery_id=delivery_id, now=self.clock(),
+                                  valid_for=self.valid_for)
+            return (target.poc.language, target.expired) if target else None
 
     def _valid(self, delivery_id: str, answer: str, signature: str) -> bool:
         return self.secret is not None and reply_signature_valid(
@@ -107,28 +114,39 @@ class ReplyHandler(_SignedLink):
     def _invalid(self) -> None:
         self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
 
+    def _expired(self, delivery_id: str, answer: str, language: str) -> None:
+        log.info("delivery %s: reply %s refused, the link has expired", delivery_id, answer)
+        self._page("web/reply.html.j2", language, 410, state="expired", snooze_until="")
+
     def get(self, delivery_id: str, answer: str, signature: str) -> None:
-        language = self._language(int(delivery_id))
-        if language is None or not self._valid(delivery_id, answer, signature):
+        target = self._target(int(delivery_id)) if self._valid(
+            delivery_id, answer, signature) else None
+        if target is None:
             self._invalid()
-            return
-        self._page("web/reply_confirm.html.j2", language, answer=answer)
+        elif target[1]:
+            self._expired(delivery_id, answer, target[0])
+        else:
+            self._page("web/reply_confirm.html.j2", target[0], answer=answer)
 
     def post(self, delivery_id: str, answer: str, signature: str) -> None:
         if not self._valid(delivery_id, answer, signature):
             self._invalid()
             return
         with session_scope(self.engine) as session:
-            recorded = reply_to_delivery(session=session, delivery_id=int(delivery_id),
-                                         answer=ReplyAnswer(answer), channel="email",
-                                         now=self.clock())
-            language = recorded[1].language if recorded else "en"
-            until = recorded[0].snooze_until if recorded else None
-        if recorded is None:
+            taken = reply_to_delivery(session=session, delivery_id=int(delivery_id),
+                                      answer=ReplyAnswer(answer), channel="email",
+                                      now=self.clock(), valid_for=self.valid_for)
+        if taken is None:
             self._invalid()
             return
-        log.info("delivery %s: reply %s recorded", delivery_id, answer)
-        if answer == ReplyAnswer.WRONG_CONTACT:
+        if taken.outcome is ReplyOutcome.EXPIRED:
+            self._expired(delivery_id, answer, taken.language)
+            return
+        first = taken.outcome is ReplyOutcome.RECORDED
+        log.info("delivery %s: reply %s %s", delivery_id, answer,
+                 "recorded" if first else "already recorded")
+        if first and answer == ReplyAnswer.WRONG_CONTACT:
             log.warning(WRONG_CONTACT_ALERT, delivery_id)
-        self._page("web/reply.html.j2", language, state=answer,
+        until = taken.snooze_until
+        self._page("web/reply.html.j2", taken.language, state=answer,
                    snooze_until=until.date().isoformat() if until else "")

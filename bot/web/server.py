@@ -12,7 +12,7 @@ answer) says so with `expected_unavailable = True`, and its 503s are logged at I
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,22 +21,28 @@ from tornado.web import Application, RequestHandler
 
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
 from bot.web.links import REPLY_ANSWERS
+from bot.web.safety import NotFoundHandler, loggable_path
+from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["build_web_application"]
 
 
 def build_web_application(engine: Engine, secret: str | None, clock: Callable[[], datetime],
-                          extra_routes: Sequence[Any] = ()) -> Application:
+                          extra_routes: Sequence[Any] = (),
+                          reply_link_days: int = REPLY_LINK_DAYS) -> Application:
     """`secret` signs the PoCs' links (OUTREACH_SECRET_KEY); without it every link is
-    refused. `extra_routes`: tornado rules served beside them (Telegram's webhook)."""
+    refused. `extra_routes`: tornado rules served beside them (Telegram's webhook).
+    `reply_link_days` (OUTREACH_REPLY_LINK_DAYS): how long after a reminder is sent its
+    answer links are taken; unsubscribe links never expire (RFC 8058)."""
     signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
     answers = "|".join(REPLY_ANSWERS)
     return Application([
         (r"/healthz", HealthHandler, {"engine": engine}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
-        (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler, signed),
+        (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler,
+         {**signed, "valid_for": timedelta(days=reply_link_days)}),
         *extra_routes,
-    ], log_function=_access_log)
+    ], log_function=_access_log, default_handler_class=NotFoundHandler)
 
 
 def _access_log(handler: RequestHandler) -> None:
@@ -47,5 +53,6 @@ def _access_log(handler: RequestHandler) -> None:
     level = (logging.INFO if status < 400 or expected
              else logging.WARNING if status < 500 else logging.ERROR)
     request = handler.request
-    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri,
+    # the path without its signature: a logged link would let its reader act for the PoC
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, loggable_path(request),
                    request.remote_ip, 1000.0 * request.request_time())

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -17,10 +17,16 @@ from sqlmodel import Session, col, select
 from bot.channels.contract import Outcome, OutgoingTelegram
 from bot.channels.telegram import TelegramSender
 from bot.chat.app import build_application, run_bot
-from bot.delivery.reply_words import acknowledgement, not_yours, parse_callback, reply_buttons
+from bot.delivery.reply_words import (
+    acknowledgement,
+    expired,
+    not_yours,
+    parse_callback,
+    reply_buttons,
+)
 from storage import outbox
 from storage.outbox import Channel, Delivery
-from storage.reminders import SNOOZE_DAYS, PocReply, ReplyAnswer
+from storage.reminders import REPLY_LINK_DAYS, SNOOZE_DAYS, PocReply, ReplyAnswer
 from tests.support.fake_bot_api import EditedMarkup, FakeBotApi
 from tests.support.outbox import NOW, add_poc
 
@@ -43,9 +49,12 @@ async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
 
 
 @asynccontextmanager
-async def reply_bot(api: FakeBotApi, engine: Engine) -> AsyncIterator[None]:
-    """The reply bot polling the fake until the block ends (then it stops cleanly)."""
-    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: NOW)
+async def reply_bot(api: FakeBotApi, engine: Engine, now: datetime = NOW,
+                    reply_link_days: int = REPLY_LINK_DAYS) -> AsyncIterator[None]:
+    """The reply bot polling the fake until the block ends (then it stops cleanly), its
+    clock at `now`."""
+    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: now,
+                                    reply_link_days=reply_link_days)
     stop = asyncio.Event()
     task = asyncio.create_task(run_bot(application, stop))
     await until(lambda: "getUpdates" in api.calls or task.done())
@@ -232,3 +241,32 @@ async def test_a_message_already_without_buttons_does_not_stop_the_bot(
     assert second == "谢谢，我们将在2026年12月27日之后再与您联系。"  # noqa: RUF001
     assert [r.answer for r in replies(engine)] == [ReplyAnswer.RECEIVED, ReplyAnswer.SNOOZE]
 
+
+async def test_the_same_button_pressed_again_is_one_answer_thanked_alike(
+    api: FakeBotApi, engine: Engine, session: Session
+) -> None:
+    poc = add_poc(session, "FRA", "Claire Martin-Test", chat_id=CHAT, language="fr")
+    delivery = reminder_delivery(session, poc)
+    async with reply_bot(api, engine):
+        first = await press(api, f"r:{delivery}:snooze")
+    async with reply_bot(api, engine, now=NOW + timedelta(days=20)):
+        again = await press(api, f"r:{delivery}:snooze")  # e.g. from a copy of the message
+    assert first == again == "Merci ; nous vous écrirons de nouveau après le 27 décembre 2026."
+    [reply] = replies(engine)
+    assert reply.snooze_until == NOW + timedelta(days=SNOOZE_DAYS)
+
+
+async def test_a_button_of_an_expired_reminder_records_nothing_and_says_so_in_the_pocs_language(
+    api: FakeBotApi, engine: Engine, session: Session
+) -> None:
+    poc = add_poc(session, "ESP", "Lucía García-Test", chat_id=CHAT, language="es")
+    delivery = reminder_delivery(session, poc)
+    async with reply_bot(api, engine, now=NOW + timedelta(days=31), reply_link_days=30):
+        text = await press(api, f"r:{delivery}:snooze")
+        await until(lambda: len(api.edited_markups) == 1)  # the dead buttons go
+    assert text == expired("es") and "caducado" not in expired("en")
+    assert "no se ha modificado nada" in text
+    assert replies(engine) == []
+    for language in LANGUAGES:
+        assert 0 < len(expired(language)) <= 200
+    assert len({expired(language) for language in LANGUAGES}) == len(LANGUAGES)
