@@ -253,10 +253,25 @@ async def _serve(context: AppContext) -> None:
     log.info("%s", message("run_stopped"))
 
 
+def _log_active_policies(context: AppContext) -> None:
+    """Say at start which reminder policies may write to States (names and ids only), so that
+    whoever starts the service sees what it will send on its own."""
+    from bot.render.templates import message
+    from storage.reminders import policies
+
+    with Session(context.engine) as session:
+        active = [f"{p.id} ({p.name})" for p in policies(session=session) if not p.paused]
+    if active:
+        log.info("%s", message("policies_active", policies=", ".join(active)))
+    else:
+        log.info("%s", message("no_policy_active"))
+
+
 def run_service(context: AppContext) -> None:
     """`outreach run`: logging, the registry brought up to date, then serve until SIGTERM."""
     from bot.logs import configure_logging
 
     configure_logging(context.settings.log_level)
     prepare_registry(context.engine, now=context.clock(), admin_ids=context.settings.admin_ids)
+    _log_active_policies(context)
     asyncio.run(_serve(context))
