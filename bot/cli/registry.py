@@ -79,7 +79,8 @@ def status_json(status: ReportingStatus) -> str:
 def status(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option(
-        help="Count States with a submission on or after this day (YYYY-MM-DD); "
+        help="Count States with a national report or additional information on or after "
+        "this day (YYYY-MM-DD); "
         "default: 1 January five years ago.")] = None,
     fmt: Annotated[ListFormat, typer.Option(
         "--format", help="table (text) or json.")] = ListFormat.TABLE,
