@@ -93,6 +93,7 @@ EXPECTED = {
     ("visits", "events"): 1,
     ("visits", "states"): 1,
     ("visits", "by_year.2023"): 1,
+    ("visits", "states_by_year.2023"): 1,
     ("peer_reviews", "events"): 1,
     ("peer_reviews", "by_year.2023"): 1,
 }
@@ -160,7 +161,7 @@ def test_the_text_reads_like_the_paper(outreach: Invoke) -> None:
     assert "These included 3 outreach events to States and civil society." in text
     assert ("Of these, 3 included outreach to States; 1 to academia; 1 to industry and "
             "professional associations; 1 to parliamentarians") in text
-    assert "Visits to States at their invitation: 1, to 1 States (2023: 1)." in text
+    assert "Visits to States at their invitation: 1, to 1 States (2023: 1 to 1 State)." in text
     assert "1 voluntary National Implementation Action Plans had been submitted by 1" in text
 
 

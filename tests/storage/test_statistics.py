@@ -191,6 +191,7 @@ def test_visits_and_peer_reviews_count_events_and_distinct_states(
     figures = transparency_figures(session=session, period=PAPER_PERIOD)
     assert (figures.visits.events, figures.visits.states) == (3, 2)
     assert dict(figures.visits.by_year) == {2017: 2, 2018: 1}
+    assert dict(figures.visits.states_by_year) == {2017: 1, 2018: 1}  # PER counts once
     assert (figures.peer_reviews.events, figures.peer_reviews.states) == (1, 1)
 
 
