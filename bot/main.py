@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -96,13 +95,9 @@ def build_dispatcher(context: AppContext) -> "Dispatcher":
 
         telegram = TelegramSender(token=settings.telegram_token.get_secret_value(),
                                   base_url=settings.telegram_api_url)
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    domain = urlsplit(settings.public_url).hostname if settings.public_url else None
-    links = LinkSettings(public_url=settings.public_url, secret=secret,
-                         message_id_domain=domain or "outreach.invalid")
     return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
-                      telegram=telegram, links=links, working_hours=settings.working_hours,
-                      clock=context.clock)
+                      telegram=telegram, links=LinkSettings.from_settings(settings),
+                      working_hours=settings.working_hours, clock=context.clock)
 
 
 # -- `outreach run` ---------------------------------------------------------------------------

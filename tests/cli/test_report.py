@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -313,3 +315,19 @@ def test_the_json_keys_are_the_documented_ones(outreach: Invoke) -> None:
     keys = {section + "." + year.sub(r"\1<year>", figure)
             for section, figure in json_figures(outreach)}
     assert keys == documented_keys()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_a_written_report_is_as_readable_as_the_umask_allows(
+    outreach: Invoke, tmp_path: Path, umask: int, mode: int
+) -> None:
+    """Like a file a shell redirection or `cp` creates: readable by whom the umask allows."""
+    previous = os.umask(umask)
+    try:
+        for fmt in ("html", "csv", "xlsx"):
+            path = tmp_path / f"report.{fmt}"
+            result = outreach("report", *YEAR_2023, "--format", fmt, "--out", str(path))
+            assert result.exit_code == 0, result.output
+            assert stat.S_IMODE(path.stat().st_mode) == mode, fmt
+    finally:
+        os.umask(previous)
