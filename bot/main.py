@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -37,10 +38,10 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.chat.webhook import TelegramWebhook
-    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.dispatcher import Dispatcher, LinkSettings
 
-__all__ = ["AppContext", "build_context", "build_dispatcher", "prepare_registry",
-           "run_service"]
+__all__ = ["AppContext", "build_context", "build_dispatcher", "link_settings",
+           "prepare_registry", "run_service"]
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +84,22 @@ def prepare_registry(engine: Engine, *, now: datetime,
     return loads[-1]
 
 
+def link_settings(settings: Settings) -> "LinkSettings":
+    """Signed links (List-Unsubscribe, replies) and Message-IDs on OUTREACH_PUBLIC_URL's host,
+    signed with OUTREACH_SECRET_KEY: for every sender of real-looking mail, the service's and
+    `outreach demo`'s alike."""
+    from bot.delivery.dispatcher import LinkSettings
+
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    domain = urlsplit(settings.public_url).hostname if settings.public_url else None
+    return LinkSettings(public_url=settings.public_url, secret=secret,
+                        message_id_domain=domain or LinkSettings.message_id_domain)
+
+
 def build_dispatcher(context: AppContext) -> "Dispatcher":
     """The dispatcher with the senders the settings ask for (Telegram only with a token)."""
     from bot.channels.email import sender_from_settings
-    from bot.delivery.dispatcher import Dispatcher, LinkSettings
+    from bot.delivery.dispatcher import Dispatcher
 
     settings = context.settings
     telegram = None
@@ -96,7 +109,7 @@ def build_dispatcher(context: AppContext) -> "Dispatcher":
         telegram = TelegramSender(token=settings.telegram_token.get_secret_value(),
                                   base_url=settings.telegram_api_url)
     return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
-                      telegram=telegram, links=LinkSettings.from_settings(settings),
+                      telegram=telegram, links=link_settings(settings),
                       working_hours=settings.working_hours, clock=context.clock)
 
 

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -38,9 +37,6 @@ from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage
 from storage.parties import Party
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 DISPATCHER_ACTOR = "system:dispatcher"
@@ -65,16 +61,6 @@ class LinkSettings:
     public_url: str | None = None
     secret: str | None = None
     message_id_domain: str = "outreach.invalid"
-
-    @classmethod
-    def from_settings(cls, settings: "Settings") -> "LinkSettings":
-        """Signed links (List-Unsubscribe, replies) and Message-IDs on OUTREACH_PUBLIC_URL's
-        host, signed with OUTREACH_SECRET_KEY: for every sender of real-looking mail, the
-        service's and `outreach demo`'s alike."""
-        secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-        domain = urlsplit(settings.public_url).hostname if settings.public_url else None
-        return cls(public_url=settings.public_url, secret=secret,
-                   message_id_domain=domain or cls.message_id_domain)
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
 
 
-def _send_sample(engine: Engine, folder: Path, now: datetime,
-                 settings: Settings) -> tuple[int, Path]:
+def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
+                 links: LinkSettings) -> tuple[int, Path]:
     """The contact check to one invented PoC per UN language, written as .eml files with the
     headers and links real mail gets from the same settings (never by SMTP or Telegram)."""
     with session_scope(engine) as session:
@@ -75,7 +75,7 @@ def _send_sample(engine: Engine, folder: Path, now: datetime,
     sender = EmlFileSender(mail_folder, mail_from=settings.mail_from,
                            reply_to=settings.reply_to)
     dispatcher = Dispatcher(engine=engine, email=sender, telegram=None,
-                            links=LinkSettings.from_settings(settings))
+                            links=links)
     stats = asyncio.run(dispatcher.run_once())
     return stats.sent, mail_folder
 
@@ -96,7 +96,9 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
         end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
 
 
-def run_demo(settings: Settings, now: datetime) -> None:
+def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
+    """`links`: the service's (bot.main.link_settings), so the sample mail carries the same
+    unsubscribe link and Message-ID domain as real mail."""
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "outbox-mail", ignore_errors=True)  # a new demo, new mail
@@ -109,7 +111,7 @@ def run_demo(settings: Settings, now: datetime) -> None:
         load_invented_data(session, folder, now)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
-    sent, mail_folder = _send_sample(engine, folder, now, settings)
+    sent, mail_folder = _send_sample(engine, folder, now, settings, links)
     page, chart, outreach = _write_report(engine, folder, now)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
