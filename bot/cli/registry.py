@@ -16,7 +16,7 @@ from storage.figures.status import ReportingStatus, reporting_status
 
 def init(ctx: typer.Context) -> None:
     """Create or upgrade the database, load the reference data and the default reminder
-    policies. Safe to run again."""
+    policies (paused until staff resume them). Safe to run again."""
     cli = context(ctx)
     load = prepare_registry(cli.engine, now=cli.clock(), admin_ids=cli.settings.admin_ids)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
