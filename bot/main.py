@@ -38,10 +38,10 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.chat.webhook import TelegramWebhook
-    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.dispatcher import Dispatcher, LinkSettings
 
-__all__ = ["AppContext", "build_context", "build_dispatcher", "prepare_registry",
-           "run_service"]
+__all__ = ["AppContext", "build_context", "build_dispatcher", "link_settings",
+           "prepare_registry", "run_service"]
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,22 @@ def prepare_registry(engine: Engine, *, now: datetime,
     return loads[-1]
 
 
+def link_settings(settings: Settings) -> "LinkSettings":
+    """Signed links (List-Unsubscribe, replies) and Message-IDs on OUTREACH_PUBLIC_URL's host,
+    signed with OUTREACH_SECRET_KEY: for every sender of real-looking mail, the service's and
+    `outreach demo`'s alike."""
+    from bot.delivery.dispatcher import LinkSettings
+
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    domain = urlsplit(settings.public_url).hostname if settings.public_url else None
+    return LinkSettings(public_url=settings.public_url, secret=secret,
+                        message_id_domain=domain or LinkSettings.message_id_domain)
+
+
 def build_dispatcher(context: AppContext) -> "Dispatcher":
     """The dispatcher with the senders the settings ask for (Telegram only with a token)."""
     from bot.channels.email import sender_from_settings
-    from bot.delivery.dispatcher import Dispatcher, LinkSettings
+    from bot.delivery.dispatcher import Dispatcher
 
     settings = context.settings
     telegram = None
@@ -96,13 +108,9 @@ def build_dispatcher(context: AppContext) -> "Dispatcher":
 
         telegram = TelegramSender(token=settings.telegram_token.get_secret_value(),
                                   base_url=settings.telegram_api_url)
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    domain = urlsplit(settings.public_url).hostname if settings.public_url else None
-    links = LinkSettings(public_url=settings.public_url, secret=secret,
-                         message_id_domain=domain or "outreach.invalid")
     return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
-                      telegram=telegram, links=links, working_hours=settings.working_hours,
-                      clock=context.clock)
+                      telegram=telegram, links=link_settings(settings),
+                      working_hours=settings.working_hours, clock=context.clock)
 
 
 # -- `outreach run` ---------------------------------------------------------------------------
@@ -255,10 +263,25 @@ async def _serve(context: AppContext) -> None:
     log.info("%s", message("run_stopped"))
 
 
+def _log_active_policies(context: AppContext) -> None:
+    """Say at start which reminder policies may write to States (names and ids only), so that
+    whoever starts the service sees what it will send on its own."""
+    from bot.render.templates import message
+    from storage.reminders import policies
+
+    with Session(context.engine) as session:
+        active = [f"{p.id} ({p.name})" for p in policies(session=session) if not p.paused]
+    if active:
+        log.info("%s", message("policies_active", policies=", ".join(active)))
+    else:
+        log.info("%s", message("no_policy_active"))
+
+
 def run_service(context: AppContext) -> None:
     """`outreach run`: logging, the registry brought up to date, then serve until SIGTERM."""
     from bot.logs import configure_logging
 
     configure_logging(context.settings.log_level)
     prepare_registry(context.engine, now=context.clock(), admin_ids=context.settings.admin_ids)
+    _log_active_policies(context)
     asyncio.run(_serve(context))

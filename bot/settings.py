@@ -61,7 +61,8 @@ class Settings(BaseSettings):
         "unset: mail is written as .eml files under DATA_DIR/outbox-mail.",
     )
     mail_from: str = Field(
-        default="1540 Committee <outreach@example.org>", description="From: of every e-mail."
+        default="1540 Committee <outreach@example.org>",
+        description="From: of every e-mail; its domain names the List-Id header.",
     )
     reply_to: str | None = Field(default=None, description="Reply-To: of every e-mail.")
     mail_per_minute: int | None = Field(

@@ -56,7 +56,9 @@ class Facts:
         return Plan(due=due, without_poc=result.without_poc)
 
 
-def load_facts(session: Session) -> Facts:
+def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
+    """`include_paused` plans paused policies as if resumed: what staff would send by resuming
+    them (paused States stay paused)."""
     stored = store.policies(session=session)
     active = store.active_contacts(session=session)
     return Facts(
@@ -66,7 +68,7 @@ def load_facts(session: Session) -> Facts:
                    first_send_on=p.first_send_on, max_reminders=p.max_reminders,
                    years=p.years, since=p.since, group=p.regional_group,
                    escalate_after=p.escalate_after, escalate_to=EscalateTo(p.escalate_to),
-                   paused=p.paused)
+                   paused=p.paused and not include_paused)
             for p in stored
         ],
         states=[

@@ -122,14 +122,17 @@ DEFAULT_POLICIES: tuple[dict[str, Any], ...] = (
 
 
 def ensure_default_policies(*, session: Session, today: date, now: datetime) -> int:
-    """Create the two shipped policies once (by name); staff edits are never overwritten."""
+    """Create the two shipped policies once (by name); staff edits are never overwritten.
+
+    They are created paused: a fresh install must not write to every State before staff have
+    imported the reporting history and seen the plan (`reminders plan --include-paused`)."""
     existing = set(session.exec(select(ReminderPolicy.name)))
     created = 0
     for values in DEFAULT_POLICIES:
         if values["name"] in existing:
             continue
         policy = ReminderPolicy(**values, channels=["email", "telegram"], first_send_on=today,
-                                created_by="system:defaults", created_at=now)
+                                paused=True, created_by="system:defaults", created_at=now)
         session.add(policy)
         session.flush()
         audit.record(session=session, actor="system:defaults", action="create",

@@ -16,7 +16,7 @@ from storage.figures.status import ReportingStatus, reporting_status
 
 def init(ctx: typer.Context) -> None:
     """Create or upgrade the database, load the reference data and the default reminder
-    policies. Safe to run again."""
+    policies (paused until staff resume them). Safe to run again."""
     cli = context(ctx)
     load = prepare_registry(cli.engine, now=cli.clock(), admin_ids=cli.settings.admin_ids)
     say("init_done", path=cli.engine.url.render_as_string(hide_password=True),
@@ -79,7 +79,8 @@ def status_json(status: ReportingStatus) -> str:
 def status(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option(
-        help="Count States with a submission on or after this day (YYYY-MM-DD); "
+        help="Count States with a national report or additional information on or after "
+        "this day (YYYY-MM-DD); "
         "default: 1 January five years ago.")] = None,
     fmt: Annotated[ListFormat, typer.Option(
         "--format", help="table (text) or json.")] = ListFormat.TABLE,

@@ -221,13 +221,17 @@ def show_plan(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(help="How many days ahead to look.")] = 120,
     fmt: Fmt = ListFormat.TABLE,
+    include_paused: Annotated[bool, typer.Option(
+        "--include-paused",
+        help="Plan paused policies too, as if resumed: what `reminders resume` would send.",
+    )] = False,
 ) -> None:
     """Who would get which reminder and when, over the coming days. Sends nothing."""
     now = context(ctx).clock()
     rows: list[dict[str, Any]] = []
     with registry(ctx) as (_cli, session):
         codes = {p.id: p.code for p in session.exec(select(Party))}
-        facts = load_facts(session)
+        facts = load_facts(session, include_paused=include_paused)
         names = {p.id: p.name for p in facts.stored}
         templates = {p.id: p.template for p in facts.stored}
         languages = {v.poc.id: v.poc.language for v in pocs.listing(session=session)}

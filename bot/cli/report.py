@@ -44,12 +44,23 @@ def period_of(start: str | None, end: str | None, on: date) -> Period:
     return Period(start_day, end_day)
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it: put back at once)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def _write(path: Path, content: bytes) -> None:
-    """All of the file or none of it: written beside, then renamed over."""
+    """All of the file or none of it: written beside, then renamed over.
+
+    A report is meant to be shared: its mode follows the umask, as a file a shell or `cp`
+    creates, not mkstemp's owner-only 0600."""
     if not path.parent.is_dir():
         fail("no_such_folder", exit_code=2, path=path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as file:
             file.write(content)
         os.replace(temporary, path)

@@ -15,9 +15,10 @@ def demo(ctx: typer.Context) -> None:
     registry is never touched.
     """
     from bot.demo.run import run_demo
+    from bot.main import link_settings
 
     opened = context(ctx)
-    run_demo(opened.settings, opened.clock())
+    run_demo(opened.settings, opened.clock(), link_settings(opened.settings))
 
 
 def run(ctx: typer.Context) -> None:

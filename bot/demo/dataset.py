@@ -202,7 +202,9 @@ def _distinct_dates(rng: random.Random, count: int, low: date, high: date) -> li
 
 
 def _national_report_dates(rng: random.Random, plan: _ReportingPlan) -> list[date]:
-    recent_national = plan.recent and plan.action_plans == 0
+    # A recent State is recent by a national report or additional information, as the
+    # paper counts it; a recent action plan alone would not make it count.
+    recent_national = plan.recent
     if recent_national and plan.national_reports == 1:
         # A late first report is what makes this State count as recent.
         return [_random_date(rng, RECENT_SINCE, DATE_MAX)]
@@ -222,12 +224,13 @@ def _national_report_dates(rng: random.Random, plan: _ReportingPlan) -> list[dat
     return [first, *_distinct_dates(rng, later, first + timedelta(days=1), _OLD_MAX)]
 
 
-def _action_plan_dates(rng: random.Random, plan: _ReportingPlan) -> list[date]:
+def _action_plan_dates(rng: random.Random, plan: _ReportingPlan, first_report: date) -> list[date]:
     if plan.action_plans == 0:
         return []
     if not plan.recent:
         return _distinct_dates(rng, plan.action_plans, _ACTION_PLAN_MIN, _OLD_MAX)
-    last = _random_date(rng, RECENT_SINCE, DATE_MAX)
+    # a recent State's first report may itself be recent: no action plan comes before it
+    last = _random_date(rng, max(RECENT_SINCE, first_report), DATE_MAX)
     earlier = _distinct_dates(rng, plan.action_plans - 1, _ACTION_PLAN_MIN, _OLD_MAX)
     return [*earlier, last]
 
@@ -247,7 +250,7 @@ def _build_submissions(
         for when in national[1:]:
             note = rng.choice(_ADDITIONAL_INFO_NOTES) if rng.random() < 0.5 else ""
             records.append((index, when, "additional_info", note))
-        for when in _action_plan_dates(rng, plan):
+        for when in _action_plan_dates(rng, plan, national[0]):
             records.append((index, when, "action_plan", _ACTION_PLAN_NOTE))
 
     # Invented document symbols, numbered per year in chronological order.

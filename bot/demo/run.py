@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.channels.email.eml import EmlFileSender
-from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.render.charts import outreach_chart_png
@@ -58,8 +58,10 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
 
 
-def _send_sample(engine: Engine, folder: Path, now: datetime) -> tuple[int, Path]:
-    """The contact check to one invented PoC per UN language, written as .eml files."""
+def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
+                 links: LinkSettings) -> tuple[int, Path]:
+    """The contact check to one invented PoC per UN language, written as .eml files with the
+    headers and links real mail gets from the same settings (never by SMTP or Telegram)."""
     with session_scope(engine) as session:
         first_by_language: dict[str, int] = {}
         for view in pocs.listing(session=session):
@@ -70,7 +72,10 @@ def _send_sample(engine: Engine, folder: Path, now: datetime) -> tuple[int, Path
                        audience="demo: one PoC per language", recipients=audience.recipients,
                        created_by=DEMO_ACTOR, now=now)
     mail_folder = folder / "outbox-mail"
-    dispatcher = Dispatcher(engine=engine, email=EmlFileSender(mail_folder), telegram=None)
+    sender = EmlFileSender(mail_folder, mail_from=settings.mail_from,
+                           reply_to=settings.reply_to)
+    dispatcher = Dispatcher(engine=engine, email=sender, telegram=None,
+                            links=links)
     stats = asyncio.run(dispatcher.run_once())
     return stats.sent, mail_folder
 
@@ -91,7 +96,9 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
         end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
 
 
-def run_demo(settings: Settings, now: datetime) -> None:
+def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
+    """`links`: the service's (bot.main.link_settings), so the sample mail carries the same
+    unsubscribe link and Message-ID domain as real mail."""
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "outbox-mail", ignore_errors=True)  # a new demo, new mail
@@ -104,7 +111,7 @@ def run_demo(settings: Settings, now: datetime) -> None:
         load_invented_data(session, folder, now)
     with session_scope(engine) as session:
         figures = reporting_status(session=session, since=PAPER_SINCE)
-    sent, mail_folder = _send_sample(engine, folder, now)
+    sent, mail_folder = _send_sample(engine, folder, now, settings, links)
     page, chart, outreach = _write_report(engine, folder, now)
     engine.dispose()
     typer.echo(message("demo_intro", path=database))

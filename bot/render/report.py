@@ -40,7 +40,8 @@ def _by_year(counts: Mapping[int, int]) -> dict[str, int]:
 
 def _event_kind(figures: EventKindFigures) -> dict[str, Any]:
     return {"events": figures.events, "states": figures.states,
-            "by_year": _by_year(figures.by_year)}
+            "by_year": _by_year(figures.by_year),
+            "states_by_year": _by_year(figures.states_by_year)}
 
 
 def report_data(figures: TransparencyFigures) -> dict[str, Any]:

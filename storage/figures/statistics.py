@@ -105,6 +105,9 @@ class EventKindFigures:
     events: int
     states: int  # distinct host countries
     by_year: Mapping[int, int]
+    # distinct host countries per year, same years as by_year: a State visited twice in a
+    # year counts once ("four in 2017 (one State was visited twice)")
+    states_by_year: Mapping[int, int]
 
 
 @dataclass(frozen=True)
@@ -202,11 +205,18 @@ def event_kind_figures(
         select(func.count(), func.count(distinct(col(Event.country_party_id)))).where(*of_type)
     ).one()
     year = _year().label("year")
-    counts = {int(y): int(n) for y, n in session.exec(
-        select(year, func.count()).where(*of_type).group_by(year))}
+    counts: dict[int, int] = {}
+    hosts: dict[int, int] = {}
+    for y, n, h in session.exec(
+        select(year, func.count(), func.count(distinct(col(Event.country_party_id))))
+        .where(*of_type).group_by(year)
+    ):
+        counts[int(y)], hosts[int(y)] = int(n), int(h)
+    years = _years_filled(counts)
     return EventKindFigures(
         event_type=event_type, events=events, states=states,
-        by_year={y: counts.get(y, 0) for y in _years_filled(counts)},
+        by_year={y: counts.get(y, 0) for y in years},
+        states_by_year={y: hosts.get(y, 0) for y in years},
     )
 
 

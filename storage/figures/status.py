@@ -23,7 +23,10 @@ class ReportingStatus:
     non_reporting: list[str]  # ISO3 codes, sorted
     states_by_report_count: dict[str, int]  # "1", "2", "3+"
     since: date
-    states_submitting_since: int  # States with a submission dated from `since` to `until`
+    # States with a national report or additional information dated from `since` to `until`
+    # (the paper's "national reports and/or additional information"; action plans are counted
+    # apart, in `action_plans`)
+    states_submitting_since: int
     # Active PoCs today: the registry keeps who is a PoC now, not since when, so these two
     # are not limited by `until`.
     states_with_poc: int
@@ -96,7 +99,8 @@ def reporting_status(
     submitting_since = session.exec(
         select(func.count(distinct(col(Submission.party_id))))
         .join(Party, col(Party.id) == col(Submission.party_id))
-        .where(_is_state(), col(Submission.submitted_on) >= since, recorded)
+        .where(_is_state(), col(Submission.kind).in_(NATIONAL_REPORT_KINDS),
+               col(Submission.submitted_on) >= since, recorded)
     ).one()
     plans, plan_states = session.exec(
         select(func.count(), func.count(distinct(col(Submission.party_id)))).where(

@@ -2,6 +2,8 @@
 page and the chart, written into the data folder, with no server and no token."""
 
 import re
+from email import message_from_bytes
+from email import policy as email_policy
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -30,3 +32,25 @@ def test_the_demo_writes_the_report_and_the_chart_and_says_where(tmp_path: Path)
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     events = (tmp_path / "demo" / "events.csv").read_text(encoding="utf-8")
     assert events.count("(invented event ") == 252
+
+
+def test_the_demos_mail_is_built_like_the_services(tmp_path: Path) -> None:
+    """OUTREACH_PUBLIC_URL, OUTREACH_SECRET_KEY and OUTREACH_MAIL_FROM give the demo's .eml
+    files the one-click unsubscribe link, the Message-ID domain and the sender real mail has."""
+    env = {"OUTREACH_DATA_DIR": str(tmp_path), "OUTREACH_DATABASE_URL": "",
+           "OUTREACH_TELEGRAM_TOKEN": "", "OUTREACH_SMTP_URL": "",
+           "OUTREACH_PUBLIC_URL": "https://outreach.example.org",
+           "OUTREACH_SECRET_KEY": "demo-test-secret-demo-test-secret",
+           "OUTREACH_MAIL_FROM": "1540 Secretariat <secretariat@example.org>"}
+    result = CliRunner().invoke(app, ["demo"], env=env)
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "demo" / "outbox-mail").glob("*.eml"))
+    assert len(files) == 6  # one PoC per UN language
+    for path in files:
+        mail = message_from_bytes(path.read_bytes(), policy=email_policy.default)
+        assert mail["From"] == "1540 Secretariat <secretariat@example.org>"
+        assert mail["List-Id"] == '"1540 Secretariat" <outreach.example.org>'
+        assert re.fullmatch(r"<https://outreach\.example\.org/unsubscribe/\S+>",
+                            str(mail["List-Unsubscribe"]))
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert str(mail["Message-ID"]).endswith("@outreach.example.org>")

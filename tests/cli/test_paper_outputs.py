@@ -88,3 +88,26 @@ def test_the_text_and_the_page_say_the_papers_figures(
         found = re.search(rf'data-figure="{section}\.{re.escape(figure)}">.*?<td[^>]*>(\d+)<',
                           page)
         assert found and found.group(1) == str(value), figure
+
+
+def test_visits_by_year_say_how_many_states_beside_how_many_visits(
+    outreach: Invoke, paper_registry: None, tmp_path: Path
+) -> None:
+    """The paper's "four in 2017 (one State was visited twice)": 5 visits, 4 States."""
+    data = json.loads(outreach("report", *PERIOD, "--format", "json").output)
+    assert (data["visits"]["by_year"]["2017"], data["visits"]["states_by_year"]["2017"]) == (5, 4)
+    assert data["visits"]["states_by_year"] == {"2016": 2, "2017": 4, "2018": 6, "2019": 4}
+    rows = {(r["section"], r["figure"]): r["value"] for r in csv.DictReader(io.StringIO(
+        outreach("report", *PERIOD, "--format", "csv").output))}
+    assert (rows[("visits", "by_year.2017")], rows[("visits", "states_by_year.2017")]) == (
+        "5", "4")
+    text = " ".join(outreach("report", *PERIOD).output.split())
+    assert ("Visits to States at their invitation: 17, to 16 States (2016: 2 to 2 States, "
+            "2017: 5 to 4 States, 2018: 6 to 6 States, 2019: 4 to 4 States)") in text
+    page_file = tmp_path / "report.html"
+    assert outreach("report", *PERIOD, "--format", "html", "--out", str(page_file)
+                    ).exit_code == 0
+    page = page_file.read_text(encoding="utf-8")
+    assert "States visited by year" in page
+    found = re.search(r'data-figure="visits\.states_by_year\.2017">.*?<td[^>]*>(\d+)<', page)
+    assert found and found.group(1) == "4"

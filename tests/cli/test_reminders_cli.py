@@ -24,6 +24,35 @@ def only_silent(session: Session, silent: set[str]) -> None:
     session.commit()
 
 
+def init_and_resume(outreach: Invoke) -> None:
+    """The README's walkthrough: `init` ships the policies paused; staff resume them."""
+    outreach("init")
+    for policy_id in ("1", "2"):
+        assert outreach("reminders", "resume", "--policy", policy_id).exit_code == 0
+
+
+def test_shipped_policies_are_paused_until_staff_have_seen_the_plan_and_resumed_them(
+    outreach: Invoke, session: Session
+) -> None:
+    outreach("init")
+    only_silent(session, {"JPN"})
+    add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
+    listed = json.loads(outreach("reminders", "policies", "--format", "json").output)
+    assert [p["paused"] for p in listed] == [True, True]
+
+    def planned(*options: str) -> list[str]:
+        rows = json.loads(outreach("reminders", "plan", "--days", "1", "--format", "json",
+                                   *options).output)
+        return [r["state"] for r in rows]
+
+    assert planned() == []
+    assert planned("--include-paused") == ["JPN"]  # what resuming would send
+    assert "0 reminders queued" in outreach("reminders", "sweep").output
+    assert json.loads(outreach("deliveries", "--format", "json").output) == []
+    assert "Resumed under policy 1" in outreach("reminders", "resume", "--policy", "1").output
+    assert planned() == ["JPN"]
+
+
 def test_init_ships_two_policies_and_staff_can_add_one(outreach: Invoke, session: Session) -> None:
     outreach("init")
     result = outreach("reminders", "add", "weog-since-2016", "--target", "no_submission_since",
@@ -55,7 +84,7 @@ def test_a_bad_policy_is_refused_with_the_reason(outreach: Invoke) -> None:
 
 
 def test_the_plan_shows_who_gets_what_without_sending(outreach: Invoke, session: Session) -> None:
-    outreach("init")
+    init_and_resume(outreach)
     only_silent(session, {"JPN", "PER"})
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org", language="ru")
     rows = json.loads(outreach("reminders", "plan", "--days", "200", "--format",
@@ -72,7 +101,7 @@ def test_the_plan_shows_who_gets_what_without_sending(outreach: Invoke, session:
 def test_pausing_a_state_or_a_policy_takes_it_out_of_the_plan(
     outreach: Invoke, session: Session
 ) -> None:
-    outreach("init")
+    init_and_resume(outreach)
     only_silent(session, {"JPN"})
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
 
@@ -93,7 +122,7 @@ def test_pausing_a_state_or_a_policy_takes_it_out_of_the_plan(
 
 
 def test_sweep_queues_and_history_and_replies_show_it(outreach: Invoke, session: Session) -> None:
-    outreach("init")
+    init_and_resume(outreach)
     only_silent(session, {"JPN", "PER"})
     poc = add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
     swept = outreach("reminders", "sweep")
@@ -114,7 +143,7 @@ def test_sweep_queues_and_history_and_replies_show_it(outreach: Invoke, session:
 def test_escalation_can_reach_the_permanent_mission_staff_registered(
     outreach: Invoke, session: Session
 ) -> None:
-    outreach("init")
+    init_and_resume(outreach)
     only_silent(session, {"JPN"})
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org")
     added = outreach("pocs", "add", "--party", "JPN", "--name", "Permanent Mission of Japan",

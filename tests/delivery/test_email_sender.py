@@ -98,7 +98,7 @@ def test_subjects_in_any_script_are_encoded_for_any_relay_and_read_back(subject:
     assert back["Message-ID"] == "<delivery-3.message-7@outreach.example.org>"
 
 
-def test_without_an_unsubscribe_link_there_are_no_list_headers() -> None:
+def test_without_an_unsubscribe_link_there_are_no_unsubscribe_headers() -> None:
     message = build_mime(email_for(4, unsubscribe_url=None), FROM, REPLY_TO)
     assert message["List-Unsubscribe"] is None
     assert message["List-Unsubscribe-Post"] is None

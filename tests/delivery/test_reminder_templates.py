@@ -212,3 +212,25 @@ def test_the_english_reply_page_says_what_was_recorded() -> None:
         "snooze", snooze_until="2026-12-27")
     assert "until the contact is confirmed" in page("wrong_contact")
     assert "not valid" in page("invalid")
+
+
+UNSUBSCRIBE_WORDS = {"ar": "إلغاء الاشتراك", "zh": "退订", "en": "Unsubscribe",
+                     "fr": "Se désabonner", "ru": "Отписаться", "es": "Cancelar la suscripción"}
+# What SpamAssassin's END_FUTURE_EMAILS ("Stop receiving these e-mails") and its kin look for.
+SPAMMY_UNSUBSCRIBE = re.compile(
+    r"\b(stop|end|cease)\s+(receiving|getting)\b|\b(these|future)\s+e-?mails\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+@pytest.mark.parametrize("template", [*REMINDERS, "chair_message", "contact_check"])
+def test_every_email_offers_to_unsubscribe_in_plain_words_spam_filters_accept(
+    template: str, language: str
+) -> None:
+    values = context(subject="Letter of the Chair", markdown="Dear Points of Contact,")
+    message = render_message(template, language, values, UNSUBSCRIBE)
+    word = UNSUBSCRIBE_WORDS[language]
+    assert re.search(rf"^{re.escape(word)}\s?[:\uff1a]\s?{re.escape(UNSUBSCRIBE)}$", message.text,
+                     re.MULTILINE), message.text
+    assert f">{word}</a>" in message.html
+    for part in (message.text, message.html):
+        assert not SPAMMY_UNSUBSCRIBE.search(part)

@@ -17,7 +17,7 @@ from storage import reminders, submissions
 from storage.parties import Party
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW, add_poc
-from tests.support.service import WAIT_SECONDS, running_service, wait_for
+from tests.support.service import WAIT_SECONDS, reminders_active, running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
 SECRET = "reminders-e2e-secret"
@@ -70,12 +70,15 @@ def service_env(sink: SmtpSink, api: FakeBotApi) -> dict[str, str]:
 def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
     tmp_path: Path, database_url: str, session: Session
 ) -> None:
+    reminders_active(session)
     japan = only_japan_is_silent(session)
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org", chat_id=8101, language="en")
     with SmtpSink() as sink, FakeBotApi() as api:
         env = service_env(sink, api)
         with running_service(tmp_path / "first", database_url, env) as service:
             service.wait_until_answering()
+            assert ("Reminder policies active (they write to States on their own): "
+                    "1 (non-reporting), 2 (no-submission-5-years)") in service.stderr()
             wait_for(lambda: len(sink.messages) == 1 and len(api.messages) == 1, FIRST_SECONDS)
             mail = sink.messages[0].parsed()
             assert "1540" in str(mail["Subject"])
@@ -127,6 +130,7 @@ def replies(session: Session) -> list[reminders.PocReply]:
 def test_killed_restarted_and_doubled_processes_send_each_reminder_once(
     tmp_path: Path, database_url: str, session: Session
 ) -> None:
+    reminders_active(session)
     only_japan_is_silent(session)
     add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org", chat_id=8101)
     add_poc(session, "JPN", "Kenji Ito-Test", "kenji@example.org", chat_id=8102)

@@ -1,7 +1,8 @@
 """`outreach run` sends what is due on its own, and serves one-click unsubscribe.
 
-The shipped reminder policies are paused first: the French PoC would otherwise be reminded
-at start-up whenever the suite runs in working hours, and the sink would get two messages.
+The shipped reminder policies stay paused (`reminders_paused`): were they active, the French
+PoC would be reminded at start-up whenever the suite runs in working hours, and the sink would
+get two messages.
 """
 
 import urllib.error

@@ -9,6 +9,7 @@ from storage import pocs, reminders, submissions
 from storage.outbox import Delivery, OutboxMessage
 from storage.parties import Party
 from tests.support.outbox import add_poc
+from tests.support.service import reminders_active
 
 # Friday 27 November 2026, 14:00 UTC: 09:00 in New York, 23:00 in Tokyo
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
@@ -31,8 +32,18 @@ def report_everything_but(session: Session, silent: set[str]) -> None:
 
 
 def setup_defaults(session: Session) -> None:
+    """The shipped policies, resumed as staff resume them once they have read the plan."""
+    reminders_active(session)
+
+
+def test_the_shipped_policies_are_paused_and_queue_nothing(session: Session) -> None:
     assert reminders.ensure_default_policies(session=session, today=NOW.date(), now=NOW) == 2
     session.commit()
+    report_everything_but(session, {"JPN", "USA"})
+    add_poc(session, "JPN", "Aiko Sato-Test", "aiko@example.org", chat_id=81)
+    assert [p.paused for p in reminders.policies(session=session)] == [True, True]
+    assert sweep(session=session, now=NOW).queued == []
+    assert session.exec(select(Delivery)).all() == []
 
 
 def test_a_due_state_is_queued_once_however_often_the_sweep_runs(session: Session) -> None:

@@ -191,6 +191,7 @@ def test_visits_and_peer_reviews_count_events_and_distinct_states(
     figures = transparency_figures(session=session, period=PAPER_PERIOD)
     assert (figures.visits.events, figures.visits.states) == (3, 2)
     assert dict(figures.visits.by_year) == {2017: 2, 2018: 1}
+    assert dict(figures.visits.states_by_year) == {2017: 1, 2018: 1}  # PER counts once
     assert (figures.peer_reviews.events, figures.peer_reviews.states) == (1, 1)
 
 
@@ -211,7 +212,8 @@ def test_reporting_figures_count_submissions_up_to_the_end_of_the_period(
     assert reporting.reporting_states == 1
     assert reporting.states_by_report_count == {"1": 0, "2": 1, "3+": 0}
     assert reporting.since == MAY.start and reporting.until == MAY.end
-    assert reporting.states_submitting_since == 2  # PER and MNG
+    # PER; MNG's only submission in the period is an action plan, counted apart
+    assert reporting.states_submitting_since == 1
     assert (reporting.action_plans, reporting.action_plan_states) == (1, 1)
     assert "NOR" in reporting.non_reporting
 

@@ -65,6 +65,24 @@ def test_since_is_inclusive_and_inactive_pocs_do_not_count(
     assert figures["orgs_with_poc"] == 1
 
 
+def test_a_state_whose_only_submission_is_an_action_plan_is_not_counted_as_submitting(
+    outreach: Invoke, write_file: Callable[..., Path]
+) -> None:
+    outreach("import", "submissions", str(write_file("s.csv", (
+        "state,kind,date\n"
+        "PER,first_report,2010-01-01\n"
+        "PER,additional_info,2019-05-05\n"
+        "MNG,first_report,2005-03-03\n"
+        "MNG,action_plan,2020-02-02\n"  # MNG's only submission since 2016
+    ))))
+    figures = json.loads(outreach("status", "--since", "2016-01-01", "--format", "json").output)
+    assert figures["states_submitting_since"]["count"] == 1  # PER
+    assert figures["action_plans"] == {"count": 1, "states": 1}
+    text = outreach("status", "--since", "2016-01-01").output
+    assert ("States with a national report or additional information since 2016-01-01: "
+            "1 (1 % of Member States)") in text
+
+
 def test_an_empty_registry_reports_every_state_as_non_reporting(outreach: Invoke) -> None:
     figures = json.loads(outreach("status", "--format", "json").output)
     assert figures["reporting_states"] == 0

@@ -3,11 +3,11 @@ by OUTREACH_* environment variables, probed over HTTP on /healthz, stopped with 
 For the specs under tests/e2e.
 
 A spec that starts the service decides what it may send: the shipped reminder policies that
-`outreach run` creates remind every non-reporting State's PoC the moment it is in working
-hours, so a spec whose PoCs are not there for reminders pauses them first
-(`reminders_paused`), and a spec about reminders sets the working hours itself. Nothing then
-depends on the day or the hour the suite runs at. Every wait has a deadline long enough for a
-busy machine (STARTUP_SECONDS, `wait_for`): it ends as soon as the awaited thing happens.
+`outreach run` creates are paused, so a spec about reminders resumes them itself
+(`reminders_active`) and sets the working hours; one whose PoCs are not there for reminders
+may say so (`reminders_paused`). Nothing then depends on the day or the hour the suite runs
+at. Every wait has a deadline long enough for a busy machine (STARTUP_SECONDS, `wait_for`):
+it ends as soon as the awaited thing happens.
 """
 
 import os
@@ -50,6 +50,16 @@ def reminders_paused(session: Session) -> None:
     reminders.ensure_default_policies(session=session, today=NOW.date(), now=NOW)
     for policy in reminders.policies(session=session):
         policy.paused = True
+        session.add(policy)
+    session.commit()
+
+
+def reminders_active(session: Session) -> None:
+    """The shipped reminder policies, created as `outreach run` creates them (paused), then
+    resumed as staff resume them once they have read the plan: for specs about reminders."""
+    reminders.ensure_default_policies(session=session, today=NOW.date(), now=NOW)
+    for policy in reminders.policies(session=session):
+        policy.paused = False
         session.add(policy)
     session.commit()
 

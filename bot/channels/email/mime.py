@@ -1,5 +1,5 @@
 """The e-mail as sent and as written to .eml: text and HTML alternatives in UTF-8, with the
-headers a PoC's mail client and relays need (Message-ID, List-Unsubscribe one-click,
+headers a PoC's mail client and relays need (Message-ID, List-Id, List-Unsubscribe one-click,
 Auto-Submitted, Content-Language), and addresses checked and IDNA-encoded."""
 
 import contextlib
@@ -8,12 +8,13 @@ from email import policy as email_policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.policy import Policy
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import ClassVar, Literal
 
 from bot.channels.contract import OutgoingEmail
 
-__all__ = ["build_mime", "needs_smtputf8", "parse_address", "recipient_addresses", "wire_bytes"]
+__all__ = ["build_mime", "list_id", "needs_smtputf8", "parse_address", "recipient_addresses",
+           "wire_bytes"]
 
 
 class _VerbatimHeader(UniqueUnstructuredHeader, BaseHeader):
@@ -62,6 +63,23 @@ def recipient_addresses(mail: OutgoingEmail) -> list[str]:
     return [str(parse_address(address).addr_spec) for address in mail.to]
 
 
+def list_id(mail_from: str) -> str:
+    """RFC 2919 List-Id of every message: `outreach.` and the sender's domain, described by
+    the sender's display name when it is plain ASCII. Bulk mail without one is scored as spam
+    (SpamAssassin), and mail clients file and filter a list by it.
+
+    Raises ValueError when `mail_from` has no address with a domain.
+    """
+    name, address = parseaddr(mail_from)
+    try:
+        domain = parse_address(address).domain
+    except ValueError:
+        raise ValueError("OUTREACH_MAIL_FROM has no e-mail address") from None
+    identifier = f"<outreach.{domain.lower()}>"
+    plain = name.isascii() and name.isprintable() and not set(name) & {'"', "\\"}
+    return f'"{name}" {identifier}' if name and plain else identifier
+
+
 def needs_smtputf8(addresses: list[str]) -> bool:
     return not all(address.isascii() for address in addresses)
 
@@ -85,6 +103,7 @@ def build_mime(
     message["Date"] = format_datetime(date or datetime.now(UTC))
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
+    message["List-Id"] = list_id(mail_from)
     if mail.unsubscribe_url:
         url = mail.unsubscribe_url
         if not url.isascii() or any(c.isspace() or c in "<>" or ord(c) < 32 for c in url):
