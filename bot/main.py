@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from scheduler.clock import utc_now
+from storage.audit import ACTOR_LENGTH
 from storage.db import make_engine, prepare
 from storage.reference_data import ReferenceLoad, load_reference_data
 from storage.reminders import ensure_default_policies
@@ -58,12 +59,15 @@ class AppContext:
 
 def build_context(settings: Settings) -> AppContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, settings.sqlite_busy_seconds)
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, as in some containers
         login = "unknown"
-    return AppContext(settings=settings, engine=engine, actor=settings.actor or f"cli:{login}")
+    # a login longer than the audit column (some directory services allow it) is cut to fit:
+    # it only labels the entry, and an audited write must not fail on it
+    fallback = f"cli:{login}"[:ACTOR_LENGTH]
+    return AppContext(settings=settings, engine=engine, actor=settings.actor or fallback)
 
 
 def prepare_registry(engine: Engine, *, now: datetime,
