@@ -214,9 +214,9 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
 
 
 async def _serve(context: AppContext) -> None:
-    from bot.render.templates import message
+    """HTTP at once (so /healthz can say 503 while the database is away), the registry
+    prepared as soon as the database answers, then the ticks until SIGTERM."""
     from bot.web.server import build_web_application
-    from scheduler.leader import Leadership, lock_for
 
     settings = context.settings
     stop = asyncio.Event()
@@ -228,6 +228,55 @@ async def _serve(context: AppContext) -> None:
     routes = [] if webhook is None else [webhook.route()]
     server = build_web_application(context.engine, secret, context.clock, routes).listen(
         settings.http_port, address=settings.http_host)
+    if await _registry_prepared(context, stop):
+        await _run_until_stopped(context, stop, webhook)
+    server.stop()
+    await server.close_all_connections()
+    from bot.render.templates import message
+
+    log.info("%s", message("run_stopped"))
+
+
+# How long `outreach run` waits before trying an unreachable database again: doubling from
+# the first wait up to the longest, so a short outage heals fast and a long one logs little.
+FIRST_DATABASE_WAIT = 1.0
+LONGEST_DATABASE_WAIT = 60.0
+
+
+async def _registry_prepared(context: AppContext, stop: asyncio.Event) -> bool:
+    """Prepare the registry, waiting for a database that cannot be reached or opened, one
+    log line per try; False when stopped first. Any other failure is a bug and raises."""
+    from sqlalchemy.exc import DatabaseError
+
+    from bot.render.templates import message
+    from storage.db import database_name, database_problem
+
+    url = context.engine.url
+    wait = FIRST_DATABASE_WAIT
+    while True:
+        try:
+            await asyncio.to_thread(prepare_registry, context.engine, now=context.clock(),
+                                    admin_ids=context.settings.admin_ids)
+            return True
+        except DatabaseError as error:
+            problem = database_problem(error, url)
+            if problem is None:
+                raise
+            said = message(problem.value, database=database_name(url),
+                           seconds=f"{context.settings.sqlite_busy_seconds:g}")
+            log.warning("%s", message("database_waiting", problem=said, retry=f"{wait:g}"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), wait)
+            return False
+        wait = min(wait * 2, LONGEST_DATABASE_WAIT)
+
+
+async def _run_until_stopped(context: AppContext, stop: asyncio.Event,
+                             webhook: "TelegramWebhook | None") -> None:
+    from bot.render.templates import message
+    from scheduler.leader import Leadership, lock_for
+
+    settings = context.settings
     dispatcher = build_dispatcher(context)
     if dispatcher.telegram is None:
         log.info("%s", message("telegram_off"))
@@ -252,15 +301,12 @@ async def _serve(context: AppContext) -> None:
         duties.lose()
     await duties.stopped()
     scheduler.shutdown(wait=False)
-    server.stop()
-    await server.close_all_connections()
-    log.info("%s", message("run_stopped"))
 
 
 def run_service(context: AppContext) -> None:
-    """`outreach run`: logging, the registry brought up to date, then serve until SIGTERM."""
+    """`outreach run`: logging, then serve until SIGTERM (the registry brought up to date
+    as soon as the database answers)."""
     from bot.logs import configure_logging
 
     configure_logging(context.settings.log_level)
-    prepare_registry(context.engine, now=context.clock(), admin_ids=context.settings.admin_ids)
     asyncio.run(_serve(context))

@@ -56,13 +56,14 @@ def make_engine(url: str, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
 
 def _sqlite_engine(url: str, busy_seconds: float) -> Engine:
     """SQLite whose concurrent writers (imports, the dispatcher, the chat, the web pages)
-    wait their turn for up to `busy_seconds` instead of failing with "database is locked".
+    wait their turn for up to `busy_seconds` instead of failing with "database is locked"
+    (a 3,000-row import holds the lock for seconds; four at once kept the last waiting
+    longer than the 30 s this once allowed).
 
-    The driver opens a transaction at the first write with BEGIN IMMEDIATE, not a plain
-    BEGIN: a plain one reads a snapshot first and takes the write lock later, and when
-    another writer commits in between, SQLite refuses the lock at once, without waiting
-    (SQLITE_BUSY_SNAPSHOT). IMMEDIATE takes the lock before the snapshot, so the busy
-    timeout applies. Reads outside a write stay lock-free beside a writer (WAL)."""
+    The driver opens a transaction at the first write with BEGIN IMMEDIATE: the write lock
+    is taken as the transaction opens, so no transaction ever holds a read snapshot it
+    must later upgrade, which SQLite would refuse at once, without waiting, had another
+    writer committed meanwhile. Reads outside a write take no lock beside a writer (WAL)."""
     engine = create_engine(
         url, connect_args={"timeout": busy_seconds, "isolation_level": "IMMEDIATE"},
         hide_parameters=True)
