@@ -17,7 +17,7 @@ import contextlib
 import getpass
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -204,13 +204,34 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
 
     settings = context.settings
     scheduler = build_scheduler()
-    add_tick(scheduler, DISPATCH_JOB_ID, dispatcher.run_once, settings.dispatch_every_seconds)
-    add_tick(scheduler, SWEEP_JOB_ID, partial(_sweep_reminders, context),
+    add_tick(scheduler, DISPATCH_JOB_ID, partial(_tick, context, dispatcher.run_once),
+             settings.dispatch_every_seconds)
+    add_tick(scheduler, SWEEP_JOB_ID, partial(_tick, context, partial(_sweep_reminders, context)),
              settings.sweep_every_seconds)
     # the Chair's messages are released on the dispatch rhythm: "now" means the next tick
-    add_tick(scheduler, CHAIR_JOB_ID, partial(_release_chair_messages, context),
+    add_tick(scheduler, CHAIR_JOB_ID,
+             partial(_tick, context, partial(_release_chair_messages, context)),
              settings.dispatch_every_seconds)
     return scheduler
+
+
+async def _tick(context: AppContext, run: Callable[[], Awaitable[object]]) -> None:
+    """One tick; a database gone away meanwhile is one log line (the next tick tries again,
+    /healthz says 503), not a traceback every few seconds. Other failures keep theirs."""
+    from sqlalchemy.exc import DatabaseError
+
+    from bot.render.templates import message
+    from storage.db import database_name, database_problem
+
+    try:
+        await run()
+    except DatabaseError as error:
+        url = context.engine.url
+        problem = database_problem(error, url)
+        if problem is None:
+            raise
+        log.warning("%s", message(problem.value, database=database_name(url),
+                                  seconds=f"{context.settings.sqlite_busy_seconds:g}"))
 
 
 async def _serve(context: AppContext) -> None:
