@@ -237,6 +237,7 @@ async def _tick(context: AppContext, run: Callable[[], Awaitable[object]]) -> No
 async def _serve(context: AppContext) -> None:
     """HTTP at once (so /healthz can say 503 while the database is away), the registry
     prepared as soon as the database answers, then the ticks until SIGTERM."""
+    from bot.render.templates import message
     from bot.web.server import build_web_application
 
     settings = context.settings
@@ -253,8 +254,6 @@ async def _serve(context: AppContext) -> None:
         await _run_until_stopped(context, stop, webhook)
     server.stop()
     await server.close_all_connections()
-    from bot.render.templates import message
-
     log.info("%s", message("run_stopped"))
 
 
