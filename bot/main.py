@@ -17,7 +17,7 @@ import contextlib
 import getpass
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from scheduler.clock import utc_now
+from storage.audit import ACTOR_LENGTH
 from storage.db import make_engine, prepare
 from storage.reference_data import ReferenceLoad, load_reference_data
 from storage.reminders import ensure_default_policies
@@ -58,12 +59,15 @@ class AppContext:
 
 def build_context(settings: Settings) -> AppContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, settings.sqlite_busy_seconds)
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, as in some containers
         login = "unknown"
-    return AppContext(settings=settings, engine=engine, actor=settings.actor or f"cli:{login}")
+    # a login longer than the audit column (some directory services allow it) is cut to fit:
+    # it only labels the entry, and an audited write must not fail on it
+    fallback = f"cli:{login}"[:ACTOR_LENGTH]
+    return AppContext(settings=settings, engine=engine, actor=settings.actor or fallback)
 
 
 def prepare_registry(engine: Engine, *, now: datetime,
@@ -209,19 +213,41 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
 
     settings = context.settings
     scheduler = build_scheduler()
-    add_tick(scheduler, DISPATCH_JOB_ID, dispatcher.run_once, settings.dispatch_every_seconds)
-    add_tick(scheduler, SWEEP_JOB_ID, partial(_sweep_reminders, context),
+    add_tick(scheduler, DISPATCH_JOB_ID, partial(_tick, context, dispatcher.run_once),
+             settings.dispatch_every_seconds)
+    add_tick(scheduler, SWEEP_JOB_ID, partial(_tick, context, partial(_sweep_reminders, context)),
              settings.sweep_every_seconds)
     # the Chair's messages are released on the dispatch rhythm: "now" means the next tick
-    add_tick(scheduler, CHAIR_JOB_ID, partial(_release_chair_messages, context),
+    add_tick(scheduler, CHAIR_JOB_ID,
+             partial(_tick, context, partial(_release_chair_messages, context)),
              settings.dispatch_every_seconds)
     return scheduler
 
 
+async def _tick(context: AppContext, run: Callable[[], Awaitable[object]]) -> None:
+    """One tick; a database gone away meanwhile is one log line (the next tick tries again,
+    /healthz says 503), not a traceback every few seconds. Other failures keep theirs."""
+    from sqlalchemy.exc import DatabaseError
+
+    from bot.render.templates import message
+    from storage.db import database_name, database_problem
+
+    try:
+        await run()
+    except DatabaseError as error:
+        url = context.engine.url
+        problem = database_problem(error, url)
+        if problem is None:
+            raise
+        log.warning("%s", message(problem.value, database=database_name(url),
+                                  seconds=f"{context.settings.sqlite_busy_seconds:g}"))
+
+
 async def _serve(context: AppContext) -> None:
+    """HTTP at once (so /healthz can say 503 while the database is away), the registry
+    prepared as soon as the database answers, then the ticks until SIGTERM."""
     from bot.render.templates import message
     from bot.web.server import build_web_application
-    from scheduler.leader import Leadership, lock_for
 
     settings = context.settings
     stop = asyncio.Event()
@@ -234,6 +260,54 @@ async def _serve(context: AppContext) -> None:
     server = build_web_application(context.engine, secret, context.clock, routes,
                                    reply_link_days=settings.reply_link_days).listen(
         settings.http_port, address=settings.http_host)
+    if await _registry_prepared(context, stop):
+        _log_active_policies(context)
+        await _run_until_stopped(context, stop, webhook)
+    server.stop()
+    await server.close_all_connections()
+    log.info("%s", message("run_stopped"))
+
+
+# How long `outreach run` waits before trying an unreachable database again: doubling from
+# the first wait up to the longest, so a short outage heals fast and a long one logs little.
+FIRST_DATABASE_WAIT = 1.0
+LONGEST_DATABASE_WAIT = 60.0
+
+
+async def _registry_prepared(context: AppContext, stop: asyncio.Event) -> bool:
+    """Prepare the registry, waiting for a database that cannot be reached or opened, one
+    log line per try; False when stopped first. Any other failure is a bug and raises."""
+    from sqlalchemy.exc import DatabaseError
+
+    from bot.render.templates import message
+    from storage.db import database_name, database_problem
+
+    url = context.engine.url
+    wait = FIRST_DATABASE_WAIT
+    while True:
+        try:
+            await asyncio.to_thread(prepare_registry, context.engine, now=context.clock(),
+                                    admin_ids=context.settings.admin_ids)
+            return True
+        except DatabaseError as error:
+            problem = database_problem(error, url)
+            if problem is None:
+                raise
+            said = message(problem.value, database=database_name(url),
+                           seconds=f"{context.settings.sqlite_busy_seconds:g}")
+            log.warning("%s", message("database_waiting", problem=said, retry=f"{wait:g}"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), wait)
+            return False
+        wait = min(wait * 2, LONGEST_DATABASE_WAIT)
+
+
+async def _run_until_stopped(context: AppContext, stop: asyncio.Event,
+                             webhook: "TelegramWebhook | None") -> None:
+    from bot.render.templates import message
+    from scheduler.leader import Leadership, lock_for
+
+    settings = context.settings
     dispatcher = build_dispatcher(context)
     if dispatcher.telegram is None:
         log.info("%s", message("telegram_off"))
@@ -258,9 +332,6 @@ async def _serve(context: AppContext) -> None:
         duties.lose()
     await duties.stopped()
     scheduler.shutdown(wait=False)
-    server.stop()
-    await server.close_all_connections()
-    log.info("%s", message("run_stopped"))
 
 
 def _log_active_policies(context: AppContext) -> None:
@@ -278,10 +349,9 @@ def _log_active_policies(context: AppContext) -> None:
 
 
 def run_service(context: AppContext) -> None:
-    """`outreach run`: logging, the registry brought up to date, then serve until SIGTERM."""
+    """`outreach run`: logging, then serve until SIGTERM (the registry brought up to date
+    as soon as the database answers)."""
     from bot.logs import configure_logging
 
     configure_logging(context.settings.log_level)
-    prepare_registry(context.engine, now=context.clock(), admin_ids=context.settings.admin_ids)
-    _log_active_policies(context)
     asyncio.run(_serve(context))

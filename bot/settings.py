@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.working_hours import WorkingHours
+from storage.audit import ACTOR_LENGTH
+from storage.db import DEFAULT_BUSY_SECONDS
 from storage.reminders import REPLY_LINK_DAYS
 from storage.staff import is_user_id
 
@@ -29,7 +31,13 @@ class Settings(BaseSettings):
     )
     actor: str | None = Field(
         default=None,
+        max_length=ACTOR_LENGTH,
         description="Name recorded in the audit log for CLI changes (default: cli:<login>).",
+    )
+    sqlite_busy_seconds: float = Field(
+        default=DEFAULT_BUSY_SECONDS, gt=0,
+        description="On SQLite, how long a write waits for another writer (an import, the "
+        "service) to finish before giving up with nothing written.",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
     http_host: str = Field(default="127.0.0.1", description="Address `outreach run` listens on.")
@@ -189,6 +197,37 @@ class Settings(BaseSettings):
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value.upper()
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_parses(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refused at start, not after `send` has queued a message; the parser is the
+        channel's own (imported here lazily: bot.channels.email imports these settings)."""
+        if value is None or not value.get_secret_value().strip():
+            return value
+        from bot.channels.email.config import SmtpConfig
+
+        try:
+            SmtpConfig.from_url(value.get_secret_value())
+        except ValueError as error:  # its messages never repeat the URL (a password)
+            raise ValueError(f"OUTREACH_SMTP_URL: {error}") from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 (a port that is not a number raises here)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            # the value is not repeated: a URL may carry user:password
+            raise ValueError("OUTREACH_PUBLIC_URL must be an http:// or https:// URL with a "
+                             "host name, e.g. https://outreach.example.org")
+        return value.strip()
 
     @property
     def effective_database_url(self) -> str:

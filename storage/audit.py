@@ -8,13 +8,15 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.columns import UTCDateTime
 
+ACTOR_LENGTH = 120  # the widest "who" the audit log keeps (OUTREACH_ACTOR is checked against it)
+
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    actor: str = Field(max_length=120)
+    actor: str = Field(max_length=ACTOR_LENGTH)
     action: str = Field(max_length=40)
     entity: str = Field(max_length=40)
     entity_id: str = Field(max_length=80)

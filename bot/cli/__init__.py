@@ -15,6 +15,7 @@ import typer
 
 from bot.cli import chair, files, outbox, pocs, registry, reminders, report, service, staff
 from bot.cli.common import open_context
+from bot.cli.errors import OneLineErrors
 
 __all__ = ["app", "main"]
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     help="Outreach coordination for the 1540 Committee: registry of Points of Contact, "
     "reporting history and figures.",
     no_args_is_help=True,
+    cls=OneLineErrors,
     pretty_exceptions_enable=False,
     # Plain help and usage errors, as click writes them: paragraphs rewrapped to the
     # terminal, and no rich console to load before the first line appears.

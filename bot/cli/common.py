@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from bot.cli.errors import settings_problems
 from bot.main import AppContext, build_context
 from bot.render.templates import message
 from bot.settings import Settings
@@ -36,8 +37,12 @@ def open_context(ctx: typer.Context) -> None:
     try:
         settings = Settings()
     except ValidationError as error:
-        fail("invalid_settings", text=str(error))
-    opened = build_context(settings)
+        fail("invalid_settings", text=settings_problems(error))
+    try:
+        opened = build_context(settings)
+    except OSError as error:  # the data folder: under a file, not permitted, a full disk
+        fail("data_dir_unusable", path=settings.data_dir,
+             reason=error.strerror or type(error).__name__)
     ctx.obj = opened
     ctx.call_on_close(opened.engine.dispose)
 

@@ -19,7 +19,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "storage": (),
     "scheduler": ("storage",),
     "bot.logs": (),
-    "bot.settings": LOWER,
+    # the SMTP URL is checked when settings load by the channel's own parser (lazily: the
+    # channel imports the settings), so that one grammar decides what a valid URL is
+    "bot.settings": ("bot.channels.email.config", *LOWER),
     "bot.render": LOWER,
     "bot.channels": ("bot.settings", "bot.render", *LOWER),
     "bot.delivery": ("bot.channels", "bot.render", "bot.web.links", *LOWER),
