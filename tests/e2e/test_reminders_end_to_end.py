@@ -77,8 +77,10 @@ def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
         env = service_env(sink, api)
         with running_service(tmp_path / "first", database_url, env) as service:
             service.wait_until_answering()
-            assert ("Reminder policies active (they write to States on their own): "
-                    "1 (non-reporting), 2 (no-submission-5-years)") in service.stderr()
+            # said once the registry is ready, which may come after /healthz first answers
+            wait_for(lambda: ("Reminder policies active (they write to States on their own): "
+                              "1 (non-reporting), 2 (no-submission-5-years)")
+                     in service.stderr(), FIRST_SECONDS)
             wait_for(lambda: len(sink.messages) == 1 and len(api.messages) == 1, FIRST_SECONDS)
             mail = sink.messages[0].parsed()
             assert "1540" in str(mail["Subject"])
