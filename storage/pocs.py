@@ -65,7 +65,7 @@ class PocEmail(SQLModel, table=True):
     address: str = Field(max_length=320, index=True)
 
 
-@dataclass(frozen=True, slots=True)  # slots: an import of 100,000 rows holds one per row
+@dataclass(frozen=True)
 class PocFields:
     """Everything a person can set on a PoC, already validated."""
 
