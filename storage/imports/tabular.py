@@ -163,6 +163,9 @@ def _read_csv(lines: Iterable[str], sample: str) -> Table:
             builder.add(start, values)
             start = reader.line_num + 1
     except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            # the reader's own cap (its default, MAX_CELL_CHARS): said as for XLSX
+            raise too_long(reader.line_num) from error
         raise TableError(
             Problem(reader.line_num, "csv_malformed", {"reason": str(error)})
         ) from error

@@ -142,3 +142,12 @@ def test_a_file_of_more_than_two_million_cells_is_refused(
     assert refused(outreach, path, session) == (
         "line 31251: the file has more than 2,000,000 cells, more than an import reads; "
         "split it into smaller files")
+
+
+def test_a_csv_cell_longer_than_the_cap_is_said_as_for_xlsx(
+    outreach: Invoke, write_file: Callable[..., Path], session: Session
+) -> None:
+    path = write_file("long.csv", "party,full_name,email\nFRA,Claire Martin-Test,c@example.org\n"
+                      f"FRA,{'n' * 131_073},n@example.org\n")
+    assert refused(outreach, path, session) == (
+        "line 3: a cell is longer than 131,072 characters, more than an import reads")
