@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
-from bot.render.tables import as_csv, as_json
+from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, render
 from bot.render.words import labels, long_date
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
@@ -124,8 +124,8 @@ def report_xlsx(figures: TransparencyFigures) -> bytes:
         sheet = workbook[section] if section in workbook.sheetnames else None
         if sheet is None:
             sheet = workbook.create_sheet(section)
-            sheet.append(["figure", "value"])
-        sheet.append([figure, value])
+            append_row(sheet, ["figure", "value"])
+        append_row(sheet, [figure, value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

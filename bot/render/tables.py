@@ -2,6 +2,11 @@
 
 Every CLI command imports this module: tabulate is imported when a table is drawn and
 openpyxl when a workbook is written, so that commands printing neither start without them.
+
+Text that a spreadsheet could run as a formula (a name starting with "=", "+", "-", "@", a tab
+or a carriage return) is written with a leading apostrophe in CSV and XLSX alike, and XLSX
+cells hold text as text, never as formulas: storage/imports/formula_guard.py states the rule
+and takes the apostrophe off again on import.
 """
 
 import csv
@@ -10,7 +15,12 @@ import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from storage.imports.formula_guard import guard
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class ListFormat(StrEnum):
@@ -35,13 +45,29 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
+def _spreadsheet_cell(value: Any) -> Any:
+    """A number as a number (it cannot be a formula); anything else as guarded text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return guard(_flat(value))
+
+
 def as_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([guard(column) for column in columns])
     for row in rows:
-        writer.writerow([_flat(row.get(column)) for column in columns])
+        writer.writerow([_spreadsheet_cell(row.get(column)) for column in columns])
     return buffer.getvalue()
+
+
+def append_row(sheet: "Worksheet", values: Sequence[Any]) -> None:
+    """Append a row to a worksheet, its text cells guarded and typed as text: openpyxl
+    otherwise stores any string starting with "=" as a formula, which a spreadsheet runs."""
+    sheet.append([_spreadsheet_cell(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def as_json(data: Any) -> str:
@@ -75,7 +101,7 @@ def write_file(rows: Sequence[Row], columns: Sequence[str], fmt: FileFormat, pat
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(list(columns))
+    append_row(sheet, list(columns))
     for row in rows:
-        sheet.append([_flat(row.get(column)) for column in columns])
+        append_row(sheet, [row.get(column) for column in columns])
     workbook.save(path)

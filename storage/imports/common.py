@@ -1,6 +1,7 @@
 """What both importers share: the header check, parsing helpers and the report."""
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -118,7 +119,7 @@ class PartyFinder:
 
 
 def parse_date(
-    value: str, column: str, line: int, today: date, problems: list[Problem]
+    value: str, column: str, line: int | None, today: date, problems: list[Problem]
 ) -> date | None:
     try:
         parsed = date.fromisoformat(value)
@@ -131,20 +132,42 @@ def parse_date(
     return parsed
 
 
+# Control characters (category Cc) but tab and line breaks: a database may refuse them (NUL)
+# and no name or title needs them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The invisible format characters (category Cf): with a bidirectional override (U+202A-U+202E)
+# or isolate (U+2066-U+2069) a name displays reversed in every listing, and the others hide
+# text or make two equal-looking names differ. Kept, because real names in the six UN
+# languages need them: U+200E and U+200F (left-to-right and right-to-left marks) and U+061C
+# (Arabic letter mark), which place digits and punctuation in Arabic text; U+200C and U+200D
+# (zero-width non-joiner and joiner), part of the spelling of Persian, Urdu and other names
+# in Arabic script. tests/rules/test_invisible_characters.py checks this list against the
+# Unicode database. One compiled class: a file's every character passes through it.
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+
+
 def check_cells(
-    row: Mapping[str, str], limits: Mapping[str, int], line: int, problems: list[Problem]
+    row: Mapping[str, str], limits: Mapping[str, int], line: int | None, problems: list[Problem]
 ) -> None:
-    """Text a database can store: no control characters, nothing longer than its column."""
+    """Text a database can store and a listing shows as it is: no control characters, no
+    invisible format characters, nothing longer than its column."""
     for column, value in row.items():
-        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
+        if _CONTROL.search(value):
             problems.append(Problem(line, "control_character", {"column": column}))
+        if found := _FORMAT.search(value):
+            problems.append(Problem(line, "format_character", {
+                "column": column, "character": f"U+{ord(found.group()):04X}"}))
     for column, limit in limits.items():
         if len(row.get(column, "")) > limit:
             problems.append(Problem(line, "too_long", {"column": column, "limit": str(limit)}))
 
 
 def choice(
-    value: str, allowed: Iterable[str], code: str, line: int, problems: list[Problem],
+    value: str, allowed: Iterable[str], code: str, line: int | None, problems: list[Problem],
     normalise: Callable[[str], str] = lambda text: text.strip().lower().replace(" ", "_"),
 ) -> str | None:
     options = list(allowed)
