@@ -17,12 +17,12 @@ from tornado.netutil import bind_sockets
 
 from bot.web.links import reply_urls, unsubscribe_url
 from bot.web.server import build_web_application
-from storage import outbox, pocs
+from storage import pocs
 from storage.audit import AuditEntry
 from storage.db import make_engine
-from storage.outbox import Channel, Delivery, Recipient
 from storage.reminders import PocReply
 from tests.support.outbox import NOW, add_poc
+from tests.support.web import delivery_to
 
 SECRET = "web-spec-secret"
 
@@ -48,18 +48,6 @@ def opted_out(session: Session, poc_id: int) -> object:
     stored = pocs.get(session=session, poc_id=poc_id)
     assert stored is not None
     return stored.email_opted_out_at
-
-
-def delivery_to(session: Session, poc_id: int, kind: str = "reminder",
-                template: str = "reminder_first_report") -> int:
-    """A message by e-mail to the PoC (a reminder, as the sweep queues it, unless said)."""
-    message = outbox.enqueue(session=session, kind=kind, template=template, context={},
-                             audience="test", recipients=[Recipient(poc_id, Channel.EMAIL)],
-                             created_by="test", now=NOW)
-    session.commit()
-    delivery = session.exec(select(Delivery).where(Delivery.message_id == message.id)).one()
-    assert delivery.id is not None
-    return delivery.id
 
 
 async def test_health_says_ok_while_the_database_answers(site: str) -> None:
