@@ -13,7 +13,18 @@ import gc
 
 import typer
 
-from bot.cli import chair, files, outbox, pocs, registry, reminders, report, service, staff
+from bot.cli import (
+    chair,
+    files,
+    outbox,
+    pocs,
+    registry,
+    reminders,
+    report,
+    service,
+    staff,
+    translations,
+)
 from bot.cli.common import open_context
 from bot.cli.errors import OneLineErrors
 
@@ -48,6 +59,7 @@ app.add_typer(chair.app, name="chair")
 app.command()(staff.invite)
 app.command()(report.report)
 app.command()(registry.states)
+app.add_typer(translations.app, name="translations")
 app.command()(registry.orgs)
 app.command()(registry.status)
 app.command()(service.demo)

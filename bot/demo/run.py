@@ -15,8 +15,8 @@ from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_datase
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
-from bot.render.templates import DEFAULT_LANGUAGE, message, render
-from bot.render.words import chart_labels, long_date
+from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
+from bot.render.words import chart_labels
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope

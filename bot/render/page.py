@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.render.charts import outreach_chart_svg
 from bot.render.report import SECTIONS, report_data
-from bot.render.templates import direction, render
-from bot.render.words import chart_labels, labels, long_date
+from bot.render.templates import direction, long_date, render
+from bot.render.words import chart_labels, labels
 from storage.figures.statistics import TransparencyFigures
 
 # A group of figures whose items are named by a shared vocabulary rather than per section.

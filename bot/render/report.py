@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.render.tables import append_row, as_csv, as_json
-from bot.render.templates import DEFAULT_LANGUAGE, environment, render
-from bot.render.words import labels, long_date
+from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
+from bot.render.words import labels
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
 
 

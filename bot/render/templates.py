@@ -1,5 +1,6 @@
 """Rendering of every word the CLI shows, from templates/ (pure: no I/O beyond loading)."""
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -10,11 +11,13 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
     Template,
+    pass_context,
     select_autoescape,
 )
-from markupsafe import Markup
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
-from bot.render import markdown
+from bot.render import catalogue, markdown
 from storage.problems import Problem
 
 DEFAULT_LANGUAGE = "en"
@@ -37,10 +40,80 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
+def _english_fallback(text: str, context: Context) -> str:
+    """An untranslated word in a page that can say so: marked as English for screen readers
+    (WCAG 3.1.2), never passed off as the page's language."""
+    if catalogue.marks_language(context.name) and context.eval_ctx.autoescape:
+        return Markup('<span lang="en" dir="ltr">%s</span>') % escape(text)
+    return text
+
+
+def _gettext_in(language: str) -> Any:
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        found = catalogue.gettext(message, language)
+        text = found if catalogue.catalogue(language).has(message) else \
+            _english_fallback(message, context)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # always, as Jinja's newstyle gettext does ("%%" -> "%")
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, count: int,
+                 **variables: Any) -> str:
+        found = catalogue.ngettext(singular, plural, count, language)
+        text = found if catalogue.catalogue(language).has(singular) else \
+            _english_fallback(found, context)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % {"num": count, **variables}
+
+    return gettext, ngettext
+
+
+def long_date(day: date, language: str) -> str:
+    """26 April 2016 (as the UN writes it in English), 26 avril 2016, 2016年4月26日 ..."""
+    from babel.dates import format_date
+
+    pattern = "d MMMM y" if language == DEFAULT_LANGUAGE else "long"
+    return format_date(day, pattern, locale=language)
+
+
+def _babel_filters(language: str) -> dict[str, Any]:
+    """Dates and numbers as each language writes them (CLDR through Babel), Western digits
+    as the UN's documents use in every language."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal, format_percent
+
+    return {
+        "long_date": lambda day: long_date(day, language),
+        "month_year": lambda day: format_date(day, "LLLL y", locale=language),
+        "number": lambda value: format_decimal(value, locale=language, numbering_system="latn"),
+        "percent": lambda share: format_percent(share, locale=language, numbering_system="latn"),
+    }
+
+
 @cache
-def environment() -> Environment:
+def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
+    """The templates in `language`: `{% trans %}` and `_()` read its catalogue."""
+    env = _base_environment()
+    if language != DEFAULT_LANGUAGE:
+        # An overlay shares its parent's dicts: each language gets its own words and filters.
+        env = env.overlay(cache_size=400)
+        env.globals = dict(env.globals)
+        env.filters = dict(env.filters)
+    gettext, ngettext = _gettext_in(language)
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext, page_language=language,
+                       page_direction=direction(language))
+    env.filters.update(_babel_filters(language))
+    return env
+
+
+@cache
+def _base_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("templates", ""),
+        extensions=["jinja2.ext.i18n"],
         bytecode_cache=_bytecode_cache(),
         autoescape=select_autoescape(
             enabled_extensions=("html", "html.j2"), default_for_string=False
@@ -54,6 +127,8 @@ def environment() -> Environment:
     env.filters["markdown_html"] = lambda text: Markup(markdown.to_email_html(text))
     env.filters["markdown_telegram"] = lambda text: Markup(markdown.to_telegram_html(text))
     env.filters["markdown_text"] = markdown.to_text
+    env.policies["ext.i18n.trimmed"] = True  # as bot.render.catalogue_extract extracts
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
     return env
 
 
@@ -61,7 +136,7 @@ def localised(path: str, language: str = DEFAULT_LANGUAGE) -> Template:
     """templates/<area>/<language>/<file> for `path` "<area>/<file>", or the English one
     when that language has none."""
     area, _, filename = path.partition("/")
-    return environment().select_template(
+    return environment(language).select_template(
         [f"{area}/{language}/{filename}", f"{area}/{DEFAULT_LANGUAGE}/{filename}"])
 
 

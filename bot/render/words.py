@@ -10,7 +10,6 @@ imports this module at start (for the report's formats); babel waits for a date 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
 from bot.render.templates import DEFAULT_LANGUAGE, environment
@@ -50,14 +49,6 @@ def labels(language: str) -> dict[str, str]:
 def translated_languages() -> list[str]:
     """UN languages with labels of their own."""
     return [language for language in UN_LANGUAGES if _own_labels(language)]
-
-
-def long_date(day: date, language: str) -> str:
-    """26 April 2016, 26 avril 2016, 2016年4月26日 ..."""
-    from babel.dates import format_date
-
-    pattern = "d MMMM y" if language == DEFAULT_LANGUAGE else "long"
-    return format_date(day, pattern, locale=language)
 
 
 def chart_labels(language: str) -> ChartLabels:

@@ -19,6 +19,7 @@ from bot.web.links import reply_signature_valid, unsubscribe_signature_valid
 from bot.web.safety import SafeHeaders
 from storage import pocs
 from storage.db import session_scope
+from storage.parties import UN_LANGUAGES
 from storage.reminders import ReplyAnswer, ReplyOutcome, reply_target, reply_to_delivery
 
 __all__ = ["HealthHandler", "ReplyHandler", "UnsubscribeHandler"]
@@ -59,10 +60,22 @@ class _SignedLink(SafeHeaders):
         self.secret = secret
         self.clock = clock
 
+    def _reader_language(self) -> str:
+        """For a page with no PoC behind it (an invalid link): the browser's first UN
+        language, else English."""
+        from babel import negotiate_locale
+
+        wanted = [part.split(";")[0].strip().replace("-", "_")
+                  for part in self.request.headers.get("Accept-Language", "").split(",")]
+        return negotiate_locale([w for w in wanted if w], list(UN_LANGUAGES)) or "en"
+
     def _page(self, name: str, language: str, status: int = 200, **values: object) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(render(name, language, **values))
+
+
+UNSUBSCRIBE_PAGE = "web/unsubscribe.html.j2"
 
 
 class UnsubscribeHandler(_SignedLink):
@@ -72,22 +85,35 @@ class UnsubscribeHandler(_SignedLink):
         return self.secret is not None and unsubscribe_signature_valid(
             self.secret, int(poc_id), signature)
 
-    def get(self, poc_id: str, signature: str) -> None:
+    def _poc_language(self, poc_id: str, signature: str) -> str | None:
+        """The PoC's language where the link is valid and its PoC known; None otherwise."""
         if not self._valid(poc_id, signature):
-            self._page("web/unsubscribe.html.j2", "en", 404, state="invalid")
+            return None
+        with session_scope(self.engine) as session:
+            poc = pocs.get(session=session, poc_id=int(poc_id))
+            return poc.language if poc else None
+
+    def _invalid(self) -> None:
+        self._page(UNSUBSCRIBE_PAGE, self._reader_language(), 404, state="invalid")
+
+    def get(self, poc_id: str, signature: str) -> None:
+        language = self._poc_language(poc_id, signature)
+        if language is None:
+            self._invalid()
             return
-        self._page("web/unsubscribe.html.j2", "en", state="confirm")
+        self._page(UNSUBSCRIBE_PAGE, language, state="confirm")
 
     def post(self, poc_id: str, signature: str) -> None:
-        if not self._valid(poc_id, signature):
-            self._page("web/unsubscribe.html.j2", "en", 404, state="invalid")
+        language = self._poc_language(poc_id, signature)
+        if language is None:
+            self._invalid()
             return
         with session_scope(self.engine) as session:
             opted_out = pocs.opt_out_of_email(session=session, poc_id=int(poc_id),
                                               actor=f"poc:{poc_id}", now=self.clock())
         log.info("poc %s: e-mail unsubscribe (%s)", poc_id,
                  "recorded" if opted_out else "already recorded")
-        self._page("web/unsubscribe.html.j2", "en", state="done")
+        self._page(UNSUBSCRIBE_PAGE, language, state="done")
 
 
 class ReplyHandler(_SignedLink):
@@ -112,7 +138,8 @@ class ReplyHandler(_SignedLink):
             self.secret, int(delivery_id), answer, signature)
 
     def _invalid(self) -> None:
-        self._page("web/reply.html.j2", "en", 404, state="invalid", snooze_until="")
+        self._page("web/reply.html.j2", self._reader_language(), 404, state="invalid",
+                   snooze_until="")
 
     def _expired(self, delivery_id: str, answer: str, language: str) -> None:
         log.info("delivery %s: reply %s refused, the link has expired", delivery_id, answer)

@@ -87,6 +87,29 @@ async def test_unsubscribe_asks_on_get_and_acts_on_post_at_the_service_clock(
     assert entry.at == NOW
 
 
+async def test_unsubscribe_speaks_the_pocs_language(site: str, session: Session) -> None:
+    poc_id = add_poc(session, "OMN", "Salim Al-Test", "salim@example.org", language="ar")
+    link = unsubscribe_url(site, SECRET, poc_id)
+    async with httpx.AsyncClient() as client:
+        asked = await client.get(link)
+        done = await client.post(link, content=b"List-Unsubscribe=One-Click")
+    assert '<html lang="ar" dir="rtl">' in asked.text
+    assert "هل تريدون التوقف عن تلقي رسائل البريد الإلكتروني" in asked.text
+    assert "Stop these e-mails" not in asked.text and 'lang="en"' not in asked.text
+    assert "لن تتلقوا هذه الرسائل الإلكترونية بعد الآن" in done.text
+    assert opted_out(session, poc_id) == NOW
+
+
+async def test_an_invalid_link_answers_in_the_browsers_language(site: str) -> None:
+    async with httpx.AsyncClient() as client:
+        french = await client.get(f"{site}/unsubscribe/1/{'beef' * 8}",
+                                  headers={"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
+        unknown = await client.get(f"{site}/unsubscribe/1/{'beef' * 8}",
+                                   headers={"Accept-Language": "de-DE"})
+    assert french.status_code == 404 and "Ce lien n'est pas valide" in french.text
+    assert unknown.status_code == 404 and "This link is not valid" in unknown.text
+
+
 async def test_without_a_secret_every_link_is_refused(engine: Engine, session: Session) -> None:
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org")
     server, base = await serve(engine, secret=None)

@@ -1,0 +1,137 @@
+"""The translators' catalogue: gettext `.po` files under templates/locale/, read through Babel.
+
+One domain per area of templates/ (the folder right under templates/: web, report, chat ...),
+so that each area's words are one file per language a translator's tool opens:
+templates/locale/<language>/LC_MESSAGES/<area>.po, with the source in templates/locale/<area>.pot.
+Templates mark words with `{% trans %}` or `_()`; `outreach translations extract` writes the
+`.pot` and merges it into each `.po`; `outreach translations check` lists, per language, what is
+missing (CI runs it through tests/rules/test_translations.py).
+
+The `.po` files are read as they are (no compiled `.mo` to keep in step): fuzzy and empty
+entries count as missing. A missing word falls back to English and is never silent: the check
+lists it, and in a web or e-mail HTML page it is marked `lang="en"` (see `marks_language`).
+"""
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from storage.parties import UN_LANGUAGES
+
+SOURCE_LANGUAGE = "en"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+LOCALE = TEMPLATES / "locale"
+# The areas whose words PoCs or readers see need all six languages; the staff chat needs the
+# Secretariat's two working languages (the others are a translator's job, not a blocker).
+REQUIRED_LANGUAGES: dict[str, tuple[str, ...]] = {"web": UN_LANGUAGES}
+STAFF_LANGUAGES = ("en", "fr")
+
+
+def domains() -> list[str]:
+    """The areas that have a catalogue (a .pot file)."""
+    return sorted(path.stem for path in LOCALE.glob("*.pot"))
+
+
+def po_path(language: str, domain: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _read(path: Path, language: str) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def _id(message: Message) -> str:
+    """A message's msgid (the singular one of a plural entry)."""
+    return str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+
+
+def _translated_ids(catalog: Catalog) -> set[str]:
+    found: set[str] = set()
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if all(strings):
+            found.add(_id(message))
+    return found
+
+
+@dataclass(frozen=True)
+class LanguageCatalogue:
+    """Every domain's translations into one language, and which words it really has."""
+
+    language: str
+    translations: Translations
+    known: frozenset[str]
+
+    def has(self, message: str) -> bool:
+        return self.language == SOURCE_LANGUAGE or message in self.known
+
+
+@cache
+def catalogue(language: str) -> LanguageCatalogue:
+    merged = Translations()
+    known: set[str] = set()
+    for domain in domains():
+        path = po_path(language, domain)
+        if language == SOURCE_LANGUAGE or not path.exists():
+            continue
+        catalog = _read(path, language)
+        known |= _translated_ids(catalog)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)  # fuzzy entries are left out, as gettext would
+        compiled.seek(0)
+        merged.merge(Translations(compiled))
+    return LanguageCatalogue(language, merged, frozenset(known))
+
+
+def gettext(message: str, language: str) -> str:
+    return catalogue(language).translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int, language: str) -> str:
+    return catalogue(language).translations.ngettext(singular, plural, count)
+
+
+def marks_language(template_name: str | None) -> bool:
+    """Whether an English fallback in this template is wrapped in <span lang="en">: web pages
+    and e-mail HTML, not Telegram's HTML (which refuses a span with attributes)."""
+    if not template_name or not template_name.endswith(".html.j2"):
+        return False
+    area = template_name.split("/", 1)[0]
+    return area not in {"chat", "telegram"} and not template_name.endswith("telegram.html.j2")
+
+
+@dataclass(frozen=True)
+class Missing:
+    language: str
+    domain: str
+    message: str
+
+
+def _extracted(domain: str) -> list[str]:
+    with (LOCALE / f"{domain}.pot").open("rb") as source:
+        template = read_po(source)
+    return [_id(message) for message in template if message.id]
+
+
+def missing(domain_languages: dict[str, tuple[str, ...]] | None = None) -> Iterator[Missing]:
+    """Every word of each domain's .pot that a language it requires lacks (or has fuzzy)."""
+    for domain in domains():
+        required = (domain_languages or REQUIRED_LANGUAGES).get(domain, UN_LANGUAGES)
+        for language in required:
+            if language == SOURCE_LANGUAGE:
+                continue
+            path = po_path(language, domain)
+            have = _translated_ids(_read(path, language)) if path.exists() else set()
+            for message in _extracted(domain):
+                if message not in have:
+                    yield Missing(language, domain, message)
