@@ -14,8 +14,8 @@ def check() -> None:
     """List, per language, every word its catalogue lacks; exit 1 when any is missing."""
     missing = list(catalogue.missing())
     for item in missing:
-        say("translation_missing", language=item.language, domain=item.domain,
-            text=item.message)
+        say("translation_missing", lang=item.language, domain=item.domain,
+            key=item.context or "", text=item.message)
     if missing:
         fail("translations_incomplete", count=len(missing))
     say("translations_complete", domains=", ".join(catalogue.domains()))

@@ -53,14 +53,21 @@ def _id(message: Message) -> str:
     return str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
 
 
-def _translated_ids(catalog: Catalog) -> set[str]:
-    found: set[str] = set()
+Key = tuple[str | None, str]  # (msgctxt, msgid)
+
+
+def _key(message: Message) -> Key:
+    return (message.context, _id(message))
+
+
+def _translated_ids(catalog: Catalog) -> set[Key]:
+    found: set[Key] = set()
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if all(strings):
-            found.add(_id(message))
+            found.add(_key(message))
     return found
 
 
@@ -70,16 +77,16 @@ class LanguageCatalogue:
 
     language: str
     translations: Translations
-    known: frozenset[str]
+    known: frozenset[Key]
 
-    def has(self, message: str) -> bool:
-        return self.language == SOURCE_LANGUAGE or message in self.known
+    def has(self, message: str, context: str | None = None) -> bool:
+        return self.language == SOURCE_LANGUAGE or (context, message) in self.known
 
 
 @cache
 def catalogue(language: str) -> LanguageCatalogue:
     merged = Translations()
-    known: set[str] = set()
+    known: set[Key] = set()
     for domain in domains():
         path = po_path(language, domain)
         if language == SOURCE_LANGUAGE or not path.exists():
@@ -95,6 +102,10 @@ def catalogue(language: str) -> LanguageCatalogue:
 
 def gettext(message: str, language: str) -> str:
     return catalogue(language).translations.gettext(message)
+
+
+def pgettext(context: str, message: str, language: str) -> str:
+    return str(catalogue(language).translations.pgettext(context, message))
 
 
 def ngettext(singular: str, plural: str, count: int, language: str) -> str:
@@ -115,12 +126,13 @@ class Missing:
     language: str
     domain: str
     message: str
+    context: str | None = None
 
 
-def _extracted(domain: str) -> list[str]:
+def _extracted(domain: str) -> list[Key]:
     with (LOCALE / f"{domain}.pot").open("rb") as source:
         template = read_po(source)
-    return [_id(message) for message in template if message.id]
+    return [_key(message) for message in template if message.id]
 
 
 def missing(domain_languages: dict[str, tuple[str, ...]] | None = None) -> Iterator[Missing]:
@@ -132,6 +144,6 @@ def missing(domain_languages: dict[str, tuple[str, ...]] | None = None) -> Itera
                 continue
             path = po_path(language, domain)
             have = _translated_ids(_read(path, language)) if path.exists() else set()
-            for message in _extracted(domain):
-                if message not in have:
-                    yield Missing(language, domain, message)
+            for context, message in _extracted(domain):
+                if (context, message) not in have:
+                    yield Missing(language, domain, message, context)

@@ -48,27 +48,37 @@ def _english_fallback(text: str, context: Context) -> str:
     return text
 
 
+def _shown(context: Context, translated: str, known: bool, english: str) -> str:
+    text = translated if known else _english_fallback(english, context)
+    return Markup(text) if context.eval_ctx.autoescape else text
+
+
 def _gettext_in(language: str) -> Any:
+    """gettext, ngettext and pgettext in `language`, as Jinja's newstyle i18n calls them:
+    the variables are formatted in (escaped where the template escapes), always, so that
+    "%%" is "%" with or without variables."""
+    words = catalogue.catalogue(language)
+
     @pass_context
     def gettext(context: Context, message: str, **variables: Any) -> str:
-        found = catalogue.gettext(message, language)
-        text = found if catalogue.catalogue(language).has(message) else \
-            _english_fallback(message, context)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables  # always, as Jinja's newstyle gettext does ("%%" -> "%")
+        translated = catalogue.gettext(message, language)
+        return _shown(context, translated, words.has(message), message) % variables
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, count: int,
                  **variables: Any) -> str:
-        found = catalogue.ngettext(singular, plural, count, language)
-        text = found if catalogue.catalogue(language).has(singular) else \
-            _english_fallback(found, context)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % {"num": count, **variables}
+        translated = catalogue.ngettext(singular, plural, count, language)
+        shown = _shown(context, translated, words.has(singular), translated)
+        return shown % {"num": count, **variables}
 
-    return gettext, ngettext
+    @pass_context
+    def pgettext(context: Context, message_context: str, message: str,
+                 **variables: Any) -> str:
+        translated = catalogue.pgettext(message_context, message, language)
+        known = words.has(message, message_context)
+        return _shown(context, translated, known, message) % variables
+
+    return gettext, ngettext, pgettext
 
 
 def long_date(day: date, language: str) -> str:
@@ -102,8 +112,9 @@ def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
         env = env.overlay(cache_size=400)
         env.globals = dict(env.globals)
         env.filters = dict(env.filters)
-    gettext, ngettext = _gettext_in(language)
-    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext, page_language=language,
+    gettext, ngettext, pgettext = _gettext_in(language)
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext, pgettext=pgettext,
+                       page_language=language,
                        page_direction=direction(language))
     env.filters.update(_babel_filters(language))
     return env

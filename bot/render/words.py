@@ -1,7 +1,8 @@
 """The words of the transparency report in the reader's language, from templates/report/.
 
-Each language's templates/report/<lang>/labels.j2 holds one dict; a key it lacks falls back to
-English, so a partial translation still gives a whole page.
+templates/report/en/labels.j2 holds one dict of words marked for translation, each with its key
+as the translators' context; the catalogue check (tests/rules/test_translations.py) keeps every
+language complete.
 
 ChartLabels lives here, not beside the chart in bot.render.charts, so that the report's words
 come without matplotlib: the chart imports its words, never the other way round. The CLI
@@ -18,6 +19,7 @@ from storage.parties import UN_LANGUAGES
 # matplotlib draws neither Arabic joining nor Chinese glyphs with its bundled font: charts in
 # these languages keep English words rather than show broken text.
 CHART_LANGUAGES = frozenset({"en", "fr", "es", "ru"})
+LABELS = "report/en/labels.j2"
 
 
 @dataclass(frozen=True)
@@ -32,23 +34,12 @@ class ChartLabels:
 
 
 @cache
-def _own_labels(language: str) -> dict[str, str]:
-    env = environment()
-    name = f"report/{language}/labels.j2"
-    if name not in env.list_templates():
-        return {}
-    found = getattr(env.get_template(name).module, "labels", {})
-    return {str(key): str(value) for key, value in found.items()}
-
-
 def labels(language: str) -> dict[str, str]:
-    """Every label in `language`, English where it has none."""
-    return {**_own_labels(DEFAULT_LANGUAGE), **_own_labels(language)}
-
-
-def translated_languages() -> list[str]:
-    """UN languages with labels of their own."""
-    return [language for language in UN_LANGUAGES if _own_labels(language)]
+    """Every label in `language`: templates/report/en/labels.j2 rendered through that
+    language's catalogue (templates/locale/<language>/LC_MESSAGES/report.po)."""
+    language = language if language in UN_LANGUAGES else DEFAULT_LANGUAGE
+    found = environment(language).get_template(LABELS).module.labels  # type: ignore[attr-defined]
+    return {str(key): str(value) for key, value in found.items()}
 
 
 def chart_labels(language: str) -> ChartLabels:
