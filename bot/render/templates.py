@@ -89,6 +89,16 @@ def long_date(day: date, language: str) -> str:
     return format_date(day, pattern, locale=language)
 
 
+def iso_long_date(iso: object, language: str) -> str:
+    """long_date of an ISO date ("2019-06-30", or a timestamp starting with one); "" when
+    the value is no such date, so that the caller shows it as given."""
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return ""
+    return long_date(day, language)
+
+
 def _babel_filters(language: str) -> dict[str, Any]:
     """Dates and numbers as each language writes them (CLDR through Babel), Western digits
     as the UN's documents use in every language."""
@@ -115,7 +125,9 @@ def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
     gettext, ngettext, pgettext = _gettext_in(language)
     env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext, pgettext=pgettext,
                        page_language=language,
-                       page_direction=direction(language))
+                       page_direction=direction(language),
+                       iso_long_date=lambda iso, in_language=language: iso_long_date(
+                           iso, in_language))
     env.filters.update(_babel_filters(language))
     return env
 

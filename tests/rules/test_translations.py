@@ -71,3 +71,17 @@ def test_dates_and_numbers_are_written_as_each_language_writes_them() -> None:
         "15 avril 2022 · 12\u202f345 · 82\u00a0%"
     assert environment("zh").from_string(template).render(day=day).startswith("2022年4月15日")
     assert environment("ar").from_string(template).render(day=day).startswith("15 أبريل 2022")
+
+
+@pytest.mark.parametrize("language", ["ar", "zh", "en", "fr", "ru", "es"])
+def test_a_poc_reads_the_same_date_in_chat_on_the_web_and_in_the_report(language: str) -> None:
+    """One writer of dates (Babel, CLDR): no template spells months by hand any more."""
+    from datetime import date
+
+    from bot.render.templates import long_date, macro
+
+    written = long_date(date(2027, 4, 6), language)
+    chat = macro("telegram/replies.j2", "thanks_snooze", language, until="2027-04-06")
+    page = render("web/reply.html.j2", language, state="snooze", snooze_until="2027-04-06")
+    assert written in chat and written in page
+    assert "نيسان" not in chat + page  # the Levantine month name the templates once used
