@@ -17,7 +17,7 @@ from bot.cli.records import (
     state_record,
     submission_record,
 )
-from bot.render.tables import FileFormat, ListFormat, as_csv, listing, write_file
+from bot.render.tables import FileFormat, ListFormat, as_csv, for_excel, listing, write_file
 from bot.render.templates import problem_line
 from storage import events, parties, pocs, submissions
 from storage.imports.common import ImportReport
@@ -82,16 +82,20 @@ def import_events_command(
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
 OutFile = Annotated[Path | None, typer.Option(
     "--out", help="Write to this file (required for xlsx); default: standard output.")]
+Excel = Annotated[bool, typer.Option(
+    "--excel", help="Start the CSV with a UTF-8 byte order mark, so that Excel shows "
+    "Arabic, Chinese and Cyrillic names (outreach import reads it back as is; "
+    "no effect on xlsx).")]
 
 
 def _export(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: FileFormat,
-            out: Path | None) -> None:
+            out: Path | None, excel: bool) -> None:
     if out is None:
         if fmt is FileFormat.XLSX:
             fail("xlsx_needs_out", exit_code=2)
-        typer.echo(as_csv(rows, columns), nl=False)
+        typer.echo(for_excel(as_csv(rows, columns), excel), nl=False)
         return
-    write_file(rows, columns, fmt, out)
+    write_file(rows, columns, fmt, out, excel)
     say("written_to", path=out)
 
 
@@ -106,39 +110,39 @@ def _all_submissions(session: Session) -> list[dict[str, Any]]:
 
 @export_app.command("pocs")
 def export_pocs(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
-                out: OutFile = None) -> None:
+                out: OutFile = None, excel: Excel = False) -> None:
     """Every PoC, inactive ones too, in the import's columns (re-importing changes nothing)."""
     with registry(ctx) as (_cli, session):
         rows = _all_pocs(session)
-    _export(rows, POC_FILE_COLUMNS, fmt, out)
+    _export(rows, POC_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("submissions")
 def export_submissions(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
-                       out: OutFile = None) -> None:
+                       out: OutFile = None, excel: Excel = False) -> None:
     """Every submission, in the import's columns."""
     with registry(ctx) as (_cli, session):
         rows = _all_submissions(session)
-    _export(rows, SUBMISSION_FILE_COLUMNS, fmt, out)
+    _export(rows, SUBMISSION_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("events")
 def export_events(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
-                  out: OutFile = None) -> None:
+                  out: OutFile = None, excel: Excel = False) -> None:
     """Every event not deleted, in the import's columns (re-importing changes nothing)."""
     with registry(ctx) as (_cli, session):
         rows: list[dict[str, Any]] = [
             dict(event_file_row(view)) for view in events.listing(session=session)]
-    _export(rows, EVENT_FILE_COLUMNS, fmt, out)
+    _export(rows, EVENT_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("states")
 def export_states(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
-                  out: OutFile = None) -> None:
+                  out: OutFile = None, excel: Excel = False) -> None:
     """The Member States with codes and regional groups."""
     with registry(ctx) as (_cli, session):
         rows = [state_record(p) for p in parties.states(session=session)]
-    _export(rows, STATE_COLUMNS, fmt, out)
+    _export(rows, STATE_COLUMNS, fmt, out, excel)
 
 
 def list_submissions(

@@ -15,6 +15,7 @@ import typer
 
 from bot.cli.common import day_option, fail, registry, say, today
 from bot.render.report import ReportFormat, report_csv, report_json, report_text, report_xlsx
+from bot.render.tables import for_excel
 from storage.figures.statistics import (
     Period,
     TransparencyFigures,
@@ -70,7 +71,8 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str,
-                  today: date) -> bytes:
+                  today: date, excel: bool = False) -> bytes:
+    """The report as `fmt`; a CSV behind a UTF-8 BOM when `excel` is set."""
     if fmt is ReportFormat.XLSX:
         return report_xlsx(figures)
     if fmt is ReportFormat.HTML:
@@ -80,7 +82,7 @@ def render_report(figures: TransparencyFigures, fmt: ReportFormat, language: str
     elif fmt is ReportFormat.JSON:
         text = report_json(figures)
     elif fmt is ReportFormat.CSV:
-        text = report_csv(figures)
+        text = for_excel(report_csv(figures), excel)
     else:
         text = report_text(figures, language)
     return (text.rstrip("\n") + "\n").encode("utf-8")
@@ -103,6 +105,9 @@ def report(
     lang: Annotated[ReportLanguage, typer.Option(
         help="Language of the words (text and html; English where a translation is "
         "missing).")] = ReportLanguage.EN,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="With --format csv: start with a UTF-8 byte order mark, so that Excel "
+        "shows every language's letters (no effect on other formats).")] = False,
 ) -> None:
     """The Committee's transparency figures for a period (both days included): outreach
     events, reporting, Points of Contact, action plans, visits and peer reviews."""
@@ -111,7 +116,7 @@ def report(
     with registry(ctx) as (cli, session):
         figures = transparency_figures(session=session, period=period)
         data_dir = cli.settings.data_dir
-    content = render_report(figures, fmt, lang.value, on)
+    content = render_report(figures, fmt, lang.value, on, excel)
     if out is None and fmt not in BINARY_OR_PAGE:
         typer.echo(content.decode("utf-8"), nl=False)
         return

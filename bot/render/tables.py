@@ -52,6 +52,17 @@ def _spreadsheet_cell(value: Any) -> Any:
     return guard(_flat(value))
 
 
+# Excel reads a CSV without a byte order mark in the machine's legacy code page, so Arabic,
+# Chinese and Cyrillic names come out garbled; with it, as UTF-8. Other programs (and our
+# importers, which read utf-8-sig) take either.
+EXCEL_BOM = "\ufeff"
+
+
+def for_excel(text: str, excel: bool) -> str:
+    """`text` (a whole CSV) as Excel opens it when `excel` is set: behind a UTF-8 BOM."""
+    return EXCEL_BOM + text if excel else text
+
+
 def as_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -92,9 +103,11 @@ def listing(rows: Sequence[Row], columns: Sequence[str], fmt: ListFormat) -> str
     return as_table(rows, columns)
 
 
-def write_file(rows: Sequence[Row], columns: Sequence[str], fmt: FileFormat, path: Path) -> None:
+def write_file(rows: Sequence[Row], columns: Sequence[str], fmt: FileFormat, path: Path,
+               excel: bool = False) -> None:
+    """A CSV (behind a UTF-8 BOM when `excel` is set) or an XLSX workbook."""
     if fmt is FileFormat.CSV:
-        path.write_text(as_csv(rows, columns), encoding="utf-8")
+        path.write_text(for_excel(as_csv(rows, columns), excel), encoding="utf-8")
         return
     from openpyxl import Workbook
 

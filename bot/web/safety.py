@@ -5,7 +5,8 @@ Headers (SafeHeaders, the base of every handler of ours, the 404 of unknown path
     Referrer-Policy: no-referrer         a signed link never leaks to another site
     Cache-Control: no-store              a shared computer's cache keeps no PoC's page
     Content-Security-Policy              nothing loads but the pages' one style sheet
-                                         (templates/web/page.css.j2, allowed by its hash);
+                                         (templates/web/page.css.j2, allowed by its hash)
+                                         and their icon, a data: URI inside the page;
                                          no framing; forms post back here only
     no Server header                     the version helps only an attacker
 
@@ -41,7 +42,8 @@ def content_security_policy() -> str:
     so no inline style or script anyone could inject would run."""
     css = environment().get_template(PAGE_CSS).render()
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; frame-ancestors 'none'; "
+    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; "
+            "frame-ancestors 'none'; "
             "form-action 'self'; base-uri 'none'")
 
 

@@ -175,6 +175,7 @@ class PageReader(HTMLParser):
         self.figures: dict[str, str] = {}
         self.urls: list[str] = []
         self.tags: set[str] = set()
+        self.icons: list[str] = []  # <link rel="icon"> hrefs, kept apart from the other URLs
         self.root: dict[str, str | None] = {}
         self._row: str | None = None
         self._cell: list[str] | None = None
@@ -184,6 +185,9 @@ class PageReader(HTMLParser):
         self.tags.add(tag)
         if tag == "html":
             self.root = values
+        if tag == "link" and values.get("rel") == "icon":
+            self.icons.append(values.get("href") or "")
+            return
         self.urls += [v or "" for k, v in attrs if k in ("src", "href", "xlink:href", "action")]
         if tag == "tr":
             self._row = values.get("data-figure")
@@ -221,7 +225,10 @@ def test_the_page_shows_every_figure_and_fetches_nothing(
         assert shown == str(value).replace(";", ", "), (section, figure)
     assert reader.root == {"lang": "en", "dir": "ltr"}
     assert "<svg" in page  # the chart, inline
-    assert not {"script", "link", "img", "iframe", "object"} & reader.tags
+    assert not {"script", "img", "iframe", "object"} & reader.tags
+    # the one link is the tab's icon, inside the page
+    assert len(reader.icons) == 1 and reader.icons[0].startswith("data:image/svg+xml,")
+    assert page.count("<link") == 1
     assert all(url.startswith("#") for url in reader.urls), reader.urls
     assert not re.search(r"https?://", page)
     assert "@import" not in page

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.render.report import report_rows
+from bot.render.words import labels
 from storage.figures.statistics import Period, transparency_figures
 from tests.support.cli import Invoke
 from tests.support.paper_data import PAPER_FROM, PAPER_TO, load_paper_data
@@ -117,3 +118,39 @@ def test_without_chromium_ci_fails_loudly_and_a_laptop_skips_with_the_reason(
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
         chromium()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_keyboard_reaches_each_table_box_and_the_focus_shows(
+    outreach: Invoke, session: Session, tmp_path: Path, database_url: str
+) -> None:
+    """A reader without a mouse presses Tab: the first stop is the first table's box (the
+    page has no link or button before it), announced by its name, with an outline drawn."""
+    browser_path = chromium()
+    from playwright.sync_api import sync_playwright
+
+    load_paper_data(session, tmp_path / "paper")
+    page_file = tmp_path / "report.html"
+    result = outreach("report", "--from", PAPER_FROM, "--to", PAPER_TO, "--format", "html",
+                      "--out", str(page_file))
+    assert result.exit_code == 0, result.output
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(page_file.resolve().as_uri(), wait_until="load")
+            stops = []
+            for _ in range(3):
+                page.keyboard.press("Tab")
+                stops.append(page.evaluate(
+                    "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+                    " return [e.getAttribute('role'), e.getAttribute('aria-label'),"
+                    " s.outlineStyle, parseFloat(s.outlineWidth)]; }"))
+        finally:
+            browser.close()
+    words = labels("en")
+    names = [words["section.outreach"], words["outreach.by_year_and_audience"],
+             words["section.reporting"]]
+    for (role, name, outline, width), expected_name in zip(stops, names, strict=True):
+        assert role == "region" and name == expected_name, stops
+        assert outline == "solid" and width >= 2, stops
