@@ -15,6 +15,7 @@ from bot.render.markdown import to_email_html
 from bot.render.templates import render
 from storage import chair, parties
 from storage.chair import ChairState
+from storage.parties import UN_LANGUAGES
 
 ARCHIVE_PATH = "chair/"
 
@@ -40,6 +41,19 @@ class ArchivedMessage:
     @property
     def english(self) -> Version:
         return next(v for v in self.versions if v.language == "en")
+
+    def version(self, language: str) -> Version:
+        """The message in `language`, or in English where it was not sent in that language
+        (the template marks the entry with the version's own language, never the reader's)."""
+        return next((v for v in self.versions if v.language == language), self.english)
+
+
+def index_name(language: str) -> str:
+    return "index.html" if language == "en" else f"index.{language}.html"
+
+
+def feed_name(language: str) -> str:
+    return "atom.xml" if language == "en" else f"atom.{language}.xml"
 
 
 def _base(public_url: str | None) -> str:
@@ -79,11 +93,27 @@ def write(*, session: Session, out: Path, public_url: str | None, now: datetime)
     for item in messages:
         page = render("web/chair_archive_message.html.j2", item=item, index=base + "index.html")
         (out / item.filename).write_text(page + "\n", encoding="utf-8")
-    index = render("web/chair_archive_index.html.j2", messages=messages, feed=base + "atom.xml")
-    (out / "index.html").write_text(index + "\n", encoding="utf-8")
     updated = max((m.published for m in messages), default=now).astimezone(UTC)
-    feed = render("web/chair_archive_atom.xml.j2", messages=messages, updated=updated,
-                  feed_id=base + "atom.xml" if base else "urn:outreach-1540:chair-messages",
-                  self_link=base + "atom.xml", index=base + "index.html")
-    (out / "atom.xml").write_text(feed + "\n", encoding="utf-8")
+    names = {lang.code: lang.native_name for lang in parties.languages(session=session)}
+    for language in UN_LANGUAGES:
+        _write_index_and_feed(out, base, language, messages, updated, names)
     return len(messages)
+
+
+def _write_index_and_feed(out: Path, base: str, language: str,
+                          messages: list[ArchivedMessage], updated: datetime,
+                          names: dict[str, str]) -> None:
+    """The index page and the Atom feed in one UN language: their own words in it, each
+    message in it where it was sent in it (else in English, marked as such)."""
+    others = [(other, names.get(other, other), base + index_name(other))
+              for other in UN_LANGUAGES if other != language]
+    index = render("web/chair_archive_index.html.j2", language, messages=messages,
+                   feed=base + feed_name(language), others=others)
+    (out / index_name(language)).write_text(index + "\n", encoding="utf-8")
+    # The English feed keeps the id its readers already follow.
+    feed_id = base + feed_name(language) if base else \
+        "urn:outreach-1540:chair-messages" + ("" if language == "en" else f":{language}")
+    feed = render("web/chair_archive_atom.xml.j2", language, messages=messages,
+                  updated=updated, feed_id=feed_id, self_link=base + feed_name(language),
+                  index=base + index_name(language))
+    (out / feed_name(language)).write_text(feed + "\n", encoding="utf-8")

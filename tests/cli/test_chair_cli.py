@@ -18,6 +18,7 @@ from storage.chair import ChairState
 from storage.chair_release import release, settle
 from tests.support.chair import add_poc
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM = "{http://www.w3.org/2005/Atom}"
 Actor = Callable[..., Result]
 
@@ -224,15 +225,17 @@ def test_the_archive_publishes_sent_messages_in_every_language_with_a_valid_feed
     result = publisher("chair", "archive", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "1 message," in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["atom.xml", "index.html",
-                                                     "message-1.html"]
+    others = ("ar", "es", "fr", "ru", "zh")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["atom.xml", "index.html", "message-1.html",
+         *[f"atom.{lang}.xml" for lang in others], *[f"index.{lang}.html" for lang in others]])
     page = (out / "message-1.html").read_text(encoding="utf-8")
     assert '<section id="en" lang="en" dir="ltr"' in page
     assert '<section id="fr" lang="fr" dir="ltr"' in page
     assert "Chers &lt;b&gt;collègues&lt;/b&gt; &amp; &quot;amis&quot;" in page
     assert "Message du Président" in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://outreach.example.org/chair/message-1.html"' in index
+    assert 'href="https://outreach.example.org/chair/message-1.html#en"' in index
 
     feed = ET.parse(out / "atom.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
@@ -242,11 +245,27 @@ def test_the_archive_publishes_sent_messages_in_every_language_with_a_valid_feed
     assert entry.findtext(f"{ATOM}title") == "Message of the Chair"
     link = entry.find(f"{ATOM}link")
     assert link is not None
-    assert link.get("href") == "https://outreach.example.org/chair/message-1.html"
+    assert link.get("href") == "https://outreach.example.org/chair/message-1.html#en"
+    assert entry.get(XML_LANG) == "en" and feed.get(XML_LANG) == "en"
     datetime.fromisoformat(entry.findtext(f"{ATOM}updated") or "")
     content = entry.find(f"{ATOM}content")
     assert content is not None and content.get("type") == "html"
     assert content.text == "<p>Dear <strong>colleagues</strong>,</p>"
+
+    # Each UN language has its own feed and index: their words in it, each message in it
+    # where it was sent in it, else in English and marked so.
+    french = ET.parse(out / "atom.fr.xml").getroot()
+    [entry] = french.findall(f"{ATOM}entry")
+    assert french.get(XML_LANG) == "fr" and entry.get(XML_LANG) == "fr"
+    assert french.findtext(f"{ATOM}title") == "Messages de la présidence du Comité 1540"
+    assert entry.findtext(f"{ATOM}title") == "Message du Président"
+    russian = ET.parse(out / "atom.ru.xml").getroot()
+    [entry] = russian.findall(f"{ATOM}entry")
+    assert russian.get(XML_LANG) == "ru" and entry.get(XML_LANG) == "en"
+    assert russian.findtext(f"{ATOM}title") == "Послания Председателя Комитета 1540"
+    arabic = (out / "index.ar.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in arabic and "رسائل رئيس لجنة 1540" in arabic
+    assert 'lang="en" dir="ltr">Message of the Chair</a>' in arabic
 
 
 def test_an_archive_without_public_url_links_relatively(amina: Actor, tmp_path: Path) -> None:
