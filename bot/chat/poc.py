@@ -30,6 +30,7 @@ from bot.chat.common import reply, say, services
 from bot.render.templates import DEFAULT_LANGUAGE
 from storage import invitations, pocs, submissions
 from storage.parties import UN_LANGUAGES, Party, PartyKind
+from storage.party_names import party_name
 from storage.submissions import NATIONAL_REPORT_KINDS, SubmissionKind
 
 __all__ = ["POC_COMMANDS", "on_invitation", "on_language", "on_mystatus", "on_stop",
@@ -71,7 +72,7 @@ def _redeem(engine: Engine, token: str, chat_id: int, now: datetime) -> str | No
             return None
         party = session.get(Party, poc.party_id)
         text = say("poc", "greeting", poc.language, name=poc.full_name,
-                   party="" if party is None else party.name)
+                   party="" if party is None else party_name(party, poc.language).text)
         session.commit()
     return text
 
@@ -83,11 +84,12 @@ def _mystatus_view(engine: Engine, poc: BoundPoc) -> str:
         if party is None:
             return say("poc", "mystatus_org", poc.language, party="")
         if party.kind != PartyKind.STATE:
-            return say("poc", "mystatus_org", poc.language, party=party.name)
+            return say("poc", "mystatus_org", poc.language,
+                       party=party_name(party, poc.language).text)
         rows = [row for row, _ in submissions.history(session=session, party_id=poc.party_id)]
     firsts = [row.submitted_on for row in rows if row.kind == SubmissionKind.FIRST_REPORT]
     return say(
-        "poc", "mystatus", poc.language, party=party.name,
+        "poc", "mystatus", poc.language, party=party_name(party, poc.language).text,
         first_report=min(firsts) if firsts else None,
         national_reports=sum(row.kind in NATIONAL_REPORT_KINDS for row in rows),
         last_submission=max((row.submitted_on for row in rows), default=None),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bot.render.names import localised_party
 from bot.render.templates import DEFAULT_LANGUAGE, direction, environment
 from storage.parties import UN_LANGUAGES
 
@@ -77,7 +78,11 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
 
     def part(filename: str, **extra: Any) -> str:
         name = f"messages/{template}/{language}/{filename}"
-        return env.get_template(name).render(**values, **extra).strip()
+        # the State's or organisation's name in the message's language; an HTML part marks
+        # one that is in another language (lang=, dir=), a text or Telegram part cannot
+        party = localised_party(context.get("party"), language,
+                                html=filename == "email.html.j2")
+        return env.get_template(name).render({**values, **party}, **extra).strip()
 
     subject = " ".join(part("subject.txt.j2").split())  # one line, whatever the template did
     return RenderedMessage(

@@ -140,7 +140,8 @@ async def test_mystatus_shows_only_the_pocs_own_state_then_in_spanish(
     assert "Premier rapport : 2004-10-28" in french.text
     assert "Germany" not in french.text and "2023-09-09" not in french.text
     assert changed.text == poc_say("es", "language_changed")
-    assert spanish.text == poc_say("es", "mystatus", **expected)
+    # the State's name in the PoC's language too (storage.party_names)
+    assert spanish.text == poc_say("es", "mystatus", **{**expected, "party": "Francia"})
     assert "Primer informe: 2004-10-28" in spanish.text
     assert bad.text == poc_say("es", "language_usage",
                                codes=["ar", "en", "es", "fr", "ru", "zh"])
