@@ -19,8 +19,6 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-from babel import Locale
-
 ENGLISH = "en"
 # The six official languages of the UN (storage.parties.UN_LANGUAGES; repeated here because
 # this module reads files only and must stay importable on its own).
@@ -73,6 +71,8 @@ def _names() -> _Names:
 
 @cache
 def _territories(language: str) -> dict[str, str]:
+    from babel import Locale  # loaded with the first name, not when the CLI starts
+
     return dict(Locale.parse(language).territories)
 
 

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from typing import TYPE_CHECKING
 
 from storage.parties import UN_LANGUAGES
+
+if TYPE_CHECKING:  # Babel loads when a word is first looked up, not when the CLI starts
+    from babel.messages.catalog import Catalog, Message
+    from babel.support import Translations
 
 SOURCE_LANGUAGE = "en"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -43,12 +43,14 @@ def po_path(language: str, domain: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-def _read(path: Path, language: str) -> Catalog:
+def _read(path: Path, language: str) -> "Catalog":
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as source:
         return read_po(source, locale=language)
 
 
-def _id(message: Message) -> str:
+def _id(message: "Message") -> str:
     """A message's msgid (the singular one of a plural entry)."""
     return str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
 
@@ -56,11 +58,11 @@ def _id(message: Message) -> str:
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
 
-def _key(message: Message) -> Key:
+def _key(message: "Message") -> Key:
     return (message.context, _id(message))
 
 
-def _translated_ids(catalog: Catalog) -> set[Key]:
+def _translated_ids(catalog: "Catalog") -> set[Key]:
     found: set[Key] = set()
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -76,7 +78,7 @@ class LanguageCatalogue:
     """Every domain's translations into one language, and which words it really has."""
 
     language: str
-    translations: Translations
+    translations: "Translations"
     known: frozenset[Key]
 
     def has(self, message: str, context: str | None = None) -> bool:
@@ -85,6 +87,9 @@ class LanguageCatalogue:
 
 @cache
 def catalogue(language: str) -> LanguageCatalogue:
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
     merged = Translations()
     known: set[Key] = set()
     for domain in domains():
@@ -130,8 +135,7 @@ class Missing:
 
 
 def _extracted(domain: str) -> list[Key]:
-    with (LOCALE / f"{domain}.pot").open("rb") as source:
-        template = read_po(source)
+    template = _read(LOCALE / f"{domain}.pot", SOURCE_LANGUAGE)
     return [_key(message) for message in template if message.id]
 
 

@@ -56,26 +56,35 @@ def _shown(context: Context, translated: str, known: bool, english: str) -> str:
 def _gettext_in(language: str) -> Any:
     """gettext, ngettext and pgettext in `language`, as Jinja's newstyle i18n calls them:
     the variables are formatted in (escaped where the template escapes), always, so that
-    "%%" is "%" with or without variables."""
-    words = catalogue.catalogue(language)
+    "%%" is "%" with or without variables. English is the source: no catalogue, no Babel
+    (the CLI's everyday commands start without it)."""
+    english = language == DEFAULT_LANGUAGE
 
     @pass_context
     def gettext(context: Context, message: str, **variables: Any) -> str:
+        if english:
+            return _shown(context, message, True, message) % variables
         translated = catalogue.gettext(message, language)
-        return _shown(context, translated, words.has(message), message) % variables
+        known = catalogue.catalogue(language).has(message)
+        return _shown(context, translated, known, message) % variables
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, count: int,
                  **variables: Any) -> str:
-        translated = catalogue.ngettext(singular, plural, count, language)
-        shown = _shown(context, translated, words.has(singular), translated)
-        return shown % {"num": count, **variables}
+        if english:
+            translated, known = (singular if count == 1 else plural), True
+        else:
+            translated = catalogue.ngettext(singular, plural, count, language)
+            known = catalogue.catalogue(language).has(singular)
+        return _shown(context, translated, known, translated) % {"num": count, **variables}
 
     @pass_context
     def pgettext(context: Context, message_context: str, message: str,
                  **variables: Any) -> str:
+        if english:
+            return _shown(context, message, True, message) % variables
         translated = catalogue.pgettext(message_context, message, language)
-        known = words.has(message, message_context)
+        known = catalogue.catalogue(language).has(message, message_context)
         return _shown(context, translated, known, message) % variables
 
     return gettext, ngettext, pgettext
