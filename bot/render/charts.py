@@ -52,15 +52,16 @@ class Layout:
     rows: int
     columns: int
     margins: dict[str, float]
+    legend_columns: int  # the legend under the years' chart fits its width
 
 
 LAYOUTS: dict[Shape, Layout] = {
     # 800 x 800: Telegram and the page, the two charts one above the other
     "page": Layout((8, 8), 100, 2, 1, dict(left=0.25, right=0.97, top=0.87, bottom=0.19,
-                                             hspace=0.35)),
+                                             hspace=0.35), 3),
     # 1920 x 1080: a slide, the two charts side by side
-    "slide": Layout((16, 9), 120, 1, 2, dict(left=0.14, right=0.98, top=0.84, bottom=0.22,
-                                               wspace=0.25)),
+    "slide": Layout((12.8, 7.2), 150, 1, 2, dict(left=0.17, right=0.98, top=0.84, bottom=0.22,
+                                               wspace=0.25), 2),
 }
 
 
@@ -90,7 +91,7 @@ def _by_audience(axes: Axes, figures: OutreachFigures, labels: ChartLabels, word
 
 
 def _by_year(axes: Axes, figures: OutreachFigures, labels: ChartLabels, words: Words,
-             title_side: Side) -> None:
+             title_side: Side, legend_columns: int) -> None:
     years = list(figures.by_year)
     positions = range(len(years))
     axes.bar(positions, [figures.by_year[y] for y in years], width=0.8, color=TOTAL_COLOUR,
@@ -112,7 +113,7 @@ def _by_year(axes: Axes, figures: OutreachFigures, labels: ChartLabels, words: W
     axes.set_title(words(labels.by_year), loc=title_side)
     axes.set_ylabel(words(labels.events))
     axes.set_ylim(bottom=0)
-    axes.legend(fontsize="small", frameon=False, ncols=3, loc="upper left",
+    axes.legend(fontsize="small", frameon=False, ncols=legend_columns, loc="upper left",
                 bbox_to_anchor=(0, -0.1))
 
 
@@ -141,7 +142,7 @@ def outreach_chart_figure(figures: OutreachFigures, labels: ChartLabels,
     figure.subplots_adjust(**layout.margins)
     first, second = figure.subplots(layout.rows, layout.columns)
     _by_audience(first, figures, labels, words, side)
-    _by_year(second, figures, labels, words, side)
+    _by_year(second, figures, labels, words, side, layout.legend_columns)
     for axes in (first, second):
         axes.spines[["top", "right"]].set_visible(False)
     figure.text(x, 0.985, words(labels.title), ha=side, va="top", fontsize="x-large",
