@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 # Colour-blind-safe (Okabe-Ito), one per audience in storage.events.Audience order.
 AUDIENCE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 TOTAL_COLOUR = "#D9D9D9"
-LABEL_WIDTH = 22  # characters of an audience's name per line, left of its bar
+LABEL_WIDTH = 26  # characters of an audience's name per line, left of its bar
 # No creator, date or licence block (and no URL in it): the SVG is part of a page.
 NO_SVG_METADATA: dict[str, str | None] = {
     "Creator": None, "Date": None, "Format": None, "Type": None}
@@ -57,7 +57,7 @@ class Layout:
 
 LAYOUTS: dict[Shape, Layout] = {
     # 800 x 800: Telegram and the page, the two charts one above the other
-    "page": Layout((8, 8), 100, 2, 1, dict(left=0.25, right=0.97, top=0.87, bottom=0.19,
+    "page": Layout((8, 8), 100, 2, 1, dict(left=0.27, right=0.97, top=0.87, bottom=0.19,
                                              hspace=0.35), 3),
     # 1920 x 1080: a slide, the two charts side by side
     "slide": Layout((12.8, 7.2), 150, 1, 2, dict(left=0.17, right=0.98, top=0.84, bottom=0.22,
@@ -102,7 +102,7 @@ def _by_year(axes: Axes, figures: OutreachFigures, labels: ChartLabels, words: W
         if figures.by_audience[code]:
             axes.plot(positions, [figures.by_year_and_audience[y][code] for y in years],
                       color=AUDIENCE_COLOURS[index], marker="o", markersize=4,
-                      label=words(labels.audiences.get(code, code)))
+                      label=words(fill(labels.audiences.get(code, code), LABEL_WIDTH)))
     partial = partial_years(labels.period)
     names = [f"{y}{PARTIAL_MARK}" if y in partial else str(y) for y in years]
     step = -(-len(years) // 12)  # at most a dozen year labels
