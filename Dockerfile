@@ -42,6 +42,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
+# The Arabic and Chinese charts' fonts (without them those charts keep English words).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 outreach \
  && useradd --system --uid 10001 --gid outreach --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin outreach

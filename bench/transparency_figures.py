@@ -230,12 +230,12 @@ def bench_large(url: str, count: int, runs: int) -> None:
 
 def bench_stats(url: str, count: int, runs: int) -> None:
     engine = make_engine(url)
-    labels = chart_labels("en")
+    period = Period(FIRST_DAY, LAST_DAY)
+    labels = chart_labels("en", period)
     try:
         seconds = fill(engine, count)
         out(f"  filled {count:,} events in {seconds:.1f} s, row by row through the tally "
             f"triggers ({seconds / count * 1e6:.0f} us per event)")
-        period = Period(FIRST_DAY, LAST_DAY)
 
         def figures() -> TransparencyFigures:
             with Session(engine) as session:

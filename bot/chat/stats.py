@@ -70,7 +70,7 @@ def _figures(engine: Engine, period: Period) -> TransparencyFigures:
 def _stats(engine: Engine, period: Period) -> tuple[str, bytes | None]:
     """The text, and the chart when there is an event to draw (no empty axes)."""
     figures = _figures(engine, period)
-    chart = (outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE))
+    chart = (outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE, period))
              if figures.outreach.events else None)
     return say("stats", figures=figures), chart
 

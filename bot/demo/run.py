@@ -86,10 +86,15 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
-    page.write_text(report_html(figures, DEFAULT_LANGUAGE, generated_on=now.date(),
-                                notice=message("demo_notice")) + "\n", encoding="utf-8")
+    html = report_html(figures, DEFAULT_LANGUAGE, generated_on=now.date(),
+                       notice=message("demo_notice"), invented=True)
+    page.write_text(html + "\n", encoding="utf-8")
     chart = folder / "outreach-chart.png"
-    chart.write_bytes(outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE)))
+    labels = chart_labels(DEFAULT_LANGUAGE, PAPER_PERIOD, invented=True)
+    chart.write_bytes(outreach_chart_png(figures.outreach, labels))
+    # beside it, the same chart at 1920 x 1080 for a presentation
+    slide = folder / "outreach-chart-slide.png"
+    slide.write_bytes(outreach_chart_png(figures.outreach, labels, shape="slide"))
     return page, chart, message(
         "demo_outreach", outreach=figures.outreach,
         start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),

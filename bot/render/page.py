@@ -69,9 +69,11 @@ def page_sections(figures: TransparencyFigures, language: str) -> list[PageSecti
 
 
 def report_html(
-    figures: TransparencyFigures, language: str, generated_on: date, notice: str | None = None
+    figures: TransparencyFigures, language: str, generated_on: date, notice: str | None = None,
+    invented: bool = False,
 ) -> str:
-    """The whole page. `notice`, when given, is shown as a banner (e.g. "invented data")."""
+    """The whole page. `notice`, when given, is shown as a banner (e.g. "invented data");
+    `invented`: the figures are made up, and the chart says so too."""
     words = labels(language)
     return render(
         "report/page.html.j2", language,
@@ -81,7 +83,7 @@ def report_html(
         generated_on=long_date(generated_on, language),
         sections=page_sections(figures, language),
         outreach=figures.outreach,
-        chart=outreach_chart_svg(figures.outreach, chart_labels(language))
+        chart=outreach_chart_svg(figures.outreach, chart_labels(language, figures.period, invented))
         if figures.outreach.events else None,
         notice=notice,
     )

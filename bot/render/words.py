@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from bot.render.templates import DEFAULT_LANGUAGE, environment
+from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date
+from storage.figures.statistics import Period
 from storage.parties import UN_LANGUAGES
 
-# matplotlib draws neither Arabic joining nor Chinese glyphs with its bundled font: charts in
-# these languages keep English words rather than show broken text.
-CHART_LANGUAGES = frozenset({"en", "fr", "es", "ru"})
+# Punctuation, not words: the en dash between two dates reads the same in every language.
+DATE_RANGE = "{start} \u2013 {end}"
 LABELS = "report/en/labels.j2"
 
 
@@ -31,6 +31,13 @@ class ChartLabels:
     events: str
     all_events: str
     audiences: Mapping[str, str]  # audience code -> name
+    title: str
+    caption: str  # the period and the source, under the title
+    partial_year_note: str  # explains the "*" after a year the period does not cover whole
+    invented_note: str | None  # said on the chart when its data are invented (the demo's)
+    period: Period
+    language: str
+    invented: bool
 
 
 @cache
@@ -42,8 +49,13 @@ def labels(language: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in found.items()}
 
 
-def chart_labels(language: str) -> ChartLabels:
-    words = labels(language if language in CHART_LANGUAGES else DEFAULT_LANGUAGE)
+def chart_labels(language: str, period: Period, invented: bool = False) -> ChartLabels:
+    """The chart's words in `language` for figures of `period`; `invented`: the data are
+    made up (the demo's) and the chart must say so."""
+    language = language if language in UN_LANGUAGES else DEFAULT_LANGUAGE
+    words = labels(language)
+    dates = DATE_RANGE.format(start=long_date(period.start, language),
+                              end=long_date(period.end, language))
     return ChartLabels(
         by_audience=words["chart.by_audience"],
         by_year=words["chart.by_year"],
@@ -51,4 +63,11 @@ def chart_labels(language: str) -> ChartLabels:
         all_events=words["chart.all_events"],
         audiences={key.removeprefix("audience."): value for key, value in words.items()
                    if key.startswith("audience.")},
+        title=words["outreach.events"],
+        caption=f"{dates} · {words['chart.source']}",
+        partial_year_note=f"* {words['chart.partial_year']}",
+        invented_note=words["chart.invented"] if invented else None,
+        period=period,
+        language=language,
+        invented=invented,
     )

@@ -6,6 +6,7 @@ from email import message_from_bytes
 from email import policy as email_policy
 from pathlib import Path
 
+from PIL import Image
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -30,6 +31,9 @@ def test_the_demo_writes_the_report_and_the_chart_and_says_where(tmp_path: Path)
     assert re.search(r'data-figure="outreach.events">.*?<td[^>]*>249<', html)
     assert "<svg" in html
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Invented data, for demonstration only" in html  # on the page's chart too
+    slide = Image.open(tmp_path / "demo" / "outreach-chart-slide.png")
+    assert slide.size == (1920, 1080)
     events = (tmp_path / "demo" / "events.csv").read_text(encoding="utf-8")
     assert events.count("(invented event ") == 252
 
