@@ -28,10 +28,9 @@ if TYPE_CHECKING:  # Babel loads when a word is first looked up, not when the CL
 SOURCE_LANGUAGE = "en"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 LOCALE = TEMPLATES / "locale"
-# The areas whose words PoCs or readers see need all six languages; the staff chat needs the
-# Secretariat's two working languages (the others are a translator's job, not a blocker).
-REQUIRED_LANGUAGES: dict[str, tuple[str, ...]] = {"web": UN_LANGUAGES}
-STAFF_LANGUAGES = ("en", "fr")
+# An area needs all six languages unless named here with fewer (the staff chat, once in the
+# catalogue, will need only the Secretariat's working languages, English and French).
+REQUIRED_LANGUAGES: dict[str, tuple[str, ...]] = {}
 
 
 def domains() -> list[str]:
@@ -143,11 +142,12 @@ def missing(domain_languages: dict[str, tuple[str, ...]] | None = None) -> Itera
     """Every word of each domain's .pot that a language it requires lacks (or has fuzzy)."""
     for domain in domains():
         required = (domain_languages or REQUIRED_LANGUAGES).get(domain, UN_LANGUAGES)
+        words = _extracted(domain)
         for language in required:
             if language == SOURCE_LANGUAGE:
                 continue
             path = po_path(language, domain)
             have = _translated_ids(_read(path, language)) if path.exists() else set()
-            for context, message in _extracted(domain):
+            for context, message in words:
                 if (context, message) not in have:
                     yield Missing(language, domain, message, context)

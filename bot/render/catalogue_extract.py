@@ -36,10 +36,23 @@ def _write(path: Path, catalog: Catalog) -> None:
                  include_previous=True)
 
 
+def _keep_creation_date(template: Catalog, path: Path) -> None:
+    """The committed .pot's date where its words are unchanged: extracting again without a
+    change then rewrites no file (and merges of two branches' catalogues don't conflict on it)."""
+    if not path.exists():
+        return
+    with path.open("rb") as source:
+        committed = read_po(source)
+    if {(m.context, str(m.id)) for m in committed if m.id} == \
+            {(m.context, str(m.id)) for m in template if m.id}:
+        template.creation_date = committed.creation_date
+
+
 def extract(domain: str) -> list[Path]:
     """Write <domain>.pot and bring each language's <domain>.po up to it; the paths written."""
     template = source_catalog(domain)
     written = [LOCALE / f"{domain}.pot"]
+    _keep_creation_date(template, written[0])
     _write(written[0], template)
     for language in UN_LANGUAGES:
         if language == SOURCE_LANGUAGE:
