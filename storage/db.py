@@ -26,6 +26,7 @@ from storage import (  # noqa: F401
     submissions,
     telegram_state,
 )
+from storage.assistance import model as assistance_model  # noqa: F401
 from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0012"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

@@ -38,6 +38,8 @@ class EventType(StrEnum):
     ROUNDTABLE = "roundtable"
     WEBINAR = "webinar"
     BRIEFING = "briefing"
+    # a regional assistance conference, a platform for match-making (seed paper, section 5)
+    ASSISTANCE_CONFERENCE = "assist_conference"
     OTHER = "other"
 
 

@@ -8,9 +8,17 @@ BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])]
 if os.environ.get("CI") and "postgresql" not in BACKENDS:
     raise RuntimeError(f"CI must run the suite on PostgreSQL too: set {POSTGRES_ENV}")
 
-# Tables a test may write; reference tables are reloaded rather than emptied.
-WRITABLE_TABLES = ("telegram_state", "chair_message_body", "chair_message", "event_month_tally",
-                   "event_organiser", "event_audience", "event", "reminder_pause", "poc_reply",
-                   "reminder_cycle", "reminder_policy", "delivery", "outbox_message",
-                   "poc_invitation", "poc_email", "poc", "submission", "staff_member",
-                   "audit_entry")
+# Tables a test may write: every table but the reference ones, which are reloaded rather
+# than emptied (derived, so that a new table cannot leak rows from one spec to the next).
+REFERENCE_TABLES = frozenset({"party", "regional_group", "language"})
+
+
+def writable_tables() -> tuple[str, ...]:
+    import storage.db  # noqa: F401  (registers every table)
+    from sqlmodel import SQLModel
+
+    return tuple(table.name for table in reversed(SQLModel.metadata.sorted_tables)
+                 if table.name not in REFERENCE_TABLES)
+
+
+WRITABLE_TABLES = writable_tables()

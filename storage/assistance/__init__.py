@@ -1,0 +1,1 @@
+"""Assistance: requests, providers, offers and matches (seed paper, section 5)."""
