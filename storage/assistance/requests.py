@@ -123,7 +123,7 @@ def needs_of(*, session: Session, request_id: int) -> list[AssistanceNeed]:
 
 
 def _write_needs(session: Session, request_id: int, needs: Sequence[Need]) -> None:
-    session.exec(delete(AssistanceNeed).where(  # type: ignore[call-overload]
+    session.exec(delete(AssistanceNeed).where(
         col(AssistanceNeed.request_id) == request_id))
     for need in needs:
         session.add(AssistanceNeed(request_id=request_id, area=need.area, weapon=need.weapon,
@@ -211,7 +211,8 @@ def advance(*, session: Session, request: AssistanceRequest, to: str, on: date, 
     if to in CLOSED:
         request.closed_on = on
     session.add(request)
-    session.add(AssistanceStep(request_id=request.id, status=to, reached_on=on, actor=actor, note=note))
+    session.add(AssistanceStep(request_id=request.id, status=to, reached_on=on, actor=actor,
+                               note=note))
     _audit(session, request, "step", before, actor, now)
 
 
@@ -267,7 +268,8 @@ def get(*, session: Session, request_id: int) -> AssistanceRequest:
 
 def steps(*, session: Session, request_id: int) -> list[AssistanceStep]:
     query = select(AssistanceStep).where(AssistanceStep.request_id == request_id)
-    return list(session.exec(query.order_by(col(AssistanceStep.reached_on), col(AssistanceStep.id))))
+    return list(session.exec(query.order_by(col(AssistanceStep.reached_on),
+                                            col(AssistanceStep.id))))
 
 
 def listing(*, session: Session, party_id: int | None = None, area: str | None = None,

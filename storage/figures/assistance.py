@@ -60,7 +60,7 @@ def _open_on(day: date) -> ColumnElement[bool]:
 
 def _states_by_area(session: Session, period: Period) -> dict[str, int]:
     rows = session.exec(
-        select(AssistanceNeed.area, func.count(distinct(AssistanceRequest.party_id)))
+        select(AssistanceNeed.area, func.count(distinct(col(AssistanceRequest.party_id))))
         .join(AssistanceRequest, col(AssistanceRequest.id) == col(AssistanceNeed.request_id))
         .where(*_received_in(period)).group_by(col(AssistanceNeed.area)))
     counts = dict(rows.all())
@@ -69,7 +69,7 @@ def _states_by_area(session: Session, period: Period) -> dict[str, int]:
 
 def _maintained_states(session: Session, period: Period) -> int:
     filed = select(AssistanceRequest.party_id).where(*_received_in(period))
-    query = select(func.count(distinct(AssistanceRequest.party_id))).where(
+    query = select(func.count(distinct(col(AssistanceRequest.party_id)))).where(
         _confirmed(), col(AssistanceRequest.received_on) < period.start,
         _open_on(period.start), col(AssistanceRequest.maintained_on) >= period.start,
         col(AssistanceRequest.maintained_on) <= period.end,
@@ -78,7 +78,7 @@ def _maintained_states(session: Session, period: Period) -> int:
 
 
 def _published(session: Session, day: date) -> tuple[int, int]:
-    query = select(func.count(), func.count(distinct(AssistanceRequest.party_id))).where(
+    query = select(func.count(), func.count(distinct(col(AssistanceRequest.party_id)))).where(
         _confirmed(), col(AssistanceRequest.published_on) <= day, _open_on(day))
     requests, states = session.exec(query).one()
     return requests, states
@@ -95,8 +95,8 @@ def _registered(session: Session, day: date) -> dict[str, int]:
 
 
 def _organisation_responses(session: Session, period: Period) -> tuple[int, int]:
-    query = (select(func.count(distinct(AssistanceOffer.provider_id)),
-                    func.count(distinct(AssistanceOffer.request_id)))
+    query = (select(func.count(distinct(col(AssistanceOffer.provider_id))),
+                    func.count(distinct(col(AssistanceOffer.request_id))))
              .select_from(AssistanceOffer)
              .join(AssistanceProvider,
                    col(AssistanceProvider.id) == col(AssistanceOffer.provider_id))
@@ -119,7 +119,7 @@ def _conferences(session: Session, period: Period) -> int:
 
 def assistance_figures(*, session: Session, period: Period) -> AssistanceFigures:
     requests, states = session.exec(
-        select(func.count(), func.count(distinct(AssistanceRequest.party_id)))
+        select(func.count(), func.count(distinct(col(AssistanceRequest.party_id))))
         .where(*_received_in(period))).one()
     published, published_states = _published(session, period.end)
     registered = _registered(session, period.end)

@@ -14,8 +14,9 @@ REFERENCE_TABLES = frozenset({"party", "regional_group", "language"})
 
 
 def writable_tables() -> tuple[str, ...]:
-    import storage.db  # noqa: F401  (registers every table)
     from sqlmodel import SQLModel
+
+    import storage.db  # noqa: F401  (registers every table)
 
     return tuple(table.name for table in reversed(SQLModel.metadata.sorted_tables)
                  if table.name not in REFERENCE_TABLES)
