@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.assistance import step_days
 from scheduler.assistance_sweep import chase, plan_chase
-from storage.assistance import chasing, providers, requests
+from storage.assistance import chasing, feedback, providers, requests
 from storage.assistance.model import AssistanceRequest
 from storage.assistance.requests import Need, RequestFields
 from storage.outbox import Delivery, OutboxMessage
@@ -90,3 +90,28 @@ def test_nothing_is_written_to_a_state_or_organisation_until_staff_turn_chasing_
     assert {d.poc_id for d in session.exec(
         select(Delivery).where(Delivery.message_id == follow_up.id))} == {kenya}
     assert chase(session=session, now=LATER, durations=step_days()).follow_ups == []
+
+
+def test_a_states_answer_to_the_follow_up_is_kept_once_per_poc(session: Session) -> None:
+    kenya = add_poc(session, "KEN", "Amina Test", "amina@example.org", role="assistance")
+    made = open_request(session, "KEN", "training", on=date(2025, 3, 1))
+    provider = providers.register(session=session, party=party(session, "IAEA"),
+                                  registered_on=date(2016, 1, 1), areas=["training"],
+                                  actor="ana", now=NOW)
+    providers.match(session=session, request=made, provider=provider, on=date(2025, 4, 1),
+                    actor="ana", now=NOW)
+    chasing.set_chasing(session=session, enabled=True, actor="ana", now=NOW)
+    session.commit()
+    chase(session=session, now=NOW, durations=step_days())
+    delivery = session.exec(select(Delivery)).one()
+    assert feedback.follow_up_of(session=session, delivery_id=delivery.id or 0) == (
+        made.id, kenya)
+    assert feedback.record(session=session, request_id=made.id or 0, poc_id=kenya,
+                           answer="partly_met", channel="email", actor="poc", now=NOW)
+    assert not feedback.record(session=session, request_id=made.id or 0, poc_id=kenya,
+                               answer="partly_met", channel="telegram", actor="poc", now=NOW)
+    assert feedback.record(session=session, request_id=made.id or 0, poc_id=kenya,
+                           answer="met", channel="telegram", actor="poc", now=NOW)
+    session.commit()
+    assert [(a.answer, a.channel) for a in feedback.answers(
+        session=session, request_id=made.id or 0)] == [("met", "telegram")]

@@ -126,6 +126,21 @@ def _chasing() -> None:
     )
     op.create_index("ix_assistance_notice_request_id", "assistance_notice", ["request_id"])
     op.create_table(
+        "assistance_feedback",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("assistance_request.id"),
+                  nullable=False),
+        sa.Column("poc_id", sa.Integer(), sa.ForeignKey("poc.id"), nullable=True),
+        sa.Column("answer", sa.String(20), nullable=False),
+        sa.Column("channel", sa.String(10), nullable=False),
+        sa.Column("at", UTC_TIMESTAMP, nullable=False),
+        sa.CheckConstraint("answer IN ('met', 'partly_met', 'still_needed')",
+                           name="ck_assistance_feedback_answer"),
+        sa.UniqueConstraint("request_id", "poc_id"),
+    )
+    op.create_index("ix_assistance_feedback_request_id", "assistance_feedback",
+                    ["request_id"])
+    op.create_table(
         "service_switch",
         sa.Column("name", sa.String(40), primary_key=True),
         sa.Column("enabled", sa.Boolean(), nullable=False),
@@ -141,7 +156,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("service_switch", "assistance_notice", "assistance_offer",
+    for table in ("service_switch", "assistance_feedback", "assistance_notice", "assistance_offer",
                   "assistance_provider_area", "assistance_provider", "assistance_step",
                   "assistance_need", "assistance_request"):
         op.drop_table(table)
