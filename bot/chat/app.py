@@ -10,8 +10,8 @@ where two could, the comments say why the order is what it is.
 on_error takes what a handler raised: the log names the error's kind, the update id and
 where in our code it happened (frames, never the error's message nor the update: people's
 words and names must not reach the logs), and the person is told, in a template sentence
-(templates/chat/<language>/errors.html.j2, the language of their Telegram app when it is a
-UN language), that something went wrong.
+(templates/telegram/en/errors.html.j2, worded by telegram.po in the language of their
+Telegram app when it is a UN language), that something went wrong.
 
 run_bot runs it until asked to stop: long polling getUpdates, or in webhook mode the posts
 Telegram makes to `outreach run` (bot.chat.webhook).

@@ -8,8 +8,10 @@ persistence hands them back at Application.initialize (bot.chat.persistence, `re
 when python-telegram-bot replaces bot_data with what it loads; so a spec can drive one
 handler through Application.process_update with Services of its own.
 
-Words. Every sentence is a macro of templates/chat/<language>/<file>.html.j2 (Telegram
-HTML, what people typed escaped), English when that language has no such file: `say`. A
+Words. Every sentence is a macro of a Telegram HTML template (what people typed escaped):
+what a Point of Contact reads ("poc", "errors") of templates/telegram/en/<file>.html.j2,
+its marked words translated in the catalogue (telegram.po); the staff's of
+templates/chat/<language>/<file>.html.j2, English when that language has no such file: `say`. A
 list that may not fit in one message (Telegram takes MESSAGE_LIMIT characters) is shown
 with as many items as fit and a "…and N more" line: `fitted` drops items, never cuts the
 HTML (a cut tag would make Telegram refuse the whole message).
@@ -78,17 +80,26 @@ def services(holder: _HasBotData) -> Services:
 # -- words ----------------------------------------------------------------------------------
 
 
+# What the bot says to Points of Contact (and to anyone, on an error), in every UN language;
+# the other files are the staff chat's.
+POC_FILES = frozenset({"poc", "errors"})
+
+
+def _template(file: str) -> str:
+    area = "telegram" if file in POC_FILES else "chat"
+    return f"{area}/{file}.html.j2"
+
+
 def say(file: str, message: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """The macro `message` of the chat template `file`
-    (templates/chat/<language>/<file>.html.j2, English when missing: Telegram HTML).
-    `file`, `message` and `language` are positional, so that a macro may take a parameter
-    named `language`."""
-    return macro(f"chat/{file}.html.j2", message, language, **params)
+    """The macro `message` of the Telegram HTML template `file` in `language`
+    (templates/telegram/ for POC_FILES, else templates/chat/). `file`, `message` and
+    `language` are positional, so that a macro may take a parameter named `language`."""
+    return macro(_template(file), message, language, **params)
 
 
 def has_message(file: str, message: str) -> bool:
-    """Whether the chat template `file` has a macro `message` (in English)."""
-    return has_macro(f"chat/{file}.html.j2", message)
+    """Whether the template `file` has a macro `message` (in English)."""
+    return has_macro(_template(file), message)
 
 
 def fitted(file: str, message: str, items: Sequence[Any], /, **params: Any) -> str:

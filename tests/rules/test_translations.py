@@ -56,7 +56,7 @@ def test_an_untranslated_word_in_a_page_is_marked_english_and_nowhere_else() -> 
     assert '<span lang="en" dir="ltr">Done: you will no longer receive' in page
     telegram = environment("de").from_string(
         "{% autoescape true %}{% trans %}Stop these e-mails{% endtrans %}{% endautoescape %}")
-    telegram.name = "chat/de/poc.html.j2"
+    telegram.name = "telegram/en/poc.html.j2"
     assert telegram.render() == "Stop these e-mails"
 
 
