@@ -55,7 +55,8 @@ def _marked_words() -> dict[str, frozenset[catalogue.Key]]:
         for message in read_po(source):
             if not message.id:
                 continue
-            key = (message.context, str(message.id))
+            singular = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            key = (message.context, str(singular))
             for path, _line in message.locations:
                 words.setdefault(path.split("/")[1], set()).add(key)
     return {template: frozenset(keys) for template, keys in words.items()}
