@@ -84,6 +84,13 @@ class LanguageCatalogue:
         return self.language == SOURCE_LANGUAGE or (context, message) in self.known
 
 
+def translated(language: str, domain: str) -> frozenset[Key]:
+    """The words `domain`'s catalogue really translates into `language` (none if it has no
+    .po; fuzzy and empty entries left out)."""
+    path = po_path(language, domain)
+    return frozenset(_translated_ids(_read(path, language))) if path.exists() else frozenset()
+
+
 @cache
 def catalogue(language: str) -> LanguageCatalogue:
     from babel.messages.mofile import write_mo
