@@ -34,10 +34,12 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.chat import events, poc, replies, staff, stats
+from bot.chat import events, poc, replies, staff, staff_language, stats
+from bot.chat.access import remember_language
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
@@ -80,7 +82,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CommandHandler("start", poc.on_invitation, has_args=True),
         CommandHandler(["start", "help"], staff.on_help),
         CommandHandler("mystatus", poc.on_mystatus),
-        CommandHandler("language", poc.on_language),
+        CommandHandler("language", staff_language.on_language),  # a PoC's, or staff's
         CommandHandler("stop", poc.on_stop),
         # The staff's commands. /log with a line (the conversation took /log alone).
         CommandHandler("log", one_liner.on_log),
@@ -134,6 +136,8 @@ def build_application(
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())
+    # First for every update, in a group of its own: the sender's chat language.
+    application.add_handler(TypeHandler(Update, remember_language), group=-1)
     application.add_handlers(handlers(log_timeout, persistent=True))
     application.add_error_handler(on_error)
     return application

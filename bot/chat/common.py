@@ -9,7 +9,11 @@ when python-telegram-bot replaces bot_data with what it loads; so a spec can dri
 handler through Application.process_update with Services of its own.
 
 Words. Every sentence is a macro of templates/chat/<language>/<file>.html.j2 (Telegram
-HTML, what people typed escaped), English when that language has no such file: `say`. A
+HTML, what people typed escaped), English when that language has no such file: `say`. The
+staff's files read their words from the catalogue (templates/locale/<language>/LC_MESSAGES/
+chat.po) in the reader's language: the one a caller names, else the language of the staff
+member this update comes from (`reading_in`, set once per update by bot.chat.access.
+remember_language before any handler runs; English for anyone else and outside an update). A
 list that may not fit in one message (Telegram takes MESSAGE_LIMIT characters) is shown
 with as many items as fit and a "…and N more" line: `fitted` drops items, never cuts the
 HTML (a cut tag would make Telegram refuse the whole message).
@@ -22,6 +26,7 @@ and go on. "Message is not modified" (the same page shown again) is no news at a
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -36,7 +41,8 @@ from bot.render.templates import DEFAULT_LANGUAGE, has_macro, macro
 from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["MESSAGE_LIMIT", "SERVICES_KEY", "Services", "answer", "edit",
-           "edit_buttons", "fitted", "has_message", "reply", "say", "send", "services"]
+           "edit_buttons", "fitted", "has_message", "reader_language", "reading_in", "reply",
+           "say", "send", "services"]
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +84,26 @@ def services(holder: _HasBotData) -> Services:
 # -- words ----------------------------------------------------------------------------------
 
 
-def say(file: str, message: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+# The language of the person the bot answers now: each update runs in a context of its own
+# (asyncio tasks copy it), where bot.chat.access.remember_language sets it first.
+_READER_LANGUAGE: ContextVar[str] = ContextVar("reader_language", default=DEFAULT_LANGUAGE)
+
+
+def reading_in(language: str) -> None:
+    """Words `say` gives without a language are in `language` for the rest of this update."""
+    _READER_LANGUAGE.set(language)
+
+
+def reader_language() -> str:
+    return _READER_LANGUAGE.get()
+
+
+def say(file: str, message: str, language: str | None = None, /, **params: Any) -> str:
     """The macro `message` of the chat template `file`
-    (templates/chat/<language>/<file>.html.j2, English when missing: Telegram HTML).
-    `file`, `message` and `language` are positional, so that a macro may take a parameter
-    named `language`."""
-    return macro(f"chat/{file}.html.j2", message, language, **params)
+    (templates/chat/<language>/<file>.html.j2, English when missing: Telegram HTML), in
+    `language`, else the reader's (reader_language). `file`, `message` and `language` are
+    positional, so that a macro may take a parameter named `language`."""
+    return macro(f"chat/{file}.html.j2", message, language or reader_language(), **params)
 
 
 def has_message(file: str, message: str) -> bool:

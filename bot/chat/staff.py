@@ -58,7 +58,7 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
-                   *STATS_COMMANDS, "chair")
+                   *STATS_COMMANDS, "chair", "language")
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -72,9 +72,9 @@ COMMANDS: dict[str, StaffRole] = {
 }
 
 
-def commands_for(role: StaffRole) -> list[tuple[str, str]]:
-    """(command, description) that the role may use."""
-    return [(name, say("staff", f"describe_{name}")) for name in _COMMANDS[role]]
+def commands_for(role: StaffRole, language: str | None = None) -> list[tuple[str, str]]:
+    """(command, description) that the role may use, in `language` (else the reader's)."""
+    return [(name, say("staff", f"describe_{name}", language)) for name in _COMMANDS[role]]
 
 
 # -- storage calls, each in a worker thread with a Session of its own ----------------------
@@ -170,9 +170,9 @@ def _revoke(engine: Engine, user_id: int, actor: str, now: datetime) -> bool:
     return changed
 
 
-def _active_members(engine: Engine) -> list[tuple[int, StaffRole]]:
+def _active_members(engine: Engine) -> list[tuple[int, StaffRole, str]]:
     with Session(engine) as session:
-        return [(member.telegram_user_id, StaffRole(member.role))
+        return [(member.telegram_user_id, StaffRole(member.role), member.language)
                 for member in members(session=session)]
 
 
@@ -184,7 +184,8 @@ async def on_help(update: Update, context: Context) -> None:
     role = await role_of_sender(update, context)
     poc = None if role is not None else await poc_of(update, context)
     if poc is not None:
-        await reply(update, say("staff", "help", commands=poc_commands(poc.language)))
+        await reply(update, say("staff", "help", poc.language,
+                                commands=poc_commands(poc.language)))
         return
     role = await staff_role(update, context)
     if role is not None:
@@ -340,8 +341,8 @@ async def set_staff_commands(application: Application[Any, Any, Any, Any, Any, A
         everyone = [BotCommand("help", say("staff", "describe_help"))]
         await bot.set_my_commands(everyone, scope=BotCommandScopeDefault())
         active = await asyncio.to_thread(_active_members, services(application).engine)
-        for user_id, role in active:
-            commands = [BotCommand(name, text) for name, text in commands_for(role)]
+        for user_id, role, language in active:
+            commands = [BotCommand(name, text) for name, text in commands_for(role, language)]
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=user_id))
     except TelegramError as error:
         log.warning("telegram command menus not set (%s)", type(error).__name__)
