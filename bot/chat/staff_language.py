@@ -16,16 +16,15 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.chat import poc as poc_chat
 from bot.chat.access import actor, poc_of, sender_id, staff_role
 from bot.chat.common import reader_language, reading_in, reply, say, services
-from bot.chat.staff import commands_for
+from bot.chat.staff import set_menu
 from storage.parties import UN_LANGUAGES
-from storage.staff import StaffRole, set_language
+from storage.staff import set_language
 
 __all__ = ["on_language"]
 
@@ -40,16 +39,6 @@ def _set_language(engine: Engine, user_id: int, language: str, by: str,
         set_language(session=session, telegram_user_id=user_id, language=language, actor=by,
                      now=now)
         session.commit()
-
-
-async def _set_menu(context: Context, user_id: int, role: StaffRole) -> None:
-    """The member's command menu in their new language; a refusal is logged."""
-    try:
-        await context.bot.set_my_commands(
-            [BotCommand(name, text) for name, text in commands_for(role)],
-            scope=BotCommandScopeChat(chat_id=user_id))
-    except TelegramError as error:
-        log.warning("telegram command menu not set (%s)", type(error).__name__)
 
 
 async def on_language(update: Update, context: Context) -> None:
@@ -70,5 +59,5 @@ async def on_language(update: Update, context: Context) -> None:
                             found.clock())
     log.info("telegram staff language changed for user %s", user_id)
     reading_in(args[0])
-    await _set_menu(context, user_id, role)
+    await set_menu(context.bot, user_id, role, args[0])
     await reply(update, say("staff", "language_changed", language=args[0]))

@@ -125,3 +125,19 @@ async def test_a_language_without_a_translation_yet_falls_back_to_plain_english(
     async with staff_bot(api, engine):
         answer = await write(api, STAFF, "/state CIV")
     assert "Active PoCs:" in answer.text and "<span" not in answer.text
+
+
+async def test_a_french_admin_granting_someone_reads_french_and_the_newcomer_gets_english(
+    api: FakeBotApi, engine: Engine, session: Session, staff: None
+) -> None:
+    newcomer = 5550011
+    choose(session, ADMIN, "fr")
+    async with staff_bot(api, engine):
+        granted = await write(api, ADMIN, f"/grant {newcomer}")
+        helped = await write(api, newcomer, "/help")
+    assert granted.text == (f"L'utilisateur {newcomer} a désormais le rôle staff ; son menu"
+                            " de commandes est configuré.")
+    [menu] = [c for c in api.my_commands if c.scope == {"type": "chat", "chat_id": newcomer}]
+    assert {c["command"]: c["description"] for c in menu.commands}["help"] == \
+        "Show the commands you can use"
+    assert helped.text.startswith("You can use:")
