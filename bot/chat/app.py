@@ -4,8 +4,10 @@ order they are tried, and the loop that feeds it updates.
 build_application assembles it: the Services the handlers read from bot_data (the engine,
 the clock, the guided /log's timeout: bot.chat.common), the database persistence that keeps
 drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
-and the error handler. An update goes to the first handler (of the one group) that takes it;
-where two could, the comments say why the order is what it is.
+and the error handler. Before any of them, in a group of its own, every update sets the
+language the bot speaks to its sender (bot.chat.access.remember_language: a staff member's
+own, else English). Then an update goes to the first handler (of the one group of commands)
+that takes it; where two could, the comments say why the order is what it is.
 
 on_error takes what a handler raised: the log names the error's kind, the update id and
 where in our code it happened (frames, never the error's message nor the update: people's
