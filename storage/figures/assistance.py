@@ -24,7 +24,7 @@ from storage.assistance.model import (
     AssistanceRequest,
 )
 from storage.events import Event, EventType
-from storage.figures.statistics import Period
+from storage.figures.period import Period
 from storage.parties import Party, PartyKind
 
 
