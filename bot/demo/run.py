@@ -85,7 +85,7 @@ def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings
 
 def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Path, str]:
     """The transparency page and the outreach chart of the paper's period, marked invented;
-    and the paper's outreach sentence with the demo's figures."""
+    and the paper's outreach sentence and its assistance section with the demo's figures."""
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
@@ -98,10 +98,11 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     # beside it, the same chart at 1920 x 1080 for a presentation
     slide = folder / "outreach-chart-slide.png"
     slide.write_bytes(outreach_chart_png(figures.outreach, labels, shape="slide"))
-    return page, chart, message(
-        "demo_outreach", outreach=figures.outreach,
-        start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),
-        end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
+    start = long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE)
+    end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
+    outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
+    assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
+    return page, chart, f"{outreach}\n\n{assistance}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
