@@ -1,6 +1,7 @@
 """`outreach import`, `outreach export` and `outreach submissions`."""
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,15 @@ from bot.cli.records import (
     state_record,
     submission_record,
 )
-from bot.render.tables import FileFormat, ListFormat, as_csv, for_excel, listing, write_file
+from bot.render.tables import (
+    FileFormat,
+    ListFormat,
+    as_csv,
+    as_json,
+    for_excel,
+    listing,
+    write_file,
+)
 from bot.render.templates import problem_line
 from storage import events, parties, pocs, submissions
 from storage.assistance import requests as assistance_requests
@@ -150,15 +159,32 @@ def export_events(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
     _export(rows, EVENT_FILE_COLUMNS, fmt, out, excel)
 
 
+class DataFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
 @export_app.command("assistance")
-def export_assistance(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
-                      out: OutFile = None, excel: Excel = False) -> None:
-    """Every assistance request, in the import's columns (re-importing changes nothing)."""
+def export_assistance(
+    ctx: typer.Context,
+    fmt: Annotated[DataFormat, typer.Option("--format", help="csv, xlsx or json.")] = (
+        DataFormat.CSV),
+    out: OutFile = None, excel: Excel = False,
+) -> None:
+    """Every assistance request, in the import's columns (re-importing a CSV or XLSX export
+    changes nothing); json: a list of rows with the same keys."""
     with registry(ctx) as (_cli, session):
         rows: list[dict[str, Any]] = [
             assistance_file_row(view)
             for view in assistance_requests.listing(session=session)]
-    _export(rows, ASSISTANCE_FILE_COLUMNS, fmt, out, excel)
+    if fmt is not DataFormat.JSON:
+        _export(rows, ASSISTANCE_FILE_COLUMNS, FileFormat(fmt.value), out, excel)
+    elif out is None:
+        typer.echo(as_json(rows))
+    else:
+        out.write_text(as_json(rows) + "\n", encoding="utf-8")
+        say("written_to", path=out)
 
 
 @export_app.command("states")
