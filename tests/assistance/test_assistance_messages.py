@@ -27,7 +27,7 @@ def raised_codes(path: Path) -> dict[str, set[str]]:
         elif node.func.id == "Problem" and len(node.args) == 3:
             code, given = node.args[1], node.args[2]
             assert isinstance(given, ast.Dict), ast.dump(node)
-            params = {key.value for key in given.keys if isinstance(key, ast.Constant)}
+            params = {str(key.value) for key in given.keys if isinstance(key, ast.Constant)}
         else:
             continue
         assert isinstance(code, ast.Constant), ast.dump(node)
