@@ -16,7 +16,13 @@ from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_part
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import render
 from storage.assistance import providers, requests
-from storage.assistance.model import CLOSED, AssistanceRequest, RequestChannel, RequestStatus
+from storage.assistance.model import (
+    CLOSED,
+    AssistanceArea,
+    AssistanceRequest,
+    RequestChannel,
+    RequestStatus,
+)
 from storage.assistance.requests import AssistanceError, Need, RequestFields, RequestView
 from storage.imports.assistance import needs_text
 
@@ -102,10 +108,12 @@ def list_requests(
     fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
 ) -> None:
     """List assistance requests, oldest first, with their needs and current step."""
+    wanted = area.strip().lower() if area else None
+    if wanted is not None and wanted not in set(AssistanceArea):
+        fail("assistance_unknown_area", value=area, allowed=", ".join(AssistanceArea))
     with registry(ctx) as (_cli, session):
         party_id = resolve_party(session, state).id if state else None
-        views = requests.listing(session=session, party_id=party_id,
-                                 area=area.strip().lower() if area else None,
+        views = requests.listing(session=session, party_id=party_id, area=wanted,
                                  open_only=open_only)
         rows = [_record(view) for view in views]
     typer.echo(listing(rows, LIST_COLUMNS, fmt))

@@ -45,6 +45,9 @@ def test_staff_add_a_request_and_list_it(outreach: Invoke, session: Session) -> 
                                "json").output) == []
     assert len(json.loads(outreach("assistance", "list", "--state", "Kenya", "--format",
                                    "json").output)) == 1
+    unknown = outreach("assistance", "list", "--area", "cooking")
+    assert unknown.exit_code == 1
+    assert 'Unknown assistance area "cooking"' in unknown.stderr
     entries = audit.entries(session=session, entity="assistance_request", entity_id="1")
     assert [(entry.action, entry.actor) for entry in entries] == [("create", "cli:test-staff")]
 
