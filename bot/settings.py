@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scheduler.assistance import step_days
 from scheduler.working_hours import WorkingHours
 from storage.audit import ACTOR_LENGTH
 from storage.db import DEFAULT_BUSY_SECONDS
@@ -117,6 +118,17 @@ class Settings(BaseSettings):
         description="Days after a reminder is sent that its answer links and Telegram buttons "
         "are taken; later, they change nothing and say so. Unsubscribe links never expire.",
     )
+    assistance_step_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Days an assistance request may wait at a step of the procedure before "
+        "staff are told, as JSON over the defaults (received 30, circulated 30, open 90, "
+        'matched 60, in_progress 365), e.g. {"open": 120}.',
+    )
+
+    @field_validator("assistance_step_days")
+    @classmethod
+    def _known_steps(cls, value: dict[str, int]) -> dict[str, int]:
+        return step_days(value)
 
     @field_validator("database_url")
     @classmethod

@@ -26,6 +26,7 @@ from storage import (  # noqa: F401
     submissions,
     telegram_state,
 )
+from storage.assistance import chasing as assistance_chasing  # noqa: F401
 from storage.assistance import model as assistance_model  # noqa: F401
 from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401

@@ -69,14 +69,15 @@ def _gettext_in(language: str) -> Any:
         return _shown(context, translated, known, message) % variables
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, count: int,
+    def ngettext(context: Context, singular: str, plural: str, number: int, /,
                  **variables: Any) -> str:
+        # Jinja passes the number both positionally and as the variable it counts by
         if english:
-            translated, known = (singular if count == 1 else plural), True
+            translated, known = (singular if number == 1 else plural), True
         else:
-            translated = catalogue.ngettext(singular, plural, count, language)
+            translated = catalogue.ngettext(singular, plural, number, language)
             known = catalogue.catalogue(language).has(singular)
-        return _shown(context, translated, known, translated) % {"num": count, **variables}
+        return _shown(context, translated, known, translated) % {"num": number, **variables}
 
     @pass_context
     def pgettext(context: Context, message_context: str, message: str,

@@ -181,3 +181,30 @@ class AssistanceOffer(SQLModel, table=True):
     detail: str = Field(default="", max_length=DETAIL_MAX)
     status: str = Field(default=OfferStatus.OFFERED, max_length=20)
     matched_on: date | None = None
+
+
+class FeedbackAnswer(StrEnum):
+    """What a requesting State answers, a year after a match, about the assistance."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    STILL_NEEDED = "still_needed"
+
+
+class AssistanceFeedback(SQLModel, table=True):
+    """A requesting State's answer on how the assistance went (the paper's "feedback from
+    requesting States ... on the functioning of the Committee's match-making role"): each
+    PoC's latest answer per request, by button, link or staff."""
+
+    __tablename__ = "assistance_feedback"
+    __table_args__ = (
+        _one_of("answer", FeedbackAnswer, "ck_assistance_feedback_answer"),
+        UniqueConstraint("request_id", "poc_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="assistance_request.id", index=True)
+    poc_id: int | None = Field(default=None, foreign_key="poc.id")  # None: recorded by staff
+    answer: str = Field(max_length=20)
+    channel: str = Field(max_length=10)  # email, telegram or staff
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, delete, select
 
 from storage import audit
@@ -272,9 +273,18 @@ def steps(*, session: Session, request_id: int) -> list[AssistanceStep]:
                                             col(AssistanceStep.id))))
 
 
+def on_website(day: date) -> list[ColumnElement[bool]]:
+    """A request on the Committee's website on `day`: confirmed, published by then and not
+    closed before it (a closed request comes off the list)."""
+    return [col(AssistanceRequest.confirmed_at).is_not(None),
+            col(AssistanceRequest.published_on) <= day,
+            or_(col(AssistanceRequest.closed_on).is_(None), col(AssistanceRequest.closed_on) > day)]
+
+
 def listing(*, session: Session, party_id: int | None = None, area: str | None = None,
-            open_only: bool = False) -> list[RequestView]:
-    """Requests with their State and needs, oldest first; `area`: those needing it."""
+            open_only: bool = False, published_on: date | None = None) -> list[RequestView]:
+    """Requests with their State and needs, oldest first; `area`: those needing it;
+    `published_on`: those on the website that day."""
     query = (select(AssistanceRequest, Party)
              .join(Party, col(Party.id) == col(AssistanceRequest.party_id))
              .order_by(col(AssistanceRequest.received_on), col(AssistanceRequest.id)))
@@ -282,6 +292,8 @@ def listing(*, session: Session, party_id: int | None = None, area: str | None =
         query = query.where(AssistanceRequest.party_id == party_id)
     if open_only:
         query = query.where(col(AssistanceRequest.status).not_in(list(CLOSED)))
+    if published_on is not None:
+        query = query.where(*on_website(published_on))
     rows = list(session.exec(query))
     ids = [request.id for request, _ in rows]
     needs: dict[int, list[AssistanceNeed]] = {}

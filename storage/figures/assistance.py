@@ -23,6 +23,7 @@ from storage.assistance.model import (
     AssistanceProvider,
     AssistanceRequest,
 )
+from storage.assistance.requests import on_website
 from storage.events import Event, EventType
 from storage.figures.statistics import Period
 from storage.parties import Party, PartyKind
@@ -79,7 +80,7 @@ def _maintained_states(session: Session, period: Period) -> int:
 
 def _published(session: Session, day: date) -> tuple[int, int]:
     query = select(func.count(), func.count(distinct(col(AssistanceRequest.party_id)))).where(
-        _confirmed(), col(AssistanceRequest.published_on) <= day, _open_on(day))
+        *on_website(day))
     requests, states = session.exec(query).one()
     return requests, states
 

@@ -17,11 +17,11 @@ NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def add_poc(session: Session, party_code: str, name: str, email: str | None = None,
-            chat_id: int | None = None, language: str = "en") -> int:
+            chat_id: int | None = None, language: str = "en", role: str = "national") -> int:
     party = session.exec(select(Party).where(Party.code == party_code)).one()
     assert party.id is not None
     poc = pocs.create(session=session, actor="test", now=NOW, fields=pocs.PocFields(
-        party_id=party.id, role="national", full_name=name,
+        party_id=party.id, role=role, full_name=name,
         emails=(email,) if email else (), language=language, timezone="UTC",
         telegram_chat_id=chat_id))
     session.commit()

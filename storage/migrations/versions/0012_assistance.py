@@ -1,4 +1,5 @@
-"""assistance: requests and their needs and steps, providers and their areas, offers
+"""assistance: requests and their needs and steps, providers and their areas, offers, the
+notices staff were given and the switch that lets the service chase
 
 Revision ID: 0012
 Revises: 0010
@@ -112,12 +113,50 @@ def _providers() -> None:
     op.create_index("ix_assistance_offer_provider_id", "assistance_offer", ["provider_id"])
 
 
+def _chasing() -> None:
+    op.create_table(
+        "assistance_notice",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("assistance_request.id"),
+                  nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("status_on", sa.Date(), nullable=False),
+        sa.Column("told_at", UTC_TIMESTAMP, nullable=False),
+        sa.UniqueConstraint("request_id", "status", "status_on"),
+    )
+    op.create_index("ix_assistance_notice_request_id", "assistance_notice", ["request_id"])
+    op.create_table(
+        "assistance_feedback",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("assistance_request.id"),
+                  nullable=False),
+        sa.Column("poc_id", sa.Integer(), sa.ForeignKey("poc.id"), nullable=True),
+        sa.Column("answer", sa.String(20), nullable=False),
+        sa.Column("channel", sa.String(10), nullable=False),
+        sa.Column("at", UTC_TIMESTAMP, nullable=False),
+        sa.CheckConstraint("answer IN ('met', 'partly_met', 'still_needed')",
+                           name="ck_assistance_feedback_answer"),
+        sa.UniqueConstraint("request_id", "poc_id"),
+    )
+    op.create_index("ix_assistance_feedback_request_id", "assistance_feedback",
+                    ["request_id"])
+    op.create_table(
+        "service_switch",
+        sa.Column("name", sa.String(40), primary_key=True),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("changed_by", sa.String(120), nullable=False),
+        sa.Column("changed_at", UTC_TIMESTAMP, nullable=False),
+    )
+
+
 def upgrade() -> None:
     _request()
     _providers()
+    _chasing()
 
 
 def downgrade() -> None:
-    for table in ("assistance_offer", "assistance_provider_area", "assistance_provider",
-                  "assistance_step", "assistance_need", "assistance_request"):
+    for table in ("service_switch", "assistance_feedback", "assistance_notice", "assistance_offer",
+                  "assistance_provider_area", "assistance_provider", "assistance_step",
+                  "assistance_need", "assistance_request"):
         op.drop_table(table)
