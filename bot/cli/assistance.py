@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from sqlmodel import Session
 
+from bot.cli import assistance_chasing
 from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_party, say, today
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import render
@@ -27,7 +29,11 @@ from storage.assistance.requests import AssistanceError, Need, RequestFields, Re
 from storage.imports.assistance import needs_text
 
 app = typer.Typer(help="Assistance requests (seed paper, section 5): list, record and move "
-                  "them along the Committee's procedure.", no_args_is_help=True)
+                  "them along the Committee's procedure; what is overdue, the website's list, "
+                  "and the follow-ups and digests (chasing).", no_args_is_help=True)
+
+app.command("overdue")(assistance_chasing.overdue_command)
+app.add_typer(assistance_chasing.chasing_app, name="chasing")
 
 LIST_COLUMNS = ("id", "state", "state_name", "received_on", "channel", "needs", "reference",
                 "status", "status_on", "consent", "published_on", "maintained_on",
@@ -216,8 +222,24 @@ def close(
 
 
 @app.command()
-def publish(ctx: typer.Context, request_id: RequestId, on: OnDay) -> None:
-    """Record that a request went on the Committee's website (needs the State's consent)."""
+def publish(
+    ctx: typer.Context,
+    request_id: Annotated[int | None, typer.Argument(
+        help="The request put on the website (with --on).")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="The day it went on the website (YYYY-MM-DD).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Instead: write the website's list of published requests to this folder "
+        "(created if needed).")] = None,
+) -> None:
+    """Record that request ID went on the Committee's website (`publish ID --on DATE`,
+    needs the State's consent), or write the website's list of published requests in the
+    six UN languages (`publish --out DIR`)."""
+    if out is not None and request_id is None and on is None:
+        assistance_chasing.publish_command(ctx, out)
+        return
+    if out is not None or request_id is None or on is None:
+        fail("assistance_publish_usage", exit_code=2)
     day = _day(on, "--on")
     with registry(ctx) as (cli, session), refusals():
         request = requests.get(session=session, request_id=request_id)

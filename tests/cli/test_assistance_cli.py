@@ -4,6 +4,7 @@ writes nothing."""
 
 import json
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -109,6 +110,19 @@ def test_steps_move_forward_only(outreach: Invoke, session: Session) -> None:
     early = outreach("assistance", "step", "1", "open", "--on", "2019-03-10")
     assert "cannot be dated 2019-03-10, earlier" in early.stderr
     assert stored(session).status == "circulated"
+
+
+def test_publish_takes_a_request_and_its_day_or_a_folder_not_both(
+    outreach: Invoke, session: Session, tmp_path: Path
+) -> None:
+    opened(outreach)
+    for args in (("1",), ("--on", "2019-04-03"),
+                 ("1", "--on", "2019-04-03", "--out", str(tmp_path / "site"))):
+        refused = outreach("assistance", "publish", *args)
+        assert refused.exit_code == 2
+        assert "Give either a request and its day" in refused.stderr
+    assert stored(session).published_on is None
+    assert not (tmp_path / "site").exists()
 
 
 def test_publishing_needs_consent(outreach: Invoke, session: Session) -> None:
