@@ -9,7 +9,7 @@
 
 (/start alone and /help are bot.chat.staff's /help, which lists a PoC's commands too.)
 Only the PoC whose record the chat is bound to may use these (bot.chat.access.poc_role).
-Words come from templates/chat/<language>/poc.html.j2, in the PoC's language; logs name
+Words come from templates/telegram/en/poc.html.j2, in the PoC's language (telegram.po); logs name
 chat ids and PoC ids only. Every database call runs in a worker thread with a Session of its
 own.
 """

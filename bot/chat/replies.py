@@ -2,7 +2,7 @@
 handler that takes the presses.
 
 Each reminder sent by Telegram carries one button a row (OutgoingTelegram.buttons), labelled
-in the PoC's language from templates/telegram/<language>/replies.j2:
+in the PoC's language from templates/telegram/en/replies.j2 (words in telegram.po):
 
     Received | Report in preparation: remind me in 30 days | I am not the right contact
 

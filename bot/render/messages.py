@@ -1,20 +1,24 @@
 """Turn an outbox delivery into the exact e-mail or Telegram text a PoC receives.
 
 Pure: takes plain values, returns strings. A message template lives in
-templates/messages/<name>/<language>/ as subject.txt.j2, email.txt.j2, email.html.j2 and
-telegram.html.j2. A PoC whose language has no version gets English, and the fall-back is
-reported so staff see it before and after a send.
+templates/messages/<name>/ as subject.txt.j2, email.txt.j2, email.html.j2 and telegram.html.j2,
+in English with its words marked for the catalogue (templates/locale/<language>/LC_MESSAGES/
+messages.po). A message goes out wholly in the PoC's language when that catalogue translates
+every word the template's files mark, else wholly in English, and the fall-back is reported so
+staff see it before and after a send: never a message half in one language, half in another.
 """
 
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bot.render import catalogue
 from bot.render.names import localised_party
 from bot.render.templates import DEFAULT_LANGUAGE, direction, environment
 from storage.parties import UN_LANGUAGES
 
 MESSAGE_FILES = ("subject.txt.j2", "email.txt.j2", "email.html.j2", "telegram.html.j2")
+DOMAIN = "messages"
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,44 @@ def _template_files() -> frozenset[str]:
 
 
 def message_templates() -> list[str]:
+    """The kinds of message: a folder of templates/messages/ with all four files."""
     names = {name.split("/")[1] for name in _template_files()}
-    return sorted(name for name in names if not name.startswith("_"))
+    return sorted(
+        name for name in names if not name.startswith("_")
+        and all(f"messages/{name}/{f}" in _template_files() for f in MESSAGE_FILES))
+
+
+@cache
+def _marked_words() -> dict[str, frozenset[catalogue.Key]]:
+    """template -> the words its files mark, from the locations in messages.pot (which
+    tests/rules/test_translations.py keeps in step with the templates)."""
+    from babel.messages.pofile import read_po
+
+    words: dict[str, set[catalogue.Key]] = {}
+    with (catalogue.LOCALE / f"{DOMAIN}.pot").open("rb") as source:
+        for message in read_po(source):
+            if not message.id:
+                continue
+            singular = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            key = (message.context, str(singular))
+            for path, _line in message.locations:
+                words.setdefault(path.split("/")[1], set()).add(key)
+    return {template: frozenset(keys) for template, keys in words.items()}
 
 
 def languages_of(template: str) -> list[str]:
-    """The languages in which `template` is complete (every file present)."""
-    return [
-        language for language in UN_LANGUAGES
-        if all(f"messages/{template}/{language}/{f}" in _template_files() for f in MESSAGE_FILES)
-    ]
+    """The languages in which `template` is complete: English (its source), and each language
+    whose catalogue translates every word the template's files mark."""
+    if template not in message_templates():
+        return []
+    words = _marked_words().get(template, frozenset())
+    return [language for language in UN_LANGUAGES
+            if language == DEFAULT_LANGUAGE or words <= _translated(language)]
+
+
+@cache
+def _translated(language: str) -> frozenset[catalogue.Key]:
+    return catalogue.translated(language, DOMAIN)
 
 
 def missing_translations() -> dict[str, list[str]]:
@@ -67,7 +99,7 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
                    unsubscribe_url: str | None = None,
                    reply_urls: dict[str, str] | None = None) -> RenderedMessage:
     language, fell_back = pick_language(template, wanted_language)
-    env = environment()
+    env = environment(language)
     values = {
         **context,
         "language": language,
@@ -77,7 +109,7 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
     }
 
     def part(filename: str, **extra: Any) -> str:
-        name = f"messages/{template}/{language}/{filename}"
+        name = f"messages/{template}/{filename}"
         # the State's or organisation's name in the message's language; an HTML part marks
         # one that is in another language (lang=, dir=), a text or Telegram part cannot
         party = localised_party(context.get("party"), language,

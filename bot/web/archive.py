@@ -1,5 +1,7 @@
-"""The public archive of the Chair's sent messages: a page per message with every
-language, an index and an Atom feed (RFC 4287), for the Committee's website.
+"""The public archive of the Chair's sent messages: a page per message and language it was
+sent in (in that language, its own words too: message-<id>.html in English,
+message-<id>.<language>.html in the others), an index and an Atom feed (RFC 4287) per UN
+language, for the Committee's website.
 
 Only sent messages are published. Links are absolute under OUTREACH_PUBLIC_URL + /chair/
 when a public URL is set (feed readers need them), relative otherwise.
@@ -41,6 +43,16 @@ class ArchivedMessage:
     @property
     def english(self) -> Version:
         return next(v for v in self.versions if v.language == "en")
+
+    def page(self, language: str) -> str:
+        """The file name of the message's page in `language` (English: `filename`)."""
+        if language == "en":
+            return self.filename
+        return f"{self.filename.removesuffix('.html')}.{language}.html"
+
+    def link_to(self, language: str) -> str:
+        """The link to the message's page in `language`."""
+        return self.link.removesuffix(self.filename) + self.page(language)
 
     def version(self, language: str) -> Version:
         """The message in `language`, or in English where it was not sent in that language
@@ -91,8 +103,10 @@ def write(*, session: Session, out: Path, public_url: str | None, now: datetime)
     out.mkdir(parents=True, exist_ok=True)
     base = _base(public_url)
     for item in messages:
-        page = render("web/chair_archive_message.html.j2", item=item, index=base + "index.html")
-        (out / item.filename).write_text(page + "\n", encoding="utf-8")
+        for version in item.versions:
+            page = render("web/chair_archive_message.html.j2", version.language, item=item,
+                          version=version, index=base + index_name(version.language))
+            (out / item.page(version.language)).write_text(page + "\n", encoding="utf-8")
     updated = max((m.published for m in messages), default=now).astimezone(UTC)
     names = {lang.code: lang.native_name for lang in parties.languages(session=session)}
     for language in UN_LANGUAGES:

@@ -211,3 +211,24 @@ async def test_staff_invite_in_the_chat_and_the_link_works(
     assert unknown.text == say("unknown_poc", poc_id="999999")
     assert "Claire Martin" in invited.text
     assert greeting.text.startswith("Bienvenue")
+
+
+async def test_an_arabic_poc_is_greeted_and_told_their_status_in_arabic(
+    api: FakeBotApi, engine: Engine, session: Session
+) -> None:
+    """The words come from the catalogue (telegram.po), never English, and carry no markup
+    Telegram would refuse (no <span lang> around a word)."""
+    arabic_poc = add_poc(session, "EGY", "Amal Test-Person", "amal@example.org", language="ar")
+    report(session, "EGY", "first_report", date(2004, 12, 1))
+    session.commit()
+    token = invite(session, arabic_poc)
+    async with staff_bot(api, engine):
+        greeting = await write(api, CHAT, f"/start {token}")
+        status = await write(api, CHAT, "/mystatus")
+    assert greeting.text.startswith("مرحبًا، Amal Test-Person.")
+    assert "/mystatus — حالة تقاريرك" in greeting.text
+    assert "/stop — إيقاف رسائل Telegram" in greeting.text
+    assert "التقرير الأول: 2004-12-01" in status.text
+    assert "التقارير الوطنية: 1" in status.text and "خطط العمل: 0" in status.text
+    for text in (greeting.text, status.text):
+        assert "Welcome" not in text and "First report" not in text and "<span" not in text

@@ -228,7 +228,8 @@ MATRIX = [(command, role, command in ALLOWED[role]) for command in EVERY_COMMAND
 def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
-                                "nonreporting", "invite", "stats", "report", "chair"}
+                                "nonreporting", "invite", "stats", "report", "chair",
+                                "language"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 

@@ -227,15 +227,24 @@ def test_the_archive_publishes_sent_messages_in_every_language_with_a_valid_feed
     assert "1 message," in result.output
     others = ("ar", "es", "fr", "ru", "zh")
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["atom.xml", "index.html", "message-1.html",
+        ["atom.xml", "index.html", "message-1.html", "message-1.fr.html",
          *[f"atom.{lang}.xml" for lang in others], *[f"index.{lang}.html" for lang in others]])
+    # A page per language the message was sent in, in that language: its words too.
     page = (out / "message-1.html").read_text(encoding="utf-8")
-    assert '<section id="en" lang="en" dir="ltr"' in page
-    assert '<section id="fr" lang="fr" dir="ltr"' in page
-    assert "Chers &lt;b&gt;collègues&lt;/b&gt; &amp; &quot;amis&quot;" in page
-    assert "Message du Président" in page
+    assert '<html lang="en" dir="ltr">' in page and "Sent on " in page
+    assert "Dear <strong>colleagues</strong>" in page and "Chers" not in page
+    french_page = (out / "message-1.fr.html").read_text(encoding="utf-8")
+    assert '<html lang="fr" dir="ltr">' in french_page
+    assert "<title>Message du Président : message de la présidence du Comité 1540</title>" \
+        in french_page
+    assert "Envoyé le " in french_page and "Disponible en : " in french_page
+    assert '<a href="https://outreach.example.org/chair/index.fr.html">' in french_page
+    assert "Chers &lt;b&gt;collègues&lt;/b&gt; &amp; &quot;amis&quot;" in french_page
+    assert "Sent on" not in french_page and 'lang="en" dir="ltr"' not in french_page
+    assert 'href="https://outreach.example.org/chair/message-1.fr.html"' in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://outreach.example.org/chair/message-1.html#en"' in index
+    assert 'href="https://outreach.example.org/chair/message-1.html"' in index
+    assert 'href="https://outreach.example.org/chair/message-1.fr.html"' in index
 
     feed = ET.parse(out / "atom.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
@@ -245,7 +254,7 @@ def test_the_archive_publishes_sent_messages_in_every_language_with_a_valid_feed
     assert entry.findtext(f"{ATOM}title") == "Message of the Chair"
     link = entry.find(f"{ATOM}link")
     assert link is not None
-    assert link.get("href") == "https://outreach.example.org/chair/message-1.html#en"
+    assert link.get("href") == "https://outreach.example.org/chair/message-1.html"
     assert entry.get(XML_LANG) == "en" and feed.get(XML_LANG) == "en"
     datetime.fromisoformat(entry.findtext(f"{ATOM}updated") or "")
     content = entry.find(f"{ATOM}content")
@@ -259,6 +268,9 @@ def test_the_archive_publishes_sent_messages_in_every_language_with_a_valid_feed
     assert french.get(XML_LANG) == "fr" and entry.get(XML_LANG) == "fr"
     assert french.findtext(f"{ATOM}title") == "Messages de la présidence du Comité 1540"
     assert entry.findtext(f"{ATOM}title") == "Message du Président"
+    french_link = entry.find(f"{ATOM}link")
+    assert french_link is not None
+    assert french_link.get("href") == "https://outreach.example.org/chair/message-1.fr.html"
     russian = ET.parse(out / "atom.ru.xml").getroot()
     [entry] = russian.findall(f"{ATOM}entry")
     assert russian.get(XML_LANG) == "ru" and entry.get(XML_LANG) == "en"

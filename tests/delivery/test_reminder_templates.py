@@ -66,8 +66,8 @@ def test_every_reminder_is_complete_in_the_six_un_languages(template: str) -> No
 def test_the_subject_template_itself_is_one_non_empty_line(template: str, language: str) -> None:
     values = {**context(cycle=2, last_submission="2019-06-30"), "language": language,
               "direction": "ltr", "unsubscribe_url": None, "reply_urls": REPLY_URLS}
-    subject = environment().get_template(
-        f"messages/{template}/{language}/subject.txt.j2").render(**values).strip()
+    subject = environment(language).get_template(
+        f"messages/{template}/subject.txt.j2").render(**values).strip()
     assert subject and "\n" not in subject
     assert rendered(template, language, REPLY_URLS).subject == subject
 

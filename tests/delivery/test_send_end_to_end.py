@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.render import messages as compose
+from tests.support.catalogue import catalogue_lacking
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.smtp_sink import SmtpSink
 
@@ -107,9 +107,8 @@ def test_a_poc_without_their_language_gets_english_and_staff_are_told(
 ) -> None:
     load_pocs(staff, tmp_path)
     staff("pocs", "edit", "4", "--language", "ru")
-    shipped = compose._template_files()
-    without_russian = frozenset(n for n in shipped if "/contact_check/ru/" not in n)
-    monkeypatch.setattr(compose, "_template_files", lambda: without_russian)
+    catalogue_lacking(monkeypatch, tmp_path, "ru", "messages",
+                      "1540 Committee: please confirm your contact details")
     listed = json.loads(staff("templates", "--format", "json").output)
     assert {"template": "contact_check", "languages": ["ar", "zh", "en", "fr", "es"],
             "missing": ["ru"]} in listed

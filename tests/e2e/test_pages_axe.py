@@ -36,6 +36,9 @@ def pages(language: str) -> dict[str, str]:
     found["reply-confirm"] = render("web/reply_confirm.html.j2", language, answer="received")
     found["archive-index"] = render("web/chair_archive_index.html.j2", language,
                                     messages=[MESSAGE], feed="atom.xml", others=[])
+    version = MESSAGE.version(language)  # the page of the message in this language, if sent
+    found["archive-message"] = render("web/chair_archive_message.html.j2", version.language,
+                                      item=MESSAGE, version=version, index="index.html")
     return found
 
 

@@ -56,7 +56,7 @@ def test_an_untranslated_word_in_a_page_is_marked_english_and_nowhere_else() -> 
     assert '<span lang="en" dir="ltr">Done: you will no longer receive' in page
     telegram = environment("de").from_string(
         "{% autoescape true %}{% trans %}Stop these e-mails{% endtrans %}{% endautoescape %}")
-    telegram.name = "chat/de/poc.html.j2"
+    telegram.name = "telegram/en/poc.html.j2"
     assert telegram.render() == "Stop these e-mails"
 
 
@@ -85,3 +85,25 @@ def test_a_poc_reads_the_same_date_in_chat_on_the_web_and_in_the_report(language
     page = render("web/reply.html.j2", language, state="snooze", snooze_until="2027-04-06")
     assert written in chat and written in page
     assert "نيسان" not in chat + page  # the Levantine month name the templates once used
+
+
+def test_the_staff_chat_requires_french_but_not_the_other_four_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A French word missing from the staff chat fails the check; Arabic words missing do not
+    (staff who chose Arabic read English there): REQUIRED_LANGUAGES["chat"]."""
+    locale = tmp_path / "locale"
+    (locale / "chat.pot").parent.mkdir(parents=True)
+    (locale / "chat.pot").write_bytes((catalogue.LOCALE / "chat.pot").read_bytes())
+    emptied = {}
+    for language in ("fr", "ar"):
+        with catalogue.po_path(language, "chat").open("rb") as source:
+            words = read_po(source, locale=language)
+        first = next(message for message in words if message.id)
+        first.string = ""
+        emptied[language] = first.id
+        (locale / language / "LC_MESSAGES").mkdir(parents=True)
+        with (locale / language / "LC_MESSAGES" / "chat.po").open("wb") as target:
+            write_po(target, words)
+    monkeypatch.setattr(catalogue, "LOCALE", locale)
+    assert {(m.language, m.message) for m in catalogue.missing()} == {("fr", emptied["fr"])}

@@ -94,7 +94,8 @@ def staff_say(message: str, **params: Any) -> str:
 
 
 def poc_say(language: str, message: str, **params: Any) -> str:
-    """A sentence of templates/chat/<language>/poc.html.j2, as the bot says it to a PoC."""
+    """A sentence of templates/telegram/en/poc.html.j2 in the PoC's language, as the bot
+    says it to a PoC."""
     return say("poc", message, language, **params)
 
 

@@ -56,7 +56,9 @@ PAGES: list[tuple[str, str, dict[str, Any]]] = [
       for lang in LANGUAGES for state in ("confirm", "done", "invalid")],
     ("web/chair_archive_index.html.j2", "en", {"messages": [MESSAGE], "feed": "atom.xml"}),
     ("web/chair_archive_index.html.j2", "en", {"messages": [], "feed": "atom.xml"}),
-    ("web/chair_archive_message.html.j2", "en", {"item": MESSAGE, "index": "index.html"}),
+    *[("web/chair_archive_message.html.j2", version.language,
+       {"item": MESSAGE, "version": version, "index": "index.html"})
+      for version in MESSAGE.versions],
 ]
 
 

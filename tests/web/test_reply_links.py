@@ -162,3 +162,20 @@ async def test_the_expired_page_is_in_each_of_the_six_languages(
         texts.add(page.text.split("<p>")[1])
     assert len(texts) == len(LANGUAGES)  # each says it in its own words
     assert stored(session) == ([], [])
+
+
+async def test_an_arabic_poc_confirms_and_is_thanked_in_arabic_right_to_left(
+    site: Site, session: Session
+) -> None:
+    poc_id = add_poc(session, "EGY", "Amal Test-Person", "amal@example.org", language="ar")
+    link = reply_urls(site.base, SECRET, delivery_to(session, poc_id))["received"]
+    async with httpx.AsyncClient() as client:
+        confirm = await client.get(link)
+        thanked = await client.post(link)
+    assert confirm.status_code == thanked.status_code == 200
+    for page in (confirm.text, thanked.text):
+        assert '<html lang="ar" dir="rtl">' in page and "<title>لجنة 1540: " in page
+        assert 'lang="en"' not in page and "1540 Committee" not in page
+    assert "يرجى تأكيد ردكم على رسالة التذكير" in confirm.text
+    assert '<button type="submit">تأكيد</button>' in confirm.text
+    assert "<p>شكراً لكم، تم تسجيل إقراركم بالاستلام.</p>" in thanked.text
