@@ -5,7 +5,9 @@ build_application assembles it: the Services the handlers read from bot_data (th
 the clock, the guided /log's timeout: bot.chat.common), the database persistence that keeps
 drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
 and the error handler. An update goes to the first handler (of the one group) that takes it;
-where two could, the comments say why the order is what it is.
+where two could, the comments say why the order is what it is. One exception, tried before
+that list: a State's PoC's guided /assist (bot.chat.assist.conversation, group EARLY), which
+takes /assist only from a bound PoC and lets staff's /assist go on to this list.
 
 on_error takes what a handler raised: the log names the error's kind, the update id and
 where in our code it happened (frames, never the error's message nor the update: people's
@@ -38,6 +40,7 @@ from telegram.ext import (
 )
 
 from bot.chat import events, poc, replies, staff, stats
+from bot.chat.assist import conversation as poc_assist
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
@@ -128,13 +131,16 @@ def build_application(
         resident={SERVICES_KEY: services},  # PTB replaces bot_data with what this returns
         bot_codecs={guided_log.GUIDED_KEY: guided_log.guided_codec(log_timeout),
                     one_liner.DRAFTS_KEY: one_liner.DRAFTS_CODEC,
-                    events.SEARCHES_KEY: events.SEARCHES_CODEC},
+                    events.SEARCHES_KEY: events.SEARCHES_CODEC,
+                    poc_assist.DRAFTS_KEY: poc_assist.draft_codec(log_timeout)},
         user_codecs={chair_steps.CONVERSATION_KEY: chair_steps.DRAFT_CODEC},
-        states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step},
+        states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step,
+                poc_assist.NAME: poc_assist.Step},
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())
-    application.add_handlers(handlers(log_timeout, persistent=True))
+    application.add_handlers({poc_assist.EARLY: poc_assist.early_handlers(log_timeout, True),
+                              0: handlers(log_timeout, persistent=True)})
     application.add_error_handler(on_error)
     return application
 
