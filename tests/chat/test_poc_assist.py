@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from bot.chat.app import build_application
 from bot.chat.assist import store
-from bot.chat.assist.conversation import NAME, Step
+from bot.chat.assist.conversation import EARLY, NAME, Step
 from bot.chat.assist.keyboards import say
 from storage.assistance import requests
 from storage.assistance.model import DETAIL_MAX, AssistanceNeed, AssistanceRequest
@@ -22,6 +24,7 @@ from tests.support.chat import Clock, poc_say, staff_say, until
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.log_chat import Chat, labels
 from tests.support.outbox import NOW, add_poc
+from tests.support.paths import REPO
 from tests.support.personas import STAFF, STRANGER
 
 CLAIRE = 5550301  # a French-speaking PoC of France, in her private chat with the bot
@@ -227,3 +230,18 @@ async def test_mystatus_lists_the_request_awaiting_confirmation_then_its_step(
             in waiting.text.splitlines())
     assert f"• Reçue le 27 novembre 2026 : {legislation} — Reçue" in confirmed.text.splitlines()
     assert awaiting not in confirmed.text
+
+
+def test_the_pocs_assist_is_tried_before_every_other_handler(engine: Engine) -> None:
+    application = build_application(FakeBotApi.TOKEN, "http://127.0.0.1:9/bot", engine)
+    assert sorted(application.handlers) == [EARLY, 0]
+    [conversation, stale] = application.handlers[EARLY]
+    assert isinstance(conversation, ConversationHandler) and conversation.name == NAME
+    assert [name for entry in conversation.entry_points if isinstance(entry, CommandHandler)
+            for name in entry.commands] == ["assist"]
+    assert isinstance(stale, CallbackQueryHandler)
+
+
+def test_the_diagram_names_every_step() -> None:
+    diagram = (REPO / "bot" / "chat" / "assist" / "conversation.mmd").read_text()
+    assert all(step.name in diagram for step in Step)
