@@ -3,6 +3,7 @@
 and /mystatus shows where it stands. The real Application against the fake Bot API (long
 polling for the whole request, Application.process_update for the others); both backends."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -245,3 +246,33 @@ def test_the_pocs_assist_is_tried_before_every_other_handler(engine: Engine) -> 
 def test_the_diagram_names_every_step() -> None:
     diagram = (REPO / "bot" / "chat" / "assist" / "conversation.mmd").read_text()
     assert all(step.name in diagram for step in Step)
+
+
+async def test_edit_shows_the_areas_again_ticked_and_what_was_typed_never_reaches_the_logs(
+    api: FakeBotApi, engine: Engine, claire: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with Chat.open(api, engine) as chat:
+        areas = await chat.say(CLAIRE, "/assist")
+        await chat.press(CLAIRE, areas, area("fr", "op2"))
+        [weapon] = await chat.press(CLAIRE, areas, say("done_button", "fr"))
+        [detail] = await chat.press(CLAIRE, weapon, say("no_weapon_button", "fr"))
+        consent = await chat.say(CLAIRE, DETAILS)
+        [summary] = await chat.press(CLAIRE, consent, say("no_button", "fr"))
+        [again] = await chat.press(CLAIRE, summary, say("edit_button", "fr"))
+        await chat.press(CLAIRE, again, area("fr", "op2", True))  # untick
+        await chat.press(CLAIRE, again, area("fr", "funding"))
+        [weapon] = await chat.press(CLAIRE, again, say("done_button", "fr"))
+        [detail] = await chat.press(CLAIRE, weapon, say("weapon_button", "fr",
+                                                        weapon="biological"))
+        [consent] = await chat.press(CLAIRE, detail, say("no_detail_button", "fr"))
+        [summary] = await chat.press(CLAIRE, consent, say("yes_button", "fr"))
+        await chat.press(CLAIRE, summary, say("send_button", "fr"))
+    assert area("fr", "op2", True) in [b["text"] for row in (again.reply_markup or {}).get(
+        "inline_keyboard", []) for b in row]
+    [(request, needs)] = stored(engine)
+    assert request.consent_to_publish
+    assert [(n.area, n.weapon, n.detail) for n in needs] == [("funding", "biological", "")]
+    ours = [record.getMessage() for record in caplog.records
+            if record.name.startswith(("bot.", "storage."))]
+    assert ours and not any("douanes" in line or "Claire" in line for line in ours)
