@@ -15,6 +15,7 @@ from bot.chat.app import build_application
 from bot.chat.assist import store
 from bot.chat.assist.conversation import EARLY, NAME, Step
 from bot.chat.assist.keyboards import say
+from bot.chat.poc import poc_commands
 from storage.assistance import requests
 from storage.assistance.model import DETAIL_MAX, AssistanceNeed, AssistanceRequest
 from storage.audit import AuditEntry
@@ -276,3 +277,9 @@ async def test_edit_shows_the_areas_again_ticked_and_what_was_typed_never_reache
     ours = [record.getMessage() for record in caplog.records
             if record.name.startswith(("bot.", "storage."))]
     assert ours and not any("douanes" in line or "Claire" in line for line in ours)
+
+
+def test_a_pocs_menu_offers_assist_in_their_language() -> None:
+    menu = dict(poc_commands("fr"))
+    assert list(menu)[:3] == ["help", "mystatus", "assist"]
+    assert menu["assist"] == "Demander une assistance au Comité 1540"
