@@ -30,7 +30,6 @@ from bot.channels.contract import (
     UncertainDelivery,
 )
 from bot.chat.common import fitted
-from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.assistance_sweep import chase
 from storage.parties import Party
 from storage.staff import members
@@ -42,10 +41,10 @@ log = logging.getLogger(__name__)
 Notice = tuple[str, list[int]]  # the text, and the members' Telegram user ids
 
 
-def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int],
-              language: str = DEFAULT_LANGUAGE) -> Notice | None:
+def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int]) -> Notice | None:
     """Run the assistance sweep; the notice of the newly overdue requests and who gets it,
-    or None when nothing is newly overdue."""
+    or None when nothing is newly overdue. In English: one text for every member until the
+    chat knows each member's language (then one rendering per language)."""
     with Session(engine, expire_on_commit=False) as session:
         report = chase(session=session, now=now, durations=durations)
         if report.follow_ups or report.digests or report.without_contact:

@@ -7,7 +7,8 @@
 
 The buttons carry everything they need (Press: the request, the step it was shown at, the
 page), so they still work after a restart; a request that moved since its list was shown is
-not changed. Words: templates/chat/<language>/assistance.html.j2.
+not changed. Words: templates/chat/<language>/assistance.html.j2; `language` names the
+reader's for the sentences and buttons, the lists (bot.chat.common.fitted) follow `say`'s own.
 """
 
 import re
