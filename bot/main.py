@@ -147,11 +147,13 @@ async def _release_chair_messages(context: AppContext) -> None:
 
 async def _chase_assistance(context: AppContext, telegram: "Sender[OutgoingTelegram] | None"
                             ) -> None:
-    """The assistance sweep; staff told in Telegram of requests newly overdue at a step."""
+    """The assistance sweep (follow-ups and digests queued once staff turned chasing on);
+    staff told in Telegram of requests newly overdue at a step."""
     from bot.chat.assistance_overdue import tell_staff
 
-    await tell_staff(context.engine, context.clock(), context.settings.assistance_step_days,
-                     telegram)
+    settings = context.settings
+    await tell_staff(context.engine, context.clock(), settings.assistance_step_days, telegram,
+                     settings.working_hours)
 
 
 def _staff_telegram(context: AppContext, dispatcher: "Dispatcher"

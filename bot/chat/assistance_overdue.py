@@ -31,6 +31,7 @@ from bot.channels.contract import (
 )
 from bot.chat.common import fitted
 from scheduler.assistance_sweep import chase
+from scheduler.working_hours import WorkingHours
 from storage.parties import Party
 from storage.staff import members
 
@@ -41,12 +42,13 @@ log = logging.getLogger(__name__)
 Notice = tuple[str, list[int]]  # the text, and the members' Telegram user ids
 
 
-def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int]) -> Notice | None:
+def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int],
+              hours: WorkingHours | None = None) -> Notice | None:
     """Run the assistance sweep; the notice of the newly overdue requests and who gets it,
     or None when nothing is newly overdue. In English: one text for every member until the
     chat knows each member's language (then one rendering per language)."""
     with Session(engine, expire_on_commit=False) as session:
-        report = chase(session=session, now=now, durations=durations)
+        report = chase(session=session, now=now, durations=durations, hours=hours)
         if report.follow_ups or report.digests or report.without_contact:
             log.info("assistance: %d follow-ups and %d digests queued, %d parties without "
                      "a contact", len(report.follow_ups), len(report.digests),
@@ -76,10 +78,12 @@ async def _send(sender: Sender[OutgoingTelegram], user_id: int, text: str) -> Se
 
 
 async def tell_staff(engine: Engine, now: datetime, durations: Mapping[str, int],
-                     sender: Sender[OutgoingTelegram] | None) -> int:
+                     sender: Sender[OutgoingTelegram] | None,
+                     hours: WorkingHours | None = None) -> int:
     """One assistance sweep, and each active staff member told of what became overdue;
-    how many were told. `sender` None (no Telegram token): the count is logged only."""
-    notice = await asyncio.to_thread(notice_of, engine, now, durations)
+    how many were told. `sender` None (no Telegram token): the count is logged only.
+    `hours`: the working hours the sweep's follow-ups and digests wait for (the settings')."""
+    notice = await asyncio.to_thread(notice_of, engine, now, durations, hours)
     if notice is None:
         return 0
     text, staff = notice

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.chat.assistance_views import Press, next_steps
 from bot.chat.common import say
 from storage.assistance import providers, requests
 from storage.assistance.model import AssistanceRequest
@@ -266,3 +267,29 @@ async def test_stale_and_foreign_presses_change_nothing_and_say_why(
     assert refreshed is not None and "<i>Circulated to the Committee</i>" in refreshed
     assert garbled == words("stale_button")
     assert [actor for actor, _ in audited(engine, received)] == ["test", "cli:ana"]
+
+
+# -- the buttons' data ------------------------------------------------------------------------
+
+
+def test_the_longest_buttons_data_fits_telegrams_64_bytes_and_reads_back() -> None:
+    longest = Press("s", 999_999_999, "in_progress", "partly_met", "legislation", 999_995)
+    assert len(longest.data.encode()) <= 64
+    assert Press.parse(longest.data) == longest
+    assert Press.parse("areq:s:12") is None
+    assert Press.parse(Press("c", 7, "open", "-", None, 0).data) == Press(
+        "c", 7, "open", "-", None, 0)
+
+
+@pytest.mark.parametrize(("status", "steps"), [
+    ("received", ("circulated",)),
+    ("circulated", ("open",)),
+    ("open", ()),  # matched with a provider: `outreach assistance match`
+    ("matched", ("in_progress",)),
+    ("in_progress", ("met", "partly_met")),
+    ("met", ()),
+    ("withdrawn", ()),
+])
+def test_buttons_offer_the_procedures_next_step_only(status: str, steps: tuple[str, ...]
+                                                     ) -> None:
+    assert next_steps(status) == steps
