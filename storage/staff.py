@@ -15,11 +15,16 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
 from storage.columns import UTCDateTime
+from storage.parties import UN_LANGUAGES
 
 # The actor of the admins that OUTREACH_ADMIN_TELEGRAM_IDS names.
 SETTINGS_ACTOR = "system:settings"
 DISPLAY_NAME_MAX = 120
 MAX_USER_ID = 2**63 - 1  # what the BIGINT column holds; Telegram's user ids are far smaller
+# The language the bot speaks to a member in: one of the UN's six (the staff chat is
+# translated into the Secretariat's working languages; the others fall back to English).
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_CHECK = "language IN ({})".format(", ".join(f"'{code}'" for code in UN_LANGUAGES))
 
 
 class StaffRole(StrEnum):
@@ -35,6 +40,7 @@ class StaffMember(SQLModel, table=True):
     __tablename__ = "staff_member"
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'staff')", name="ck_staff_member_role"),
+        CheckConstraint(LANGUAGE_CHECK, name="ck_staff_member_language"),
     )
 
     telegram_user_id: int = Field(
@@ -45,6 +51,8 @@ class StaffMember(SQLModel, table=True):
     granted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     revoked_by: str | None = Field(default=None, max_length=120)
+    language: str = Field(default=DEFAULT_LANGUAGE, max_length=5,
+                          sa_column_kwargs={"server_default": DEFAULT_LANGUAGE})
 
     @property
     def active(self) -> bool:
@@ -69,6 +77,36 @@ def role_of(*, session: Session, telegram_user_id: int) -> StaffRole | None:
     if member is None or not member.active:
         return None
     return StaffRole(member.role)
+
+
+def language_of(*, session: Session, telegram_user_id: int) -> str | None:
+    """The chat language of a member in force; None for someone unknown or revoked."""
+    member = session.get(StaffMember, telegram_user_id)
+    if member is None or not member.active:
+        return None
+    return member.language
+
+
+def set_language(*, session: Session, telegram_user_id: int, language: str, actor: str,
+                 now: datetime) -> bool:
+    """Set a member's chat language; False, writing nothing, when it is already that one.
+    A code that is not a UN language raises ValueError; so does a member not in force
+    (LookupError)."""
+    if language not in UN_LANGUAGES:
+        raise ValueError(language)
+    member = session.get(StaffMember, telegram_user_id)
+    if member is None or not member.active:
+        raise LookupError(telegram_user_id)
+    if member.language == language:
+        return False
+    before = {"language": member.language}
+    member.language = language
+    session.add(member)
+    session.flush()
+    audit.record(session=session, actor=actor, action="language_changed",
+                 entity="staff_member", entity_id=telegram_user_id, before=before,
+                 after={"language": language}, now=now)
+    return True
 
 
 def active_admin_count(*, session: Session) -> int:

@@ -44,6 +44,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.contract import OutgoingTelegram, SendResult, UncertainDelivery
@@ -58,6 +59,11 @@ TOKEN_REJECTED = "Telegram token rejected"
 _UNREACHABLE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 # Timeouts raised before the request left: nothing can have been delivered.
 _NOT_SENT_TIMEOUTS = (httpx.ConnectTimeout, httpx.PoolTimeout)
+# Sends of one batch wait for the pacer, then for a connection of our own pool: a wait there
+# is ours, not Telegram's, so it may last (a busy machine once made the 1 s default refuse
+# sends of a 45-message batch as "Telegram unreachable").
+CONNECTIONS = 8
+POOL_TIMEOUT_SECONDS = 60.0
 
 
 class TelegramSender:
@@ -101,7 +107,8 @@ class TelegramSender:
         self._token_rejected = False
         self._ready = False
         try:
-            self._bot = Bot(self._token, base_url=self._base_url)
+            self._bot = Bot(self._token, base_url=self._base_url, request=HTTPXRequest(
+                connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT_SECONDS))
         except InvalidToken:  # an empty token: python-telegram-bot refuses it at once
             self._bot = None
             self._token_rejected = True

@@ -5,6 +5,9 @@ of Contact whose record a chat is bound to (storage.invitations).
     staff_role(..., StaffRole.ADMIN)     staff get "this command is for admins" too
     poc_role(update, context)            the chat's PoC; staff get "this command is for PoCs"
     role_of_sender, poc_of, is_member    the same facts, nobody answered
+    remember_language(update, context)   first for every update: the sender's chat language
+                                         (a staff member's own, else English) is the one
+                                         `say` speaks for the rest of the update
 
 Anyone without a role gets one sentence, for any command, and nothing more (a PoC is told
 the command is for the staff, in their language); the refusal is logged with the Telegram
@@ -21,13 +24,13 @@ from sqlmodel import Session, col, select
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.chat.common import reply, say, services
+from bot.chat.common import reading_in, reply, say, services
 from bot.render.templates import DEFAULT_LANGUAGE
 from storage import pocs
-from storage.staff import StaffRole, role_of
+from storage.staff import StaffRole, language_of, role_of
 
-__all__ = ["BoundPoc", "actor", "is_member", "poc_of", "poc_role", "role_of_sender",
-           "sender_id", "staff_role"]
+__all__ = ["BoundPoc", "actor", "is_member", "poc_of", "poc_role", "remember_language",
+           "role_of_sender", "sender_id", "staff_role"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,11 @@ class BoundPoc:
 def _role(engine: Engine, user_id: int) -> StaffRole | None:
     with Session(engine) as session:
         return role_of(session=session, telegram_user_id=user_id)
+
+
+def _language(engine: Engine, user_id: int) -> str | None:
+    with Session(engine) as session:
+        return language_of(session=session, telegram_user_id=user_id)
 
 
 def _poc_of(engine: Engine, chat_id: int) -> BoundPoc | None:
@@ -69,6 +77,15 @@ def sender_id(update: Update) -> int | None:
 def actor(update: Update) -> str:
     """Who the audit trail names for a write from this update."""
     return f"telegram:{sender_id(update) or 0}"
+
+
+async def remember_language(update: object, context: Context) -> None:
+    """The words of this update in the sender's chat language: a staff member's own, else
+    English (a PoC's words name the PoC's language themselves). Runs before every handler."""
+    user_id = sender_id(update) if isinstance(update, Update) else None
+    language = None if user_id is None else await asyncio.to_thread(
+        _language, services(context).engine, user_id)
+    reading_in(language or DEFAULT_LANGUAGE)
 
 
 async def role_of_sender(update: Update, context: Context) -> StaffRole | None:

@@ -4,8 +4,10 @@ order they are tried, and the loop that feeds it updates.
 build_application assembles it: the Services the handlers read from bot_data (the engine,
 the clock, the guided /log's timeout: bot.chat.common), the database persistence that keeps
 drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
-and the error handler. An update goes to the first handler (of the one group) that takes it;
-where two could, the comments say why the order is what it is.
+and the error handler. Before any of them, in a group of its own, every update sets the
+language the bot speaks to its sender (bot.chat.access.remember_language: a staff member's
+own, else English). Then an update goes to the first handler (of the one group of commands)
+that takes it; where two could, the comments say why the order is what it is.
 
 on_error takes what a handler raised: the log names the error's kind, the update id and
 where in our code it happened (frames, never the error's message nor the update: people's
@@ -34,10 +36,12 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.chat import assistance, events, poc, replies, staff, stats
+from bot.chat import assistance, events, poc, replies, staff, staff_language, stats
+from bot.chat.access import remember_language
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
@@ -84,7 +88,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CommandHandler("start", poc.on_invitation, has_args=True),
         CommandHandler(["start", "help"], staff.on_help),
         CommandHandler("mystatus", poc.on_mystatus),
-        CommandHandler("language", poc.on_language),
+        CommandHandler("language", staff_language.on_language),  # a PoC's, or staff's
         CommandHandler("stop", poc.on_stop),
         # The staff's commands. /log with a line (the conversation took /log alone).
         CommandHandler("log", one_liner.on_log),
@@ -142,6 +146,8 @@ def build_application(
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())
+    # First for every update, in a group of its own: the sender's chat language.
+    application.add_handler(TypeHandler(Update, remember_language), group=-1)
     application.add_handlers(handlers(log_timeout, persistent=True))
     application.add_error_handler(on_error)
     return application

@@ -3,8 +3,8 @@
 `outreach run` calls tell_staff on the reminder sweep's rhythm (bot.main): the assistance
 sweep (scheduler.assistance_sweep.chase) records each newly overdue step as told, once, and
 queues the follow-ups and digests staff turned on; every active staff member and admin
-(storage.staff) then gets one message listing the newly overdue requests: the State, the
-step, the days waited and allowed. Nothing new: nothing sent.
+(storage.staff) then gets one message, in their chat language, listing the newly overdue
+requests: the State, the step, the days waited and allowed. Nothing new: nothing sent.
 
 The notice goes through a Telegram sender of its own (bot.main gives it the dispatcher's
 pacer, so the bot's limits hold across both); without a Telegram token only the count is
@@ -16,6 +16,7 @@ assistance overdue` lists every overdue request at any time).
 import asyncio
 import logging
 from collections.abc import Mapping
+from contextvars import copy_context
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.channels.contract import (
     SendResult,
     UncertainDelivery,
 )
-from bot.chat.common import fitted
+from bot.chat.common import fitted, reading_in
 from scheduler.assistance_sweep import chase
 from scheduler.working_hours import WorkingHours
 from storage.parties import Party
@@ -39,14 +40,13 @@ __all__ = ["Notice", "notice_of", "tell_staff"]
 
 log = logging.getLogger(__name__)
 
-Notice = tuple[str, list[int]]  # the text, and the members' Telegram user ids
+Notice = list[tuple[str, list[int]]]  # each text, and the members (Telegram ids) reading it
 
 
 def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int],
               hours: WorkingHours | None = None) -> Notice | None:
     """Run the assistance sweep; the notice of the newly overdue requests and who gets it,
-    or None when nothing is newly overdue. In English: one text for every member until the
-    chat knows each member's language (then one rendering per language)."""
+    or None when nothing is newly overdue: one text per language the members read."""
     with Session(engine, expire_on_commit=False) as session:
         report = chase(session=session, now=now, durations=durations, hours=hours)
         if report.follow_ups or report.digests or report.without_contact:
@@ -63,10 +63,19 @@ def notice_of(engine: Engine, now: datetime, durations: Mapping[str, int],
              "code": parties[o.party_id].code, "status": o.status, "since": o.since,
              "days_waited": o.days_waited, "allowed_days": o.allowed_days}
             for o in report.told]
-        staff = [member.telegram_user_id for member in members(session=session)]
+        readers: dict[str, list[int]] = {}
+        for member in members(session=session):
+            readers.setdefault(member.language, []).append(member.telegram_user_id)
     log.info("assistance: %d requests newly overdue, %d staff to tell", len(items),
-             len(staff))
-    return fitted("assistance", "overdue", items), staff
+             sum(len(readers_of) for readers_of in readers.values()))
+    return [(copy_context().run(_render, language, items), user_ids)
+            for language, user_ids in sorted(readers.items())]
+
+
+def _render(language: str, items: list[dict[str, Any]]) -> str:
+    """The notice in `language` (run in a context of its own: the reader's is set here)."""
+    reading_in(language)
+    return fitted("assistance", "overdue", items)
 
 
 async def _send(sender: Sender[OutgoingTelegram], user_id: int, text: str) -> SendResult | None:
@@ -86,13 +95,13 @@ async def tell_staff(engine: Engine, now: datetime, durations: Mapping[str, int]
     notice = await asyncio.to_thread(notice_of, engine, now, durations, hours)
     if notice is None:
         return 0
-    text, staff = notice
+    staff = [(text, user_id) for text, ids in notice for user_id in ids]
     if sender is None:
         log.info("assistance: no Telegram token, %d staff not told in Telegram", len(staff))
         return 0
     told = 0
     async with sender:
-        for user_id in staff:
+        for text, user_id in staff:
             result = await _send(sender, user_id, text)
             if result is not None and result.outcome is Outcome.SENT:
                 told += 1

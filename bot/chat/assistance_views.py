@@ -7,8 +7,8 @@
 
 The buttons carry everything they need (Press: the request, the step it was shown at, the
 page), so they still work after a restart; a request that moved since its list was shown is
-not changed. Words: templates/chat/<language>/assistance.html.j2; `language` names the
-reader's for the sentences and buttons, the lists (bot.chat.common.fitted) follow `say`'s own.
+not changed. Words: templates/chat/<language>/assistance.html.j2, in the reader's language
+(bot.chat.common.say; `language` names another for the sentences and buttons).
 """
 
 import re
@@ -21,7 +21,6 @@ from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat.common import fitted, say
-from bot.render.templates import DEFAULT_LANGUAGE
 from storage.assistance import providers, requests
 from storage.assistance.model import (
     CLOSED,
@@ -49,7 +48,7 @@ STALE_PATTERN = r"^areq:"  # any other button of ours: an older version's, or ga
 _PUBLISHABLE = PROCEDURE[PROCEDURE.index(RequestStatus.OPEN):]
 
 
-def _say(message: str, language: str, **params: Any) -> str:
+def _say(message: str, language: str | None, **params: Any) -> str:
     return say("assistance", message, language, **params)
 
 
@@ -130,7 +129,7 @@ def _item(session: Session, view: RequestView, today: date) -> dict[str, Any]:
 
 
 def state_view(engine: Engine, value: str, today: date,
-               language: str = DEFAULT_LANGUAGE) -> str:
+               language: str | None = None) -> str:
     """The /assist answer for the State typed (code, name or former name)."""
     with Session(engine) as session:
         finder = PartyFinder(session.exec(select(Party)))
@@ -144,7 +143,7 @@ def state_view(engine: Engine, value: str, today: date,
 
 
 def _buttons(item: dict[str, Any], area: str | None, offset: int,
-             language: str) -> list[InlineKeyboardButton]:
+             language: str | None) -> list[InlineKeyboardButton]:
     def press(action: str, to: str = "-") -> str:
         return Press(action, item["id"], item["status"], to, area, offset).data
 
@@ -163,7 +162,7 @@ def _buttons(item: dict[str, Any], area: str | None, offset: int,
 
 
 def requests_page(engine: Engine, area: str | None, offset: int, today: date,
-                  language: str = DEFAULT_LANGUAGE) -> Shown:
+                  language: str | None = None) -> Shown:
     """The page of open requests (of `area`) at `offset`, or the last page when requests
     closed since the list was shown."""
     with Session(engine) as session:
@@ -191,7 +190,7 @@ def known_area(value: str) -> bool:
     return value in set(AssistanceArea)
 
 
-def unknown_area(value: str, language: str = DEFAULT_LANGUAGE) -> str:
+def unknown_area(value: str, language: str | None = None) -> str:
     return _say("unknown_area", language, value=value, areas=[str(a) for a in AssistanceArea])
 
 
@@ -199,7 +198,7 @@ def unknown_area(value: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def act(engine: Engine, press: Press, actor: str, now: datetime,
-        language: str = DEFAULT_LANGUAGE) -> str:
+        language: str | None = None) -> str:
     """Do what the button says, audited; the sentence for the pop-up. A request that moved
     since its list was shown, or a change storage refuses, changes nothing."""
     with Session(engine) as session:

@@ -9,12 +9,15 @@ when python-telegram-bot replaces bot_data with what it loads; so a spec can dri
 handler through Application.process_update with Services of its own.
 
 Words. Every sentence is a macro of a Telegram HTML template (what people typed escaped):
-what a Point of Contact reads ("poc", "errors") of templates/telegram/en/<file>.html.j2,
-its marked words translated in the catalogue (telegram.po); the staff's of
-templates/chat/<language>/<file>.html.j2, English when that language has no such file: `say`. A
-list that may not fit in one message (Telegram takes MESSAGE_LIMIT characters) is shown
-with as many items as fit and a "…and N more" line: `fitted` drops items, never cuts the
-HTML (a cut tag would make Telegram refuse the whole message).
+what a Point of Contact reads ("poc", "errors") of templates/telegram/en/<file>.html.j2, its
+marked words translated in the catalogue (telegram.po); the staff's of
+templates/chat/en/<file>.html.j2, translated in chat.po: `say`. Words come in the language a
+caller names, else the language of the person this update comes from (`reading_in`, set once
+per update by bot.chat.access.remember_language before any handler runs; English for anyone
+else and outside an update). A list that may not fit in one message (Telegram takes
+MESSAGE_LIMIT characters) is shown with as many items as fit and a "…and N more" line:
+`fitted` drops items, never cuts the HTML (a cut tag would make Telegram refuse the whole
+message).
 
 Bot API calls. An answer that Telegram refuses (a query too old to answer, a message
 already without buttons, a chat that blocked the bot) changes nothing the person could
@@ -24,6 +27,7 @@ and go on. "Message is not modified" (the same page shown again) is no news at a
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -38,7 +42,8 @@ from bot.render.templates import DEFAULT_LANGUAGE, has_macro, macro
 from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["MESSAGE_LIMIT", "SERVICES_KEY", "Services", "answer", "edit",
-           "edit_buttons", "fitted", "has_message", "reply", "say", "send", "services"]
+           "edit_buttons", "fitted", "has_message", "reader_language", "reading_in", "reply",
+           "say", "send", "services"]
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +84,22 @@ def services(holder: _HasBotData) -> Services:
 
 # -- words ----------------------------------------------------------------------------------
 
-
 # What the bot says to Points of Contact (and to anyone, on an error), in every UN language;
 # the other files are the staff chat's.
 POC_FILES = frozenset({"poc", "errors"})
+
+# The language of the person the bot answers now: each update runs in a context of its own
+# (asyncio tasks copy it), where bot.chat.access.remember_language sets it first.
+_READER_LANGUAGE: ContextVar[str] = ContextVar("reader_language", default=DEFAULT_LANGUAGE)
+
+
+def reading_in(language: str) -> None:
+    """Words `say` gives without a language are in `language` for the rest of this update."""
+    _READER_LANGUAGE.set(language)
+
+
+def reader_language() -> str:
+    return _READER_LANGUAGE.get()
 
 
 def _template(file: str) -> str:
@@ -90,11 +107,14 @@ def _template(file: str) -> str:
     return f"{area}/{file}.html.j2"
 
 
-def say(file: str, message: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """The macro `message` of the Telegram HTML template `file` in `language`
-    (templates/telegram/ for POC_FILES, else templates/chat/). `file`, `message` and
-    `language` are positional, so that a macro may take a parameter named `language`."""
-    return macro(_template(file), message, language, **params)
+def say(file: str, message: str, language: str | None = None, /, **params: Any) -> str:
+    """The macro `message` of the Telegram HTML template `file` (templates/telegram/ for
+    POC_FILES, else templates/chat/) in `language`, else the reader's (reader_language).
+    `file`, `message` and `language` are positional, so that a macro may take a parameter
+    named `language`."""
+    return macro(_template(file), message, language or reader_language(), **params)
+
+
 
 
 def has_message(file: str, message: str) -> bool:

@@ -13,13 +13,15 @@
     words no question awaits  "nothing here is waiting for an answer" and the commands
 
 (/log is bot.chat.log, /events bot.chat.events, /stats and /report bot.chat.stats, /chair
-bot.chat.chair, /assist and /requests bot.chat.assistance; the PoC's commands bot.chat.poc.)
+bot.chat.chair, /language bot.chat.staff_language, /assist and /requests
+bot.chat.assistance; the PoC's commands bot.chat.poc.)
 
 Only the Committee's staff and admins (storage.staff) may use them: bot.chat.access refuses
 anyone else with one polite sentence. The look-ups show PoCs' names to staff; names never
 go into a log line. At start the command menus are set (set_staff_commands): /help for
 everyone, and the commands of each active member's role in their own chat. Words come from
-templates/chat/en/staff.html.j2; every database call runs in a worker thread with a Session
+templates/chat/en/staff.html.j2, in the member's own language (bot.chat.common.say; a
+member's menu at start in theirs); every database call runs in a worker thread with a Session
 of its own.
 """
 
@@ -45,11 +47,20 @@ from storage.figures.status import reporting_status
 from storage.imports.common import PartyFinder
 from storage.parties import Party, PartyKind
 from storage.reminders import PocReply, ReminderCycle, ReminderPolicy
-from storage.staff import LastAdminError, StaffRole, grant, is_user_id, members, revoke
+from storage.staff import (
+    DEFAULT_LANGUAGE,
+    LastAdminError,
+    StaffRole,
+    grant,
+    is_user_id,
+    language_of,
+    members,
+    revoke,
+)
 
 __all__ = ["COMMANDS", "commands_for", "on_grant", "on_help", "on_invite", "on_nonreporting",
            "on_org", "on_other_command", "on_revoke", "on_state", "on_stray_text",
-           "set_staff_commands"]
+           "set_menu", "set_staff_commands"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +70,7 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
-                   *STATS_COMMANDS, "chair", *ASSISTANCE_COMMANDS)
+                   *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -75,9 +86,9 @@ COMMANDS: dict[str, StaffRole] = {
 }
 
 
-def commands_for(role: StaffRole) -> list[tuple[str, str]]:
-    """(command, description) that the role may use."""
-    return [(name, say(_DESCRIBED_IN.get(name, "staff"), f"describe_{name}"))
+def commands_for(role: StaffRole, language: str | None = None) -> list[tuple[str, str]]:
+    """(command, description) that the role may use, in `language` (else the reader's)."""
+    return [(name, say(_DESCRIBED_IN.get(name, "staff"), f"describe_{name}", language))
             for name in _COMMANDS[role]]
 
 
@@ -159,12 +170,15 @@ def nonreporting_view(engine: Engine) -> str:
                   count=len(codes))
 
 
-def _grant(engine: Engine, user_id: int, role: StaffRole, actor: str, now: datetime) -> bool:
+def _grant(engine: Engine, user_id: int, role: StaffRole, actor: str, now: datetime
+           ) -> tuple[bool, str]:
+    """Whether the role changed, and the member's chat language (for their menu)."""
     with Session(engine) as session:
         changed = grant(session=session, telegram_user_id=user_id, role=role, actor=actor,
                         now=now)
         session.commit()
-    return changed
+        return changed, language_of(session=session, telegram_user_id=user_id) or (
+            DEFAULT_LANGUAGE)
 
 
 def _revoke(engine: Engine, user_id: int, actor: str, now: datetime) -> bool:
@@ -174,9 +188,9 @@ def _revoke(engine: Engine, user_id: int, actor: str, now: datetime) -> bool:
     return changed
 
 
-def _active_members(engine: Engine) -> list[tuple[int, StaffRole]]:
+def _active_members(engine: Engine) -> list[tuple[int, StaffRole, str]]:
     with Session(engine) as session:
-        return [(member.telegram_user_id, StaffRole(member.role))
+        return [(member.telegram_user_id, StaffRole(member.role), member.language)
                 for member in members(session=session)]
 
 
@@ -188,7 +202,8 @@ async def on_help(update: Update, context: Context) -> None:
     role = await role_of_sender(update, context)
     poc = None if role is not None else await poc_of(update, context)
     if poc is not None:
-        await reply(update, say("staff", "help", commands=poc_commands(poc.language)))
+        await reply(update, say("staff", "help", poc.language,
+                                commands=poc_commands(poc.language)))
         return
     role = await staff_role(update, context)
     if role is not None:
@@ -267,14 +282,14 @@ async def on_grant(update: Update, context: Context) -> None:
     role = StaffRole.ADMIN if word == "admin" else StaffRole.STAFF
     found = services(context)
     try:
-        changed = await asyncio.to_thread(_grant, found.engine, target, role,
-                                          f"telegram:{user_id}", found.clock())
+        changed, language = await asyncio.to_thread(_grant, found.engine, target, role,
+                                                    f"telegram:{user_id}", found.clock())
     except LastAdminError:
         await reply(update, say("staff", "last_admin"))
         return
     log.info("telegram /grant by user %s: user %s %s", user_id, target,
              "granted" if changed else "unchanged")
-    await _set_menu(context.bot, target, role)
+    await set_menu(context.bot, target, role, language)
     await reply(update, say("staff", "granted", user=target, role=role.value, changed=changed))
 
 
@@ -297,7 +312,7 @@ async def on_revoke(update: Update, context: Context) -> None:
     log.info("telegram /revoke by user %s: user %s %s", user_id, target,
              "revoked" if changed else "had no role")
     if changed:
-        await _set_menu(context.bot, target, None)
+        await set_menu(context.bot, target, None)
     await reply(update, say("staff", "revoked", user=target, changed=changed))
 
 
@@ -320,15 +335,18 @@ async def on_stray_text(update: Update, context: Context) -> None:
 # -- the command menus ----------------------------------------------------------------------
 
 
-async def _set_menu(bot: Bot, user_id: int, role: StaffRole | None) -> None:
-    """Set (or, with no role, remove) one member's command menu; a refusal is logged."""
+async def set_menu(bot: Bot, user_id: int, role: StaffRole | None,
+                   language: str | None = None) -> None:
+    """Set (or, with no role, remove) one member's command menu, in `language` (else the
+    reader's); a refusal is logged."""
     scope = BotCommandScopeChat(chat_id=user_id)
     try:
         if role is None:
             await bot.delete_my_commands(scope=scope)
         else:
             await bot.set_my_commands(
-                [BotCommand(name, text) for name, text in commands_for(role)], scope=scope)
+                [BotCommand(name, text) for name, text in commands_for(role, language)],
+                scope=scope)
     except TelegramError as error:
         log.warning("telegram command menu not set (%s)", type(error).__name__)
 
@@ -344,8 +362,8 @@ async def set_staff_commands(application: Application[Any, Any, Any, Any, Any, A
         everyone = [BotCommand("help", say("staff", "describe_help"))]
         await bot.set_my_commands(everyone, scope=BotCommandScopeDefault())
         active = await asyncio.to_thread(_active_members, services(application).engine)
-        for user_id, role in active:
-            commands = [BotCommand(name, text) for name, text in commands_for(role)]
+        for user_id, role, language in active:
+            commands = [BotCommand(name, text) for name, text in commands_for(role, language)]
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=user_id))
     except TelegramError as error:
         log.warning("telegram command menus not set (%s)", type(error).__name__)

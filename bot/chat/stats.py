@@ -24,11 +24,10 @@ from telegram.ext import ContextTypes
 
 from bot.chat import common
 from bot.chat.access import sender_id, staff_role
-from bot.chat.common import reply, services
+from bot.chat.common import reader_language, reply, services
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.report import report_csv
-from bot.render.templates import DEFAULT_LANGUAGE
 from bot.render.words import chart_labels
 from storage.figures.statistics import (
     Period,
@@ -70,7 +69,7 @@ def _figures(engine: Engine, period: Period) -> TransparencyFigures:
 def _stats(engine: Engine, period: Period) -> tuple[str, bytes | None]:
     """The text, and the chart when there is an event to draw (no empty axes)."""
     figures = _figures(engine, period)
-    chart = (outreach_chart_png(figures.outreach, chart_labels(DEFAULT_LANGUAGE, period))
+    chart = (outreach_chart_png(figures.outreach, chart_labels(reader_language(), period))
              if figures.outreach.events else None)
     return say("stats", figures=figures), chart
 
@@ -80,7 +79,7 @@ def _report_files(engine: Engine, period: Period, today: date) -> list[tuple[str
     figures = _figures(engine, period)
     name = f"transparency-{period.start}-{period.end}"
     return [
-        (f"{name}.html", report_html(figures, DEFAULT_LANGUAGE, generated_on=today)
+        (f"{name}.html", report_html(figures, reader_language(), generated_on=today)
          .encode("utf-8")),
         (f"{name}.csv", report_csv(figures).encode("utf-8")),
     ]

@@ -7,14 +7,15 @@ import typer
 from bot.cli.common import FORMAT_HELP, fail, registry, say
 from bot.render.tables import ListFormat, listing
 from storage import invitations, pocs, staff
+from storage.parties import UN_LANGUAGES
 from storage.staff import StaffMember, StaffRole
 
 app = typer.Typer(help="List staff and admins known by their Telegram user id (active ones "
-                  "unless --all); the subcommands grant and revoke change them.",
+                  "unless --all); the subcommands grant, revoke and language change them.",
                   invoke_without_command=True)
 
-STAFF_COLUMNS = ("telegram_user_id", "role", "display_name", "granted_by", "granted_at",
-                 "revoked_at")
+STAFF_COLUMNS = ("telegram_user_id", "role", "language", "display_name", "granted_by",
+                 "granted_at", "revoked_at")
 
 UserId = Annotated[int, typer.Argument(
     help="The person's numeric Telegram user id (not their @handle).")]
@@ -24,6 +25,7 @@ def _record(member: StaffMember) -> dict[str, object]:
     return {
         "telegram_user_id": member.telegram_user_id,
         "role": member.role,
+        "language": member.language,
         "display_name": member.display_name,
         "granted_by": member.granted_by,
         "granted_at": member.granted_at.isoformat(timespec="minutes"),
@@ -102,6 +104,32 @@ def revoke(ctx: typer.Context, telegram_user_id: UserId) -> None:
     say("staff_revoked" if changed else "staff_already_revoked", user_id=telegram_user_id)
     if from_settings:
         say("admin_in_settings", user_id=telegram_user_id)
+
+
+@app.command()
+def language(
+    ctx: typer.Context,
+    telegram_user_id: UserId,
+    code: Annotated[str, typer.Argument(
+        help="ar, zh, en, fr, ru or es: the language the bot writes to them in (the staff "
+        "chat is translated into English and French; the others show English where a word "
+        "is not translated yet).")],
+) -> None:
+    """Set the language the bot writes to an active staff member in, as they would with
+    /language (audited)."""
+    _checked_user_id(telegram_user_id)
+    code = code.strip().lower()
+    if code not in UN_LANGUAGES:
+        fail("invalid_option", exit_code=2, option="CODE",
+             text=f"{code!r} is not one of {', '.join(UN_LANGUAGES)}")
+    with registry(ctx) as (cli, session):
+        try:
+            changed = staff.set_language(session=session, telegram_user_id=telegram_user_id,
+                                         language=code, actor=cli.actor, now=cli.clock())
+        except LookupError:
+            fail("staff_not_found", user_id=telegram_user_id)
+    say("staff_language_set" if changed else "staff_language_unchanged",
+        user_id=telegram_user_id, lang=code)
 
 
 def invite(

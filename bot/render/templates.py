@@ -53,6 +53,12 @@ def _shown(context: Context, translated: str, known: bool, english: str) -> str:
     return Markup(text) if context.eval_ctx.autoescape else text
 
 
+def _domain(context: Context) -> str | None:
+    """The catalogue domain of the template whose words these are: its area (a macro runs
+    in the context of the template that defines it)."""
+    return context.name.split("/", 1)[0] if context.name else None
+
+
 def _gettext_in(language: str) -> Any:
     """gettext, ngettext and pgettext in `language`, as Jinja's newstyle i18n calls them:
     the variables are formatted in (escaped where the template escapes), always, so that
@@ -64,8 +70,9 @@ def _gettext_in(language: str) -> Any:
     def gettext(context: Context, message: str, **variables: Any) -> str:
         if english:
             return _shown(context, message, True, message) % variables
-        translated = catalogue.gettext(message, language)
-        known = catalogue.catalogue(language).has(message)
+        domain = _domain(context)
+        translated = catalogue.gettext(message, language, domain)
+        known = catalogue.catalogue(language).has(message, None, domain)
         return _shown(context, translated, known, message) % variables
 
     @pass_context
@@ -75,8 +82,9 @@ def _gettext_in(language: str) -> Any:
         if english:
             translated, known = (singular if number == 1 else plural), True
         else:
-            translated = catalogue.ngettext(singular, plural, number, language)
-            known = catalogue.catalogue(language).has(singular)
+            domain = _domain(context)
+            translated = catalogue.ngettext(singular, plural, number, language, domain)
+            known = catalogue.catalogue(language).has(singular, None, domain)
         return _shown(context, translated, known, translated) % {"num": number, **variables}
 
     @pass_context
@@ -84,8 +92,9 @@ def _gettext_in(language: str) -> Any:
                  **variables: Any) -> str:
         if english:
             return _shown(context, message, True, message) % variables
-        translated = catalogue.pgettext(message_context, message, language)
-        known = catalogue.catalogue(language).has(message, message_context)
+        domain = _domain(context)
+        translated = catalogue.pgettext(message_context, message, language, domain)
+        known = catalogue.catalogue(language).has(message, message_context, domain)
         return _shown(context, translated, known, message) % variables
 
     return gettext, ngettext, pgettext

@@ -230,7 +230,7 @@ def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
                                 "nonreporting", "invite", "stats", "report", "chair",
-                                "assist", "requests"}
+                                "language", "assist", "requests"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 

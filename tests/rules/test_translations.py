@@ -85,3 +85,55 @@ def test_a_poc_reads_the_same_date_in_chat_on_the_web_and_in_the_report(language
     page = render("web/reply.html.j2", language, state="snooze", snooze_until="2027-04-06")
     assert written in chat and written in page
     assert "نيسان" not in chat + page  # the Levantine month name the templates once used
+
+
+def test_the_staff_chat_requires_french_but_not_the_other_four_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A French word missing from the staff chat fails the check; Arabic words missing do not
+    (staff who chose Arabic read English there): REQUIRED_LANGUAGES["chat"]."""
+    locale = tmp_path / "locale"
+    (locale / "chat.pot").parent.mkdir(parents=True)
+    (locale / "chat.pot").write_bytes((catalogue.LOCALE / "chat.pot").read_bytes())
+    emptied = {}
+    for language in ("fr", "ar"):
+        with catalogue.po_path(language, "chat").open("rb") as source:
+            words = read_po(source, locale=language)
+        first = next(message for message in words if message.id)
+        first.string = ""
+        emptied[language] = first.id
+        (locale / language / "LC_MESSAGES").mkdir(parents=True)
+        with (locale / language / "LC_MESSAGES" / "chat.po").open("wb") as target:
+            write_po(target, words)
+    monkeypatch.setattr(catalogue, "LOCALE", locale)
+    assert {(m.language, m.message) for m in catalogue.missing()} == {("fr", emptied["fr"])}
+
+
+def test_two_areas_may_translate_the_same_english_differently_and_each_keeps_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A staff menu and a PoC's menu both say "Show the commands you can use"; the French
+    translators chose different words for each, and each page reads its own area's."""
+    from functools import cache
+
+    from babel.messages.catalog import Catalog
+
+    locale = tmp_path / "locale"
+    (locale / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    for domain, french in (("staffarea", "Afficher vos commandes"),
+                           ("pocarea", "Les commandes disponibles")):
+        (locale / f"{domain}.pot").write_text("")
+        po = Catalog(locale="fr", domain=domain)
+        po.add("Show the commands you can use", french)
+        with (locale / "fr" / "LC_MESSAGES" / f"{domain}.po").open("wb") as target:
+            write_po(target, po)
+    monkeypatch.setattr(catalogue, "LOCALE", locale)
+    monkeypatch.setattr(catalogue, "catalogue", cache(catalogue.catalogue.__wrapped__))
+    source = "{{ _('Show the commands you can use') }}"
+    words = {}
+    for domain in ("staffarea", "pocarea"):
+        template = environment("fr").from_string(source)
+        template.name = f"{domain}/en/menu.html.j2"
+        words[domain] = template.render()
+    assert words == {"staffarea": "Afficher vos commandes",
+                     "pocarea": "Les commandes disponibles"}

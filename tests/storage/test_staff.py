@@ -199,3 +199,23 @@ def test_the_database_refuses_an_unknown_role(session: Session) -> None:
                                   granted_at=NOON))
     with pytest.raises(IntegrityError):
         session.commit()
+
+
+def test_staff_language_from_the_command_line_is_listed_audited_and_checked(
+    outreach: Invoke, session: Session
+) -> None:
+    outreach("init")
+    outreach("staff", "grant", "5001", "--admin")
+    assert listed(outreach)[0]["language"] == "en"
+    chosen = outreach("staff", "language", "5001", "FR")
+    assert chosen.exit_code == 0 and "writes to Telegram user 5001 in fr" in chosen.output
+    again = outreach("staff", "language", "5001", "fr")
+    assert again.exit_code == 0 and "nothing changed" in again.output
+    assert listed(outreach)[0]["language"] == "fr"
+    german = outreach("staff", "language", "5001", "de")
+    assert german.exit_code == 2 and "'de' is not one of ar, zh, en, fr, ru, es" in german.stderr
+    unknown = outreach("staff", "language", "31337", "fr")
+    assert unknown.exit_code == 1 and "No staff member" in unknown.stderr
+    assert listed(outreach)[0]["language"] == "fr"
+    assert [(e.action, e.before, e.after) for e in staff_audit(session)][1:] == [
+        ("language_changed", {"language": "en"}, {"language": "fr"})]

@@ -18,6 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.chat.access import remember_language
 from bot.chat.common import services
 from bot.chat.log.keyboards import say
 from bot.chat.log.questions import tell
@@ -86,7 +87,9 @@ async def current(update: Update, context: Context) -> Guided | None:
 
 async def on_timeout(update: Update, context: Context) -> None:
     """The conversation waited `log_timeout` for an answer: the draft goes, the person is
-    told (ConversationHandler.TIMEOUT, or `current` after a restart)."""
+    told (ConversationHandler.TIMEOUT, or `current` after a restart), in their language
+    (PTB's timeout job runs outside the update that set it)."""
+    await remember_language(update, context)
     draft = drop(update, context)
     if draft is None:  # a refused way in also starts PTB's timer: nothing to drop
         return

@@ -8,7 +8,8 @@ checked by the importer itself (storage.imports.events), so the chat and the CLI
 same words. Here only the shape of the line is checked: the fields, the dates' spelling and
 the keys. Whether the country, the organisers or the audiences exist is the importer's word.
 
-Every string returned is Telegram HTML from templates/chat/<language>/log.html.j2, with what
+Every string returned is Telegram HTML from templates/chat/<language>/log.html.j2 (the
+language given, else the reader's: bot.chat.common.say), with what
 the person typed escaped.
 """
 
@@ -16,7 +17,6 @@ import re
 from datetime import date
 
 from bot.chat.common import say
-from bot.render.templates import DEFAULT_LANGUAGE
 from storage.imports.common import closest
 
 # key typed in the chat -> the import's column; "iro" is special: involvement[:ORG1,ORG2]
@@ -34,7 +34,7 @@ def known_keys() -> str:
     return ", ".join(KEYS)
 
 
-def usage(language: str = DEFAULT_LANGUAGE) -> str:
+def usage(language: str | None = None) -> str:
     """How to write the line, with the issue's example."""
     return say("log", "usage", language, known=known_keys())
 
@@ -49,7 +49,8 @@ def _day(value: str) -> bool:
     return True
 
 
-def _dates(value: str, row: dict[str, str], problems: list[str], language: str) -> None:
+def _dates(value: str, row: dict[str, str], problems: list[str], language: str | None
+           ) -> None:
     if not value:
         problems.append(say("log", "missing_date", language))
         return
@@ -67,7 +68,8 @@ def _items(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;]", value) if item.strip()]
 
 
-def _place(value: str, row: dict[str, str], problems: list[str], language: str) -> None:
+def _place(value: str, row: dict[str, str], problems: list[str], language: str | None
+           ) -> None:
     if value.casefold() == "virtual":
         row.update(mode="virtual", city="", country="")
         return
@@ -85,7 +87,8 @@ def _place(value: str, row: dict[str, str], problems: list[str], language: str) 
 
 
 def _key_value(
-    field: str, row: dict[str, str], seen: set[str], problems: list[str], language: str
+    field: str, row: dict[str, str], seen: set[str], problems: list[str],
+    language: str | None
 ) -> None:
     match = _KEY.fullmatch(field)
     if match is None:
@@ -128,7 +131,7 @@ def _add_organisers(row: dict[str, str], names: list[str]) -> None:
 
 
 def parse_log_line(
-    text: str, language: str = DEFAULT_LANGUAGE
+    text: str, language: str | None = None
 ) -> tuple[dict[str, str] | None, list[str]]:
     """The line as a row of `outreach import events` columns, or what is wrong with it.
 
@@ -161,6 +164,6 @@ def parse_log_line(
     return row, []
 
 
-def summary(row: dict[str, str], language: str = DEFAULT_LANGUAGE) -> str:
+def summary(row: dict[str, str], language: str | None = None) -> str:
     """The event as it will be saved, shown before the Save button (Telegram HTML)."""
     return say("log", "summary", language, row=row)
