@@ -3,7 +3,8 @@
     Settings (OUTREACH_*, read once)  ->  AppContext (engine, audit actor, clock)
       every CLI command:  build_context (bot.cli.common)
       `outreach run`:     prepare_registry -> build_dispatcher (senders) -> the ticks
-                          (dispatch, reminder sweep, Chair's release) -> the scheduler lock
+                          (dispatch, reminder sweep, Chair's release, assistance
+                          chasing) -> the scheduler lock
                           -> LeaderDuties (ticks and the Telegram Application of
                           bot.chat.app) -> HTTP (bot.web.server) until SIGTERM
 
@@ -38,6 +39,7 @@ from storage.staff import bootstrap_admins
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    from bot.channels.contract import OutgoingTelegram, Sender
     from bot.chat.webhook import TelegramWebhook
     from bot.delivery.dispatcher import Dispatcher, LinkSettings
 
@@ -143,6 +145,31 @@ async def _release_chair_messages(context: AppContext) -> None:
         log.info("chair message %d: every delivery finished", message_id)
 
 
+async def _chase_assistance(context: AppContext, telegram: "Sender[OutgoingTelegram] | None"
+                            ) -> None:
+    """The assistance sweep (follow-ups and digests queued once staff turned chasing on);
+    staff told in Telegram of requests newly overdue at a step."""
+    from bot.chat.assistance_overdue import tell_staff
+
+    settings = context.settings
+    await tell_staff(context.engine, context.clock(), settings.assistance_step_days, telegram,
+                     settings.working_hours)
+
+
+def _staff_telegram(context: AppContext, dispatcher: "Dispatcher"
+                    ) -> "Sender[OutgoingTelegram] | None":
+    """A Telegram sender of the staff's notices, paced with the dispatcher's (None: no token)."""
+    from bot.channels.telegram import TelegramSender
+
+    settings = context.settings
+    if settings.telegram_token is None:
+        return None
+    shared = dispatcher.telegram
+    return TelegramSender(token=settings.telegram_token.get_secret_value(),
+                          base_url=settings.telegram_api_url,
+                          pacer=shared.pacer if isinstance(shared, TelegramSender) else None)
+
+
 class LeaderDuties:
     """What only the leading process does: the ticks, and reading Telegram's updates (two
     processes polling one bot token would make Telegram answer 409 Conflict; in webhook mode
@@ -204,6 +231,7 @@ def _webhook(settings: Settings) -> "TelegramWebhook | None":
 def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOScheduler":
     """The ticks, paused until this process leads."""
     from scheduler.ticks import (
+        ASSISTANCE_JOB_ID,
         CHAIR_JOB_ID,
         DISPATCH_JOB_ID,
         SWEEP_JOB_ID,
@@ -221,6 +249,11 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
     add_tick(scheduler, CHAIR_JOB_ID,
              partial(_tick, context, partial(_release_chair_messages, context)),
              settings.dispatch_every_seconds)
+    # overdue assistance requests on the sweep's rhythm: staff told once per step reached
+    add_tick(scheduler, ASSISTANCE_JOB_ID,
+             partial(_tick, context, partial(_chase_assistance, context,
+                                             _staff_telegram(context, dispatcher))),
+             settings.sweep_every_seconds)
     return scheduler
 
 

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 DISPATCH_JOB_ID = "dispatch"
 SWEEP_JOB_ID = "reminder-sweep"
 CHAIR_JOB_ID = "chair-release"
+ASSISTANCE_JOB_ID = "assistance-chase"
 
 
 def build_scheduler() -> AsyncIOScheduler:

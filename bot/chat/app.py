@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import events, poc, replies, staff, staff_language, stats
+from bot.chat import assistance, events, poc, replies, staff, staff_language, stats
 from bot.chat.access import remember_language
 from bot.chat.assist import conversation as poc_assist
 from bot.chat.chair import commands as chair
@@ -77,6 +77,10 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
     return [
         # A PoC's answer to a reminder: first, so that nothing added below can take it.
         CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
+        # /assist: the staff's, before anything else that may take /assist; anyone else's
+        # goes on to the next handler that takes it (a PoC's /assist, wherever it is listed
+        # below: bot.chat.assistance.pass_on).
+        CommandHandler("assist", assistance.on_assist),
         # The conversations, before any command or catch-all: while one waits for an
         # answer, the person's words (and /cancel) are that answer. The guided /log takes
         # /log alone, the one-liner's Edit button and /events' Edit buttons.
@@ -99,6 +103,10 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CommandHandler("events", events.on_events),
         CallbackQueryHandler(events.on_page, pattern=events.PAGE_PATTERN),
         CallbackQueryHandler(events.on_deletion, pattern=events.DELETION_PATTERN),
+        CommandHandler("requests", assistance.on_requests),
+        CallbackQueryHandler(assistance.on_page, pattern=assistance.PAGE_PATTERN),
+        CallbackQueryHandler(assistance.on_action, pattern=assistance.ACTION_PATTERN),
+        CallbackQueryHandler(assistance.on_stale, pattern=assistance.STALE_PATTERN),
         CommandHandler("state", staff.on_state),
         CommandHandler("org", staff.on_org),
         CommandHandler("nonreporting", staff.on_nonreporting),

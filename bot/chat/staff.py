@@ -13,7 +13,8 @@
     words no question awaits  "nothing here is waiting for an answer" and the commands
 
 (/log is bot.chat.log, /events bot.chat.events, /stats and /report bot.chat.stats, /chair
-bot.chat.chair, /language bot.chat.staff_language; the PoC's commands bot.chat.poc.)
+bot.chat.chair, /language bot.chat.staff_language, /assist and /requests
+bot.chat.assistance; the PoC's commands bot.chat.poc.)
 
 Only the Committee's staff and admins (storage.staff) may use them: bot.chat.access refuses
 anyone else with one polite sentence. The look-ups show PoCs' names to staff; names never
@@ -37,6 +38,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.chat.access import poc_of, role_of_sender, sender_id, staff_role
+from bot.chat.assistance import ASSISTANCE_COMMANDS
 from bot.chat.common import fitted, reply, say, services
 from bot.chat.poc import poc_commands
 from bot.chat.stats import STATS_COMMANDS
@@ -68,11 +70,13 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
-                   *STATS_COMMANDS, "chair", "language")
+                   *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
 }
+# The chat template describing a command, when not staff.html.j2.
+_DESCRIBED_IN = {name: "assistance" for name in ASSISTANCE_COMMANDS}
 # Every staff command the bot registers, with the least role that may use it.
 COMMANDS: dict[str, StaffRole] = {
     "start": StaffRole.STAFF,
@@ -84,7 +88,8 @@ COMMANDS: dict[str, StaffRole] = {
 
 def commands_for(role: StaffRole, language: str | None = None) -> list[tuple[str, str]]:
     """(command, description) that the role may use, in `language` (else the reader's)."""
-    return [(name, say("staff", f"describe_{name}", language)) for name in _COMMANDS[role]]
+    return [(name, say(_DESCRIBED_IN.get(name, "staff"), f"describe_{name}", language))
+            for name in _COMMANDS[role]]
 
 
 # -- storage calls, each in a worker thread with a Session of its own ----------------------

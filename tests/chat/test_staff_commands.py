@@ -211,7 +211,8 @@ TYPED = {"start": "/start", "help": "/help", "log": "/log", "events": "/events",
          "org": "/org IAEA", "nonreporting": "/nonreporting", "grant": "/grant",
          "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
          "language": "/language", "stop": "/stop", "chair": "/chair list",
-         "stats": "/stats yesterday", "report": "/report yesterday"}
+         "stats": "/stats yesterday", "report": "/report yesterday",
+         "assist": "/assist KEN", "requests": "/requests"}
 USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
 POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
@@ -229,7 +230,7 @@ def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
                                 "nonreporting", "invite", "stats", "report", "chair",
-                                "language"}
+                                "language", "assist", "requests"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop"}
 
