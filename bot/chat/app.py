@@ -42,6 +42,7 @@ from telegram.ext import (
 
 from bot.chat import events, poc, replies, staff, staff_language, stats
 from bot.chat.access import remember_language
+from bot.chat.assistance_answers import on_answer_button
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
@@ -52,6 +53,7 @@ from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
+from bot.delivery.assistance_answer_words import CALLBACK_PATTERN as ANSWER_PATTERN
 from bot.delivery.reply_words import CALLBACK_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.clock import utc_now
@@ -70,6 +72,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
     return [
         # A PoC's answer to a reminder: first, so that nothing added below can take it.
         CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
+        CallbackQueryHandler(on_answer_button, pattern=ANSWER_PATTERN),
         # The conversations, before any command or catch-all: while one waits for an
         # answer, the person's words (and /cancel) are that answer. The guided /log takes
         # /log alone, the one-liner's Edit button and /events' Edit buttons.
