@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from storage.assistance import feedback
-from storage.assistance.model import FeedbackAnswer
+from storage.assistance.model import AssistanceRequest, FeedbackAnswer
 from storage.outbox import Delivery
 from storage.pocs import PointOfContact
 
@@ -44,14 +44,16 @@ def follow_up_target(*, session: Session, delivery_id: int, now: datetime,
                      valid_for: timedelta, telegram_chat_id: int | None = None,
                      ) -> FollowUpTarget | None:
     """The request and PoC a follow-up's delivery asks about; None when no answer can be
-    taken for it (unknown delivery, another kind of message, another chat)."""
+    taken for it (unknown delivery, another kind of message, another chat, a request no
+    longer on file)."""
     found = feedback.follow_up_of(session=session, delivery_id=delivery_id)
     if found is None:
         return None
     request_id, poc_id = found
     delivery = session.get(Delivery, delivery_id)
     poc = session.get(PointOfContact, poc_id)
-    if delivery is None or poc is None or poc.id is None:
+    if (delivery is None or poc is None or poc.id is None
+            or session.get(AssistanceRequest, request_id) is None):
         return None
     if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
         return None
