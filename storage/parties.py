@@ -1,9 +1,13 @@
 """Parties a PoC can speak for: Member States and organisations, with the UN's groupings."""
 
+import unicodedata
+from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
 from sqlmodel import Field, Session, SQLModel, col, func, select
+
+from storage import audit
 
 
 class PartyKind(StrEnum):
@@ -64,6 +68,10 @@ class Party(SQLModel, table=True):
     scope: str | None = Field(default=None, max_length=20)
 
 
+CODE_MAX = 20
+NAME_MAX = 200
+
+
 def states(*, session: Session, group: str | None = None) -> list[Party]:
     """Member States by name; `group` matches the electoral group, as the UN counts them."""
     query = select(Party).where(Party.kind == PartyKind.STATE).order_by(col(Party.name))
@@ -83,3 +91,47 @@ def regional_groups(*, session: Session) -> list[RegionalGroup]:
 
 def languages(*, session: Session) -> list[Language]:
     return list(session.exec(select(Language).order_by(col(Language.code))))
+
+
+class PartyError(Exception):
+    """A refused organisation; `code` names a message of templates/cli/<lang>/messages.j2."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code} {params}")
+
+
+def _key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+
+
+def _check_text(value: str, what: str, limit: int) -> None:
+    if not value or len(value) > limit or not value.isprintable():
+        raise PartyError("org_text_invalid", what=what, limit=str(limit))
+
+
+def add_organisation(*, session: Session, acronym: str, name: str, scope: str, actor: str,
+                     now: datetime) -> Party:
+    """An organisation the reference data does not list (audited). Its acronym and name
+    must differ, whatever the case and accents, from every party's code and name, so that
+    what a person types names one party. The reference data never deletes a party, so it
+    stays through every `outreach init`."""
+    acronym, name = acronym.strip(), " ".join(name.split())
+    _check_text(acronym, "acronym", CODE_MAX)
+    _check_text(name, "name", NAME_MAX)
+    scope = OrganisationScope(scope).value
+    wanted = {_key(acronym), _key(name)}
+    for party in session.exec(select(Party)):
+        if wanted & {_key(party.code), _key(party.name)}:
+            taken = acronym if _key(acronym) in {_key(party.code), _key(party.name)} else name
+            raise PartyError("org_taken", value=taken, party=f"{party.code} ({party.name})")
+    party = Party(kind=PartyKind.ORGANISATION, code=acronym, name=name, scope=scope)
+    session.add(party)
+    session.flush()
+    audit.record(session=session, actor=actor, action="create", entity="party",
+                 entity_id=acronym, before=None,
+                 after={"kind": party.kind, "code": acronym, "name": name, "scope": scope},
+                 now=now)
+    return party

@@ -26,7 +26,12 @@ from storage.db import make_engine, migrate, session_scope
 from storage.reference_data import load_reference_data
 from storage.staff import StaffRole, grant
 from tests.support.cli import Invoke
-from tests.support.databases import BACKENDS, POSTGRES_ENV, WRITABLE_TABLES
+from tests.support.databases import (
+    BACKENDS,
+    POSTGRES_ENV,
+    WRITABLE_TABLES,
+    reference_party_codes,
+)
 from tests.support.outbox import NOW
 from tests.support.personas import ADMIN, STAFF
 
@@ -99,6 +104,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(WRITABLE_TABLES)} RESTART IDENTITY"))
+        connection.execute(text("DELETE FROM party WHERE NOT (code = ANY(:codes))"),
+                           {"codes": list(reference_party_codes())})
     with session_scope(engine) as session:
         load_reference_data(session=session, now=NOW)
     with engine.begin() as connection:

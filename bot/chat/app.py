@@ -6,8 +6,10 @@ the clock, the guided /log's timeout: bot.chat.common), the database persistence
 drafts and conversation steps across restarts (bot.chat.persistence), the handlers below,
 and the error handler. Before any of them, in a group of its own, every update sets the
 language the bot speaks to its sender (bot.chat.access.remember_language: a staff member's
-own, else English). Then an update goes to the first handler (of the one group of commands)
-that takes it; where two could, the comments say why the order is what it is.
+own, else English; group LANGUAGE_GROUP). Then a State's PoC's guided /assist
+(bot.chat.assist.conversation, group EARLY) takes /assist only from a bound PoC and lets
+staff's /assist go on. Then an update goes to the first handler (of the one group of
+commands) that takes it; where two could, the comments say why the order is what it is.
 
 on_error takes what a handler raised: the log names the error's kind, the update id and
 where in our code it happened (frames, never the error's message nor the update: people's
@@ -42,6 +44,7 @@ from telegram.ext import (
 
 from bot.chat import events, poc, replies, staff, staff_language, stats
 from bot.chat.access import remember_language
+from bot.chat.assist import conversation as poc_assist
 from bot.chat.assistance_answers import on_answer_button
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
@@ -63,6 +66,10 @@ from storage.reminders import REPLY_LINK_DAYS
 __all__ = ["build_application", "handlers", "on_error", "run_bot"]
 
 log = logging.getLogger(__name__)
+
+# Handler groups run in order and each takes an update once: the reader's language first
+# (every update), then the PoC's /assist (poc_assist.EARLY), then the commands (group 0).
+LANGUAGE_GROUP = poc_assist.EARLY - 1
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -135,15 +142,18 @@ def build_application(
         resident={SERVICES_KEY: services},  # PTB replaces bot_data with what this returns
         bot_codecs={guided_log.GUIDED_KEY: guided_log.guided_codec(log_timeout),
                     one_liner.DRAFTS_KEY: one_liner.DRAFTS_CODEC,
-                    events.SEARCHES_KEY: events.SEARCHES_CODEC},
+                    events.SEARCHES_KEY: events.SEARCHES_CODEC,
+                    poc_assist.DRAFTS_KEY: poc_assist.draft_codec(log_timeout)},
         user_codecs={chair_steps.CONVERSATION_KEY: chair_steps.DRAFT_CODEC},
-        states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step},
+        states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step,
+                poc_assist.NAME: poc_assist.Step},
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())
     # First for every update, in a group of its own: the sender's chat language.
-    application.add_handler(TypeHandler(Update, remember_language), group=-1)
-    application.add_handlers(handlers(log_timeout, persistent=True))
+    application.add_handler(TypeHandler(Update, remember_language), group=LANGUAGE_GROUP)
+    application.add_handlers({poc_assist.EARLY: poc_assist.early_handlers(log_timeout, True),
+                              0: handlers(log_timeout, persistent=True)})
     application.add_error_handler(on_error)
     return application
 

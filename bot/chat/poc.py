@@ -3,11 +3,13 @@
     /start <token>   the single-use deep link of `outreach invite` or the staff's /invite
                      (storage.invitations): binds this chat to the PoC's record and greets
                      them in their language; an unknown, used or expired token is refused
-    /mystatus        their own State's reporting status (never another State's figures)
+    /mystatus        their own State's reporting status and assistance requests (never another
+                     State's)
     /language CODE   one of the six UN languages: the PoC's record, their command menu
     /stop            no more Telegram messages (e-mail goes on); audited
 
-(/start alone and /help are bot.chat.staff's /help, which lists a PoC's commands too.)
+(/start alone and /help are bot.chat.staff's /help, which lists a PoC's commands too; /assist
+is bot.chat.assist, whose words are in templates/assistance/en/telegram.html.j2.)
 Only the PoC whose record the chat is bound to may use these (bot.chat.access.poc_role).
 Words come from templates/telegram/en/poc.html.j2, in the PoC's language (telegram.po); logs name
 chat ids and PoC ids only. Every database call runs in a worker thread with a Session of its
@@ -26,6 +28,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.chat.access import BoundPoc, poc_of, poc_role
+from bot.chat.assist import keyboards as assist_words
+from bot.chat.assist import store as assist_store
 from bot.chat.common import reply, say, services
 from bot.render.templates import DEFAULT_LANGUAGE
 from storage import invitations, pocs, submissions
@@ -46,8 +50,10 @@ _MENU = ("help", "mystatus", "language", "stop")
 
 
 def poc_commands(language: str) -> list[tuple[str, str]]:
-    """(command, description) of a PoC's menu, in their language."""
-    return [(name, say("poc", f"describe_{name}", language)) for name in _MENU]
+    """(command, description) of a PoC's menu, in their language (/assist: for a State's)."""
+    return [(name, say("poc", f"describe_{name}", language)) for name in _MENU[:2]] + [
+        ("assist", assist_words.say("describe_assist", language))] + [
+        (name, say("poc", f"describe_{name}", language)) for name in _MENU[2:]]
 
 
 async def _set_menu(bot: Bot, chat_id: int, language: str) -> None:
@@ -87,13 +93,17 @@ def _mystatus_view(engine: Engine, poc: BoundPoc) -> str:
             return say("poc", "mystatus_org", poc.language,
                        party=party_name(party, poc.language).text)
         rows = [row for row, _ in submissions.history(session=session, party_id=poc.party_id)]
+        requests = assist_store.lines(session, poc.party_id)
     firsts = [row.submitted_on for row in rows if row.kind == SubmissionKind.FIRST_REPORT]
-    return say(
+    assistance = (assist_words.say("mystatus_requests", poc.language, requests=requests)
+                  if requests else "")
+    return "\n\n".join(filter(None, [say(
         "poc", "mystatus", poc.language, party=party_name(party, poc.language).text,
         first_report=min(firsts) if firsts else None,
         national_reports=sum(row.kind in NATIONAL_REPORT_KINDS for row in rows),
         last_submission=max((row.submitted_on for row in rows), default=None),
-        action_plans=sum(row.kind == SubmissionKind.ACTION_PLAN for row in rows))
+        action_plans=sum(row.kind == SubmissionKind.ACTION_PLAN for row in rows)),
+        assistance]))
 
 
 def _set_language(engine: Engine, poc_id: int, language: str, actor: str,

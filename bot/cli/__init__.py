@@ -1,6 +1,7 @@
 """The `outreach` command line. This module only registers; each command group lives in a
-module of its own (registry, pocs, files, outbox, reminders, staff, chair, report, service),
-and every command reads its context from bot.cli.common.open_context.
+module of its own (registry, pocs, files, outbox, reminders, staff, chair, report, service,
+assistance, providers), and every command reads its context from
+bot.cli.common.open_context.
 
 Every command module is imported here, so each keeps its heavy libraries (matplotlib,
 openpyxl, python-telegram-bot, the SMTP client, alembic) out of its top level: they are
@@ -14,10 +15,12 @@ import gc
 import typer
 
 from bot.cli import (
+    assistance,
     chair,
     files,
     outbox,
     pocs,
+    providers,
     registry,
     reminders,
     report,
@@ -60,7 +63,9 @@ app.command()(staff.invite)
 app.command()(report.report)
 app.command()(registry.states)
 app.add_typer(translations.app, name="translations")
-app.command()(registry.orgs)
+app.add_typer(registry.orgs_app, name="orgs")
+app.add_typer(assistance.app, name="assistance")
+app.add_typer(providers.app, name="providers")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -1,6 +1,7 @@
 """`outreach import`, `outreach export` and `outreach submissions`."""
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,9 +18,21 @@ from bot.cli.records import (
     state_record,
     submission_record,
 )
-from bot.render.tables import FileFormat, ListFormat, as_csv, for_excel, listing, write_file
+from bot.render.tables import (
+    FileFormat,
+    ListFormat,
+    as_csv,
+    as_json,
+    for_excel,
+    listing,
+    write_file,
+)
 from bot.render.templates import problem_line
 from storage import events, parties, pocs, submissions
+from storage.assistance import requests as assistance_requests
+from storage.imports.assistance import COLUMNS as ASSISTANCE_FILE_COLUMNS
+from storage.imports.assistance import file_row as assistance_file_row
+from storage.imports.assistance import import_assistance
 from storage.imports.common import ImportReport
 from storage.imports.events import file_row as event_file_row
 from storage.imports.events import import_events
@@ -28,7 +41,8 @@ from storage.imports.submissions import import_submissions
 from storage.imports.tabular import Table, TableError, read_table
 
 import_app = typer.Typer(
-    help="Import PoCs, submissions or events from CSV or XLSX, all or nothing.",
+    help="Import PoCs, submissions, events or assistance requests from CSV or XLSX, all or "
+    "nothing.",
     no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
 
@@ -77,6 +91,15 @@ def import_events_command(
 ) -> None:
     """Import outreach events; an event is matched on its start date and title."""
     _run_import(ctx, file, dry_run, import_events)
+
+
+@import_app.command("assistance")
+def import_assistance_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import assistance requests; a request is matched on its State, the day it was
+    received and its reference."""
+    _run_import(ctx, file, dry_run, import_assistance)
 
 
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
@@ -134,6 +157,34 @@ def export_events(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
         rows: list[dict[str, Any]] = [
             dict(event_file_row(view)) for view in events.listing(session=session)]
     _export(rows, EVENT_FILE_COLUMNS, fmt, out, excel)
+
+
+class DataFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+@export_app.command("assistance")
+def export_assistance(
+    ctx: typer.Context,
+    fmt: Annotated[DataFormat, typer.Option("--format", help="csv, xlsx or json.")] = (
+        DataFormat.CSV),
+    out: OutFile = None, excel: Excel = False,
+) -> None:
+    """Every assistance request, in the import's columns (re-importing a CSV or XLSX export
+    changes nothing); json: a list of rows with the same keys."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            assistance_file_row(view)
+            for view in assistance_requests.listing(session=session)]
+    if fmt is not DataFormat.JSON:
+        _export(rows, ASSISTANCE_FILE_COLUMNS, FileFormat(fmt.value), out, excel)
+    elif out is None:
+        typer.echo(as_json(rows))
+    else:
+        out.write_text(as_json(rows) + "\n", encoding="utf-8")
+        say("written_to", path=out)
 
 
 @export_app.command("states")

@@ -1,4 +1,5 @@
-"""`outreach init`, `states`, `orgs` and `status`: the registry itself and its figures."""
+"""`outreach init`, `states`, `orgs` (and `orgs add`) and `status`: the registry and its
+figures."""
 
 from datetime import date
 from typing import Annotated
@@ -12,6 +13,7 @@ from bot.render.tables import ListFormat, as_json, listing
 from bot.render.templates import render
 from storage import parties, pocs
 from storage.figures.status import ReportingStatus, reporting_status
+from storage.parties import OrganisationScope
 
 
 def init(ctx: typer.Context) -> None:
@@ -41,16 +43,43 @@ def states(
     typer.echo(listing(rows, STATE_COLUMNS, fmt))
 
 
+orgs_app = typer.Typer(help="List organisations and UN entities; `outreach orgs add` adds one "
+                       "the reference data does not list.", invoke_without_command=True)
+
+
+@orgs_app.callback()
 def orgs(
     ctx: typer.Context,
     fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
 ) -> None:
     """List international, regional and sub-regional organisations and UN entities."""
+    if ctx.invoked_subcommand is not None:
+        return
     with registry(ctx) as (_cli, session):
         counts = pocs.active_counts(session=session)
         rows = [org_record(p, counts.get(p.id or 0, 0))
                 for p in parties.organisations(session=session)]
     typer.echo(listing(rows, ORG_COLUMNS, fmt))
+
+
+@orgs_app.command("add")
+def add_org(
+    ctx: typer.Context,
+    acronym: Annotated[str, typer.Argument(help="Its acronym, as people write it (e.g. AU).")],
+    name: Annotated[str, typer.Argument(help="Its full name.")],
+    scope: Annotated[OrganisationScope, typer.Option(
+        help="international, regional, sub_regional or un_entity.")],
+) -> None:
+    """Add an organisation the reference data does not list (audited; kept through every
+    `outreach init`)."""
+    with registry(ctx) as (cli, session):
+        try:
+            party = parties.add_organisation(session=session, acronym=acronym, name=name,
+                                             scope=scope.value, actor=cli.actor,
+                                             now=cli.clock())
+        except parties.PartyError as error:
+            fail(error.code, 1, **error.params)
+        say("org_added", acronym=party.code, name=party.name, scope=party.scope)
 
 
 def default_since(on: date) -> date:

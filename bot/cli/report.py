@@ -110,7 +110,7 @@ def report(
         "shows every language's letters (no effect on other formats).")] = False,
 ) -> None:
     """The Committee's transparency figures for a period (both days included): outreach
-    events, reporting, Points of Contact, action plans, visits and peer reviews."""
+    events, reporting, Points of Contact, action plans, visits, peer reviews and assistance."""
     on = today(ctx)
     period = period_of(start, end, on)
     with registry(ctx) as (cli, session):

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.channels.email.eml import EmlFileSender
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
+from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.render.charts import outreach_chart_png
@@ -41,7 +42,8 @@ def _fresh_sqlite(path: Path) -> None:
 
 def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     """Write the invented PoCs, submissions and events as CSV files in `folder` and import
-    them into the registry of `session` (reference data loaded), as a user's files would be."""
+    them into the registry of `session` (reference data loaded), as a user's files would be;
+    then the invented assistance requests, providers and offers."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
@@ -56,6 +58,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
                           today=now.date(), now=now)
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
+    load_invented_assistance(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -82,7 +85,7 @@ def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings
 
 def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Path, str]:
     """The transparency page and the outreach chart of the paper's period, marked invented;
-    and the paper's outreach sentence with the demo's figures."""
+    and the paper's outreach sentence and its assistance section with the demo's figures."""
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
@@ -95,10 +98,11 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     # beside it, the same chart at 1920 x 1080 for a presentation
     slide = folder / "outreach-chart-slide.png"
     slide.write_bytes(outreach_chart_png(figures.outreach, labels, shape="slide"))
-    return page, chart, message(
-        "demo_outreach", outreach=figures.outreach,
-        start=long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE),
-        end=long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE))
+    start = long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE)
+    end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
+    outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
+    assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
+    return page, chart, f"{outreach}\n\n{assistance}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
 from bot.render.words import labels
+from storage.figures.assistance import AssistanceFigures
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
 
 
@@ -28,9 +29,9 @@ class ReportFormat(StrEnum):
 
 
 # Sections of report_data, in the order of the page (the paper's order: 7 and 6 first, as
-# the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7).
+# the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7 and 5).
 SECTIONS = ("outreach", "reporting", "points_of_contact", "action_plans", "visits",
-            "peer_reviews")
+            "peer_reviews", "assistance")
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -42,6 +43,22 @@ def _event_kind(figures: EventKindFigures) -> dict[str, Any]:
     return {"events": figures.events, "states": figures.states,
             "by_year": _by_year(figures.by_year),
             "states_by_year": _by_year(figures.states_by_year)}
+
+
+def _assistance(figures: AssistanceFigures) -> dict[str, Any]:
+    return {
+        "requests": figures.requests,
+        "requesting_states": figures.requesting_states,
+        "maintained_states": figures.maintained_states,
+        "states_by_area": {str(area): count for area, count in figures.states_by_area.items()},
+        "published": {"requests": figures.published_requests,
+                      "states": figures.published_states},
+        "registered_providers": {"organisations": figures.registered_organisations,
+                                 "states": figures.registered_states},
+        "organisation_responses": {"organisations": figures.responding_organisations,
+                                   "requests": figures.requests_answered_by_organisations},
+        "regional_conferences": figures.regional_conferences,
+    }
 
 
 def report_data(figures: TransparencyFigures) -> dict[str, Any]:
@@ -83,6 +100,7 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
         "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states},
         "visits": _event_kind(figures.visits),
         "peer_reviews": _event_kind(figures.peer_reviews),
+        "assistance": _assistance(figures.assistance),
     }
 
 

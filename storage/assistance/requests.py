@@ -306,3 +306,58 @@ def listing(*, session: Session, party_id: int | None = None, area: str | None =
     views = [RequestView(request, party, tuple(needs.get(request.id or 0, ())))
              for request, party in rows]
     return [view for view in views if area is None or area in view.areas]
+
+
+def with_details(needs: Sequence[Need], stored: Sequence[AssistanceNeed]) -> tuple[Need, ...]:
+    """`needs` given as area[/weapon] only (a file, an option), each with the detail already
+    stored for the same area and weapon, so that restating the needs loses no detail."""
+    details = {(need.area, need.weapon): need.detail for need in stored}
+    return tuple(need if need.detail else Need(need.area, need.weapon,
+                                               details.get((need.area, need.weapon), ""))
+                 for need in needs)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a request stands, as a file of the registry's own history says."""
+
+    status: str
+    status_on: date
+    published_on: date | None = None
+    closed_on: date | None = None
+    maintained_on: date | None = None
+
+
+def find(*, session: Session, party_id: int, received_on: date,
+         reference: str) -> list[AssistanceRequest]:
+    """The requests a State sent on a day under a reference (an import's identity)."""
+    query = select(AssistanceRequest).where(AssistanceRequest.party_id == party_id,
+                                            AssistanceRequest.received_on == received_on,
+                                            AssistanceRequest.reference == reference)
+    return list(session.exec(query.order_by(col(AssistanceRequest.id))))
+
+
+def restore(*, session: Session, request: AssistanceRequest, fields: RequestFields,
+            progress: Progress, actor: str, now: datetime) -> bool:
+    """Set a request to what an import says, its step included (the file is the record of
+    what happened, so the procedure's order is not replayed); a step the request had not
+    reached becomes a row of its history. The caller checked the values. False when nothing
+    changes."""
+    assert request.id is not None
+    before = snapshot(request, needs_of(session=session, request_id=request.id))
+    moved = (request.status, request.status_on) != (progress.status, progress.status_on)
+    request.received_on, request.channel = fields.received_on, fields.channel
+    request.reference, request.summary = fields.reference, fields.summary
+    request.consent_to_publish = fields.consent_to_publish
+    request.status, request.status_on = progress.status, progress.status_on
+    request.published_on, request.closed_on = progress.published_on, progress.closed_on
+    request.maintained_on = progress.maintained_on
+    _write_needs(session, request.id, fields.needs)
+    if snapshot(request, needs_of(session=session, request_id=request.id)) == before:
+        return False
+    session.add(request)
+    if moved:
+        session.add(AssistanceStep(request_id=request.id, status=progress.status,
+                                   reached_on=progress.status_on, actor=actor))
+    _audit(session, request, "import", before, actor, now)
+    return True

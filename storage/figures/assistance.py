@@ -25,7 +25,7 @@ from storage.assistance.model import (
 )
 from storage.assistance.requests import on_website
 from storage.events import Event, EventType
-from storage.figures.statistics import Period
+from storage.figures.period import Period
 from storage.parties import Party, PartyKind
 
 

@@ -16,6 +16,8 @@ from sqlalchemy import ColumnElement, distinct, func
 from sqlmodel import Session, col, select
 
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
+from storage.figures.assistance import AssistanceFigures, assistance_figures
+from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
 from storage.parties import Party, RegionalGroup
@@ -38,21 +40,6 @@ WITH_ORGANISATIONS: tuple[str, ...] = (
 )
 # Events with no host country (virtual, or the country not recorded) in the regional breakdown.
 NO_HOST_COUNTRY = "none"
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both days included."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.start > self.end:
-            raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
 
 
 PAPER_PERIOD = Period(PAPER_PERIOD_START, PAPER_PERIOD_END)
@@ -119,6 +106,8 @@ class TransparencyFigures:
     reporting: ReportingStatus
     visits: EventKindFigures
     peer_reviews: EventKindFigures
+    # section 5, as storage/figures/assistance.py counts it
+    assistance: AssistanceFigures
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -228,4 +217,5 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT),
         peer_reviews=event_kind_figures(session=session, period=period,
                                         event_type=EventType.PEER_REVIEW),
+        assistance=assistance_figures(session=session, period=period),
     )

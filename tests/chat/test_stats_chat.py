@@ -38,6 +38,10 @@ async def test_stats_tells_the_papers_outreach_figures(
     assert ("<b>104</b> included outreach to States; <b>15</b> to academia; <b>17</b> to"
             " industry and <b>10</b> to parliamentarians") in text
     assert "Visits to States: <b>17</b> (to 16 States)" in text
+    assert ("Assistance: <b>38</b> requests received from 35 States (1 more kept an earlier"
+            " request in force).") in text
+    assert ("Published on the website: <b>20</b> requests from 18 States. Organisations"
+            " registered as providers: <b>16</b>, of which 6 responded to 20 requests.") in text
     await until(lambda: len(api.uploads_to(STAFF)) == 1)
     [chart] = api.uploads_to(STAFF)
     assert chart.method == "sendPhoto"

@@ -53,6 +53,29 @@ def submission_column(column: str) -> Callable[[Invoke, Path, str], Result]:
     return run
 
 
+def assistance_column(column: str) -> Callable[[Invoke, Path, str], Result]:
+    def run(outreach: Invoke, tmp_path: Path, value: str) -> Result:
+        row = {"state": "KEN", "received_on": "2019-03-04", "channel": "template",
+               "needs": "training", column: value}
+        return outreach("import", "assistance", csv_file(tmp_path, row))
+    return run
+
+
+def assistance_option(option: str) -> Callable[[Invoke, Path, str], Result]:
+    def run(outreach: Invoke, _tmp: Path, value: str) -> Result:
+        return outreach("assistance", "add", "KEN", "--received", "2019-03-04", "--channel",
+                        "template", "--need", "training", option, value)
+    return run
+
+
+def organisation(acronym: bool) -> Callable[[Invoke, Path, str], Result]:
+    def run(outreach: Invoke, _tmp: Path, value: str) -> Result:
+        if acronym:
+            return outreach("orgs", "add", value, "Invented Body", "--scope", "regional")
+        return outreach("orgs", "add", "IBT", value, "--scope", "regional")
+    return run
+
+
 def chair_subject(outreach: Invoke, tmp_path: Path, value: str) -> Result:
     body = tmp_path / "en.md"
     body.write_text("Dear colleagues,", encoding="utf-8")
@@ -69,6 +92,14 @@ CAPS = [
     Cap("event notes", 2000, event_column("notes"), ("export", "events")),
     Cap("submission symbol", 80, submission_column("symbol"), ("submissions",)),
     Cap("submission note", 2000, submission_column("note"), ("export", "submissions")),
+    Cap("assistance reference (file)", 80, assistance_column("reference"),
+        ("export", "assistance")),
+    Cap("assistance summary (file)", 2000, assistance_column("summary"),
+        ("export", "assistance")),
+    Cap("assistance reference", 80, assistance_option("--reference"), ("export", "assistance")),
+    Cap("assistance summary", 2000, assistance_option("--summary"), ("export", "assistance")),
+    Cap("organisation acronym", 20, organisation(acronym=True), ("orgs", "--format", "json")),
+    Cap("organisation name", 200, organisation(acronym=False), ("orgs", "--format", "json")),
     Cap("chair subject", 300, chair_subject, ("chair", "list", "--format", "json")),
     Cap("staff display name", 120,
         lambda outreach, _tmp, value: outreach("staff", "grant", "4242", "--name", value),

@@ -16,3 +16,11 @@ def test_the_example_files_import_and_show_up_in_the_figures(outreach: Invoke) -
     status = outreach("status", "--since", "2016-01-01").output
     assert "States that have submitted a first report: 4" in status
     assert "States with at least one active Point of Contact: 3" in status
+
+
+def test_the_assistance_example_imports(outreach: Invoke) -> None:
+    result = outreach("import", "assistance", str(EXAMPLES / "assistance.csv"))
+    assert result.exit_code == 0, result.output
+    assert "3 created" in result.output
+    assert '"status": "met"' in outreach("assistance", "list", "--state", "VNM", "--format",
+                                         "json").output

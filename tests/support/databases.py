@@ -23,3 +23,17 @@ def writable_tables() -> tuple[str, ...]:
 
 
 WRITABLE_TABLES = writable_tables()
+
+
+def reference_party_codes() -> tuple[str, ...]:
+    """The parties the reference data ships: a spec may add others (`outreach orgs add`),
+    which the next spec on the same PostgreSQL database must not find."""
+    import csv
+    from importlib import resources
+
+    folder = resources.files("storage").joinpath("reference")
+    codes: list[str] = []
+    for filename, column in (("member_states.csv", "iso3"), ("organisations.csv", "acronym")):
+        text = folder.joinpath(filename).read_text("utf-8")
+        codes.extend(row[column] for row in csv.DictReader(text.splitlines()))
+    return tuple(codes)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from bot.demo.assistance import load_invented_assistance
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.demo.run import load_invented_data
 from storage import parties
@@ -26,7 +27,7 @@ def load_paper_data(session: Session, folder: Path) -> None:
 
 
 def load_paper_events(session: Session) -> None:
-    """Only the invented events (faster): enough for the outreach figures."""
+    """Only the invented events and assistance (faster): enough for the figures of /stats."""
     states = [p.code for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     rows = build_paper_events(states, organisations)
@@ -35,4 +36,5 @@ def load_paper_events(session: Session) -> None:
     report = import_events(session=session, table=table, actor="test", today=NOW.date(),
                            now=NOW)
     assert not report.problems, report.problems
+    load_invented_assistance(session, NOW)
     session.commit()
