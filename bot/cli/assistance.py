@@ -296,6 +296,28 @@ def match(
         overridden=", ".join(uncovered))
 
 
+@app.command()
+def offer(
+    ctx: typer.Context,
+    request_id: RequestId,
+    provider: Annotated[str, typer.Argument(
+        help="The provider (ISO3, acronym or name; see `outreach providers list`).")],
+    on: OnDay,
+    detail: Annotated[str, typer.Option(help="What the provider offers, in a few lines.")] = "",
+) -> None:
+    """Record a provider's offer of help against a request (the Committee matches later)."""
+    day = _day(on, "--on")
+    with registry(ctx) as (cli, session), refusals():
+        request = requests.get(session=session, request_id=request_id)
+        party = resolve_party(session, provider)
+        found = providers.find(session=session, party_id=party.id or 0)
+        if found is None:
+            fail("provider_not_found", party=party.code)
+        providers.offer(session=session, request=request, provider=found, offered_on=day,
+                        detail=detail, actor=cli.actor, now=cli.clock())
+    say("assistance_offered", id=request_id, provider=party.code, on=day.isoformat())
+
+
 def _waits(session: Session, request: AssistanceRequest, on: date) -> list[dict[str, Any]]:
     """Each step reached, with the days the request waited there: until the next step, or
     until `on` for the current one (none once closed)."""

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.chat.app import build_application
+from bot.chat.app import LANGUAGE_GROUP, build_application
 from bot.chat.assist import store
 from bot.chat.assist.conversation import EARLY, NAME, Step
 from bot.chat.assist.keyboards import say
@@ -236,7 +236,7 @@ async def test_mystatus_lists_the_request_awaiting_confirmation_then_its_step(
 
 def test_the_pocs_assist_is_tried_before_every_other_handler(engine: Engine) -> None:
     application = build_application(FakeBotApi.TOKEN, "http://127.0.0.1:9/bot", engine)
-    assert sorted(application.handlers) == [EARLY, 0]
+    assert sorted(application.handlers) == [LANGUAGE_GROUP, EARLY, 0]  # language first
     [conversation, stale] = application.handlers[EARLY]
     assert isinstance(conversation, ConversationHandler) and conversation.name == NAME
     assert [name for entry in conversation.entry_points if isinstance(entry, CommandHandler)

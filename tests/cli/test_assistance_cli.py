@@ -223,3 +223,18 @@ def test_providers_are_listed_and_withdraw(outreach: Invoke) -> None:
     not_one = outreach("providers", "withdraw", "KEN", "--on", "2020-01-01")
     assert not_one.exit_code == 1
     assert "KEN is not registered as an assistance provider" in not_one.stderr
+
+
+def test_an_offer_is_recorded_once_and_shown(outreach: Invoke) -> None:
+    opened(outreach)
+    outreach("providers", "add", "OPCW", "--area", "op3_cd", "--since", "2016-01-01")
+    offered = outreach("assistance", "offer", "1", "OPCW", "--on", "2019-05-01",
+                       "--detail", "Customs training")
+    assert offered.exit_code == 0, offered.stderr
+    assert "Recorded OPCW's offer of help against assistance request 1 on 2019-05-01." in (
+        offered.output)
+    again = outreach("assistance", "offer", "1", "OPCW", "--on", "2019-05-02")
+    assert again.exit_code == 1
+    assert "OPCW" in outreach("assistance", "show", "1").output
+    stranger = outreach("assistance", "offer", "1", "IAEA", "--on", "2019-05-01")
+    assert "IAEA is not registered as an assistance provider" in stranger.stderr
