@@ -154,7 +154,8 @@ class Settings(BaseSettings):
             raise ValueError("OUTREACH_WEBHOOK_URL must be an https:// URL (Telegram posts "
                              "only to https; http://127.0.0.1 or http://localhost for tests)")
         path = parts.path or "/"
-        if path == "/healthz" or path.startswith(("/unsubscribe/", "/reply/")):
+        if path == "/healthz" or path.startswith(
+                ("/unsubscribe/", "/reply/", "/assistance-answer/")):
             raise ValueError(f"OUTREACH_WEBHOOK_URL's path {path} is one the service "
                              "already serves; choose another, e.g. /telegram")
         return value

@@ -45,6 +45,7 @@ from telegram.ext import (
 from bot.chat import assistance, events, poc, replies, staff, staff_language, stats
 from bot.chat.access import remember_language
 from bot.chat.assist import conversation as poc_assist
+from bot.chat.assistance_answers import on_answer_button
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
@@ -55,6 +56,7 @@ from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
+from bot.delivery.assistance_answer_words import CALLBACK_PATTERN as ANSWER_PATTERN
 from bot.delivery.reply_words import CALLBACK_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.clock import utc_now
@@ -77,6 +79,8 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
     return [
         # A PoC's answer to a reminder: first, so that nothing added below can take it.
         CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
+        # A State's answer to an assistance follow-up: as first, for the same reason.
+        CallbackQueryHandler(on_answer_button, pattern=ANSWER_PATTERN),
         # /assist: the staff's, before anything else that may take /assist; anyone else's
         # goes on to the next handler that takes it (a PoC's /assist, wherever it is listed
         # below: bot.chat.assistance.pass_on).

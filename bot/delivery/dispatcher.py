@@ -28,9 +28,10 @@ from bot.channels.contract import (
     SendResult,
     UncertainDelivery,
 )
+from bot.delivery.assistance_answer_words import answer_buttons
 from bot.delivery.reply_words import reply_buttons
 from bot.render.messages import render_message
-from bot.web.links import reply_urls, unsubscribe_url
+from bot.web.links import assistance_answer_urls, reply_urls, unsubscribe_url
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
 from scheduler.working_hours import WorkingHours, next_working_moment
@@ -41,6 +42,8 @@ from storage.parties import Party
 log = logging.getLogger(__name__)
 DISPATCHER_ACTOR = "system:dispatcher"
 REMINDER_KIND = "reminder"  # messages whose recipients can answer: received, later, not me
+# a year after a match the requesting State answers: met, partly met, still needed
+FOLLOW_UP_TEMPLATE = "assistance_follow_up"
 
 
 @dataclass
@@ -233,6 +236,9 @@ class Dispatcher:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
             if message.kind == REMINDER_KIND:
                 answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
+            elif message.template == FOLLOW_UP_TEMPLATE:
+                answers = assistance_answer_urls(self.links.public_url, self.links.secret,
+                                                 delivery.id)
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
             rendered = render_message(message.template, language, context, unsubscribe,
@@ -253,7 +259,10 @@ class Dispatcher:
             )
         if poc.telegram_unreachable_at is not None or poc.telegram_chat_id is None:
             raise NotDeliverable("the Point of Contact cannot be reached on Telegram")
-        buttons = (reply_buttons(delivery.id, rendered.language)
-                   if message.kind == REMINDER_KIND else ())
+        buttons: tuple[tuple[str, str], ...] = ()
+        if message.kind == REMINDER_KIND:
+            buttons = reply_buttons(delivery.id, rendered.language)
+        elif message.template == FOLLOW_UP_TEMPLATE:
+            buttons = answer_buttons(delivery.id, rendered.language)
         return OutgoingTelegram(delivery_id=delivery.id, chat_id=poc.telegram_chat_id,
                                 html=rendered.telegram, buttons=buttons)

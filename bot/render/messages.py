@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from bot.render import catalogue
-from bot.render.names import localised_party
+from bot.render.names import localised_party, state_namer
 from bot.render.templates import DEFAULT_LANGUAGE, direction, environment
 from storage.parties import UN_LANGUAGES
 
@@ -112,9 +112,10 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
         name = f"messages/{template}/{filename}"
         # the State's or organisation's name in the message's language; an HTML part marks
         # one that is in another language (lang=, dir=), a text or Telegram part cannot
-        party = localised_party(context.get("party"), language,
-                                html=filename == "email.html.j2")
-        return env.get_template(name).render({**values, **party}, **extra).strip()
+        html = filename == "email.html.j2"
+        party = localised_party(context.get("party"), language, html=html)
+        return env.get_template(name).render({**values, **party}, **extra,
+                                             state_name=state_namer(language, html=html)).strip()
 
     subject = " ".join(part("subject.txt.j2").split())  # one line, whatever the template did
     return RenderedMessage(

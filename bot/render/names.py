@@ -6,7 +6,7 @@ screen reader reads "International Atomic Energy Agency" with an English voice i
 Arabic page. Telegram's HTML and plain text have no such mark-up: they get the text alone.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -41,3 +41,14 @@ def localised_party(party: Any, language: str, *, html: bool) -> dict[str, Any]:
     local = party_name(_StoredParty(str(party["code"]), str(party.get("name", ""))), language)
     shown: str | Markup = name_html(local, language) if html else local.text
     return {"party": {**party, "name": shown}}
+
+
+def state_namer(language: str, *, html: bool) -> Callable[[str], str | Markup]:
+    """A template's `state_name(code)`: the name of the State or organisation with that code
+    (as a message's context stores a request's State) in `language`, marked in HTML."""
+
+    def shown(code: str) -> str | Markup:
+        local = party_name(str(code), language)
+        return name_html(local, language) if html else local.text
+
+    return shown

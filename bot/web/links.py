@@ -1,4 +1,5 @@
-"""Signed links a PoC can follow without logging in: unsubscribe, and answers to reminders."""
+"""Signed links a PoC can follow without logging in: unsubscribe, answers to reminders and
+to assistance follow-ups."""
 
 import hashlib
 import hmac
@@ -35,3 +36,21 @@ def reply_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]
 
 def reply_signature_valid(secret: str, delivery_id: int, answer: str, signature: str) -> bool:
     return _valid(secret, signature, "reply", delivery_id, answer)
+
+
+ASSISTANCE_ANSWERS = ("met", "partly_met", "still_needed")
+
+
+def assistance_answer_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
+    """One link per answer a requesting State's PoC can give to an assistance follow-up."""
+    base = public_url.rstrip("/")
+    return {
+        answer: f"{base}/assistance-answer/{delivery_id}/{answer}/"
+        f"{_signature(secret, 'assistance-answer', delivery_id, answer)}"
+        for answer in ASSISTANCE_ANSWERS
+    }
+
+
+def assistance_answer_signature_valid(secret: str, delivery_id: int, answer: str,
+                                      signature: str) -> bool:
+    return _valid(secret, signature, "assistance-answer", delivery_id, answer)

@@ -3,6 +3,8 @@
     GET  /healthz                                  bot.web.handlers.HealthHandler
     GET, POST /unsubscribe/<poc id>/<signature>     ...UnsubscribeHandler (RFC 8058)
     GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
+    GET, POST /assistance-answer/<delivery id>/<answer>/<sig>
+                                                   bot.web.assistance_answers
     POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook, in webhook mode: added
                                                    by bot.main as an extra route
 
@@ -19,8 +21,9 @@ from sqlalchemy import Engine
 from tornado.log import access_log
 from tornado.web import Application, RequestHandler
 
+from bot.web.assistance_answers import AssistanceAnswerHandler
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
-from bot.web.links import REPLY_ANSWERS
+from bot.web.links import ASSISTANCE_ANSWERS, REPLY_ANSWERS
 from bot.web.safety import NotFoundHandler, loggable_path
 from storage.reminders import REPLY_LINK_DAYS
 
@@ -36,11 +39,14 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
     answer links are taken; unsubscribe links never expire (RFC 8058)."""
     signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
     answers = "|".join(REPLY_ANSWERS)
+    assistance = "|".join(ASSISTANCE_ANSWERS)
     return Application([
         (r"/healthz", HealthHandler, {"engine": engine}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
         (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler,
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
+        (rf"/assistance-answer/([0-9]{{1,12}})/({assistance})/([0-9a-f]{{32}})",
+         AssistanceAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
         *extra_routes,
     ], log_function=_access_log, default_handler_class=NotFoundHandler)
 

@@ -38,6 +38,8 @@ def test_polling_unless_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) ->
     ({"webhook_url": "bot.example.org/tg"}, "must be an https:// URL"),
     ({"webhook_url": "https:///tg"}, "must be an https:// URL"),
     ({"webhook_url": "https://bot.example.org/healthz"}, "one the service already serves"),
+    ({"webhook_url": "https://bot.example.org/assistance-answer/x"},
+     "one the service already serves"),
     ({"webhook_url": PUBLIC_URL}, "needs OUTREACH_WEBHOOK_SECRET"),
     ({"webhook_url": PUBLIC_URL, "webhook_secret": "no spaces allowed"}, "takes 1-256"),
     ({"webhook_url": PUBLIC_URL, "webhook_secret": "x" * 257}, "takes 1-256"),
