@@ -21,12 +21,14 @@ from storage.assistance import providers, requests
 from storage.assistance.model import (
     CLOSED,
     AssistanceArea,
+    AssistanceProvider,
     AssistanceRequest,
     RequestChannel,
     RequestStatus,
 )
 from storage.assistance.requests import AssistanceError, Need, RequestFields, RequestView
 from storage.imports.assistance import needs_text
+from storage.parties import Party
 
 app = typer.Typer(help="Assistance requests (seed paper, section 5): list, record and move "
                   "them along the Committee's procedure; what is overdue, the website's list, "
@@ -284,16 +286,22 @@ def match(
     day = _day(on, "--on")
     with registry(ctx) as (cli, session), refusals():
         request = requests.get(session=session, request_id=request_id)
-        party = resolve_party(session, provider)
-        found = providers.find(session=session, party_id=party.id or 0)
-        if found is None:
-            fail("provider_not_found", party=party.code)
+        party, found = _registered(session, provider)
         uncovered = providers.uncovered_areas(session=session, request=request,
                                               provider=found)
         providers.match(session=session, request=request, provider=found, on=day,
                         actor=cli.actor, now=cli.clock(), override=override)
     say("assistance_matched", id=request_id, provider=party.code, on=day.isoformat(),
         overridden=", ".join(uncovered))
+
+
+def _registered(session: Session, value: str) -> tuple[Party, AssistanceProvider]:
+    """The provider a person named, or a clear refusal when it is not registered."""
+    party = resolve_party(session, value)
+    found = providers.find(session=session, party_id=party.id or 0)
+    if found is None:
+        fail("provider_not_found", party=party.code)
+    return party, found
 
 
 @app.command()
@@ -309,10 +317,7 @@ def offer(
     day = _day(on, "--on")
     with registry(ctx) as (cli, session), refusals():
         request = requests.get(session=session, request_id=request_id)
-        party = resolve_party(session, provider)
-        found = providers.find(session=session, party_id=party.id or 0)
-        if found is None:
-            fail("provider_not_found", party=party.code)
+        party, found = _registered(session, provider)
         providers.offer(session=session, request=request, provider=found, offered_on=day,
                         detail=detail, actor=cli.actor, now=cli.clock())
     say("assistance_offered", id=request_id, provider=party.code, on=day.isoformat())
