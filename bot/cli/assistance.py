@@ -17,7 +17,7 @@ from bot.cli import assistance_chasing
 from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_party, say, today
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import render
-from storage.assistance import providers, requests
+from storage.assistance import feedback, providers, requests
 from storage.assistance.model import (
     CLOSED,
     AssistanceArea,
@@ -345,5 +345,6 @@ def show(ctx: typer.Context, request_id: RequestId) -> None:
         view = next(view for view in views if view.request.id == request_id)
         text = render("cli/assistance_show.txt.j2", view=view,
                       steps=_waits(session, request, today(ctx)),
-                      offers=providers.offers(session=session, request_id=request_id))
+                      offers=providers.offers(session=session, request_id=request_id),
+                      answers=feedback.answers(session=session, request_id=request_id))
     typer.echo(text)

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from storage import audit
-from storage.assistance import requests
+from storage.assistance import feedback, requests
 from storage.assistance.model import AssistanceRequest
 from storage.assistance.requests import Need, RequestFields
 from storage.parties import Party
@@ -203,7 +203,19 @@ def test_show_gives_needs_steps_with_days_waited_and_offers(outreach: Invoke) ->
     assert "2020-07-01  met          closed" in shown
     assert "OPCW (Organisation for the Prohibition of Chemical Weapons): offered 2019-06-01," \
            " matched on 2019-06-01" in shown
+    assert "answers to the follow-up" not in shown
     assert outreach("assistance", "show", "7").exit_code == 1
+
+
+def test_show_gives_the_states_answers_to_the_follow_up(outreach: Invoke,
+                                                      session: Session) -> None:
+    opened(outreach)
+    feedback.record(session=session, request_id=1, poc_id=None, answer="partly_met",
+                    channel="staff", actor="cli:test-staff", now=NOW)
+    session.commit()
+    shown = outreach("assistance", "show", "1").output
+    assert "The State's answers to the follow-up:" in shown
+    assert f"{NOW.date()}  partly_met (recorded by staff)" in shown
 
 
 def test_providers_are_listed_and_withdraw(outreach: Invoke) -> None:
