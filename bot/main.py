@@ -267,6 +267,11 @@ async def _tick(context: AppContext, run: Callable[[], Awaitable[object]]) -> No
 
     try:
         await run()
+    except asyncio.CancelledError:
+        # The service is stopping (the scheduler is shut down without waiting): what the
+        # tick wrote is committed or not at all, and the ledger says which; no traceback.
+        log.debug("a tick was stopped by the shutdown")
+        return
     except DatabaseError as error:
         url = context.engine.url
         problem = database_problem(error, url)

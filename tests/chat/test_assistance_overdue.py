@@ -4,7 +4,9 @@ and the staff's /assist hands a PoC's /assist to the handler listed after it.
 The overdue notice goes through the real Telegram sender to the fake Bot API; both backends.
 """
 
+import asyncio
 import logging
+import time
 from datetime import date
 from typing import Any
 
@@ -17,7 +19,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.channels.telegram import TelegramSender
 from bot.chat.assistance import on_assist
 from bot.chat.assistance_overdue import tell_staff
-from bot.main import AppContext, _scheduler, build_dispatcher
+from bot.main import AppContext, _scheduler, _tick, build_dispatcher
 from bot.settings import Settings
 from scheduler.assistance import step_days
 from scheduler.ticks import ASSISTANCE_JOB_ID
@@ -88,6 +90,25 @@ def test_the_service_runs_the_assistance_tick_on_the_sweeps_rhythm(
     context = AppContext(settings=settings, engine=engine, actor="test")
     job = _scheduler(context, build_dispatcher(context)).get_job(ASSISTANCE_JOB_ID)
     assert job is not None and job.trigger.interval.total_seconds() == 123
+
+
+async def test_a_tick_stopped_by_the_shutdown_leaves_no_traceback(
+    database_url: str, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`outreach run` shuts its scheduler down without waiting: a tick waiting on the database
+    in a thread is cancelled, and that is no error (it once printed a traceback)."""
+    context = AppContext(settings=Settings(database_url=database_url), engine=engine,
+                         actor="test")
+
+    async def waits_in_a_thread() -> None:
+        await asyncio.to_thread(time.sleep, 1)
+
+    running = asyncio.create_task(_tick(context, waits_in_a_thread))
+    await asyncio.sleep(0.1)
+    running.cancel()
+    await asyncio.wait_for(running, 10)  # returns: the cancellation was the tick's end
+    assert "Traceback" not in caplog.text and not [
+        record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
 async def test_a_pocs_assist_goes_on_to_the_handler_listed_after_the_staffs(
