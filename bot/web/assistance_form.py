@@ -51,7 +51,7 @@ class _Filer:
 
 
 @dataclass
-class _Typed:
+class TypedInput:
     """What the PoC typed, kept to show the form again."""
 
     areas: list[str] = field(default_factory=list)
@@ -67,7 +67,7 @@ def _state_of(session: Session, poc: pocs.PointOfContact) -> Party | None:
     return party
 
 
-def _problem(typed: _Typed) -> str | None:
+def _problem(typed: TypedInput) -> str | None:
     """The name of the sentence saying what is wrong with the input; None: it can be filed."""
     if not typed.areas:
         return "no_area"
@@ -123,7 +123,7 @@ class AssistanceFormHandler(_SignedLink):
             return None
         return filer
 
-    def _form(self, filer: _Filer, typed: _Typed, status: int = 200,
+    def _form(self, filer: _Filer, typed: TypedInput, status: int = 200,
               problem: str | None = None) -> None:
         self._page(FORM_PAGE, filer.language, status, state=filer.state, areas=AREAS,
                    weapons=WEAPONS, typed=typed, problem=problem, detail_max=DETAIL_MAX)
@@ -131,11 +131,11 @@ class AssistanceFormHandler(_SignedLink):
     def get(self, poc_id: str, issued: str, signature: str) -> None:
         filer = self._open(poc_id, issued, signature)
         if filer is not None:
-            self._form(filer, _Typed())
+            self._form(filer, TypedInput())
 
-    def _typed(self) -> _Typed:
+    def _typed(self) -> TypedInput:
         areas = list(dict.fromkeys(self.get_body_arguments("area")))
-        return _Typed(
+        return TypedInput(
             areas=areas,
             weapons={area: self.get_body_argument(f"weapon_{area}", "") for area in AREAS},
             details={area: self.get_body_argument(f"detail_{area}", "").strip()
@@ -159,7 +159,7 @@ class AssistanceFormHandler(_SignedLink):
                  poc_id, request_id)
         self._page(DONE_PAGE, filer.language, state="filed")
 
-    def _file(self, poc_id: int, typed: _Typed) -> int | None:
+    def _file(self, poc_id: int, typed: TypedInput) -> int | None:
         now = self.clock()
         needs = tuple(requests.Need(area, typed.weapons.get(area) or None,
                                     typed.details.get(area, "")) for area in typed.areas)

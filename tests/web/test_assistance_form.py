@@ -163,3 +163,16 @@ async def test_a_reminder_e_mail_carries_the_form_link_of_its_state_poc(
         page = await client.get(url)
     assert page.status_code == 200
     assert re.search(r"on behalf of\s+Kenya", page.text)
+
+
+async def test_without_a_public_url_the_reminder_carries_no_form_link(
+    engine: Engine, session: Session
+) -> None:
+    poc = add_poc(session, "KEN", "Wanjiru Example-Test", "wanjiru@example.org")
+    delivery_to(session, poc)
+    email = ScriptedSender()
+    await Dispatcher(engine=engine, email=email, telegram=None, owner="test-1",
+                     clock=lambda: NOW, links=LinkSettings(secret=SECRET)).run_once()
+    [mail] = [item for item in email.sent if isinstance(item, OutgoingEmail)]
+    assert "stands ready to provide assistance upon request" in mail.text
+    assert "request assistance through" not in mail.text + mail.html
