@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from bot.channels.contract import OutgoingEmail
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.web.links import assistance_form_url
+from storage import pocs
 from storage.assistance.model import AssistanceNeed, AssistanceRequest
 from storage.audit import AuditEntry
 from storage.parties import Party
@@ -120,11 +121,17 @@ async def test_refused_input_is_shown_again_with_a_sentence_and_nothing_is_writt
     assert filed(session) == []
 
 
-async def test_a_tampered_an_expired_link_and_an_organisations_poc_are_refused(
+async def test_a_tampered_an_expired_link_an_organisations_and_an_inactive_poc_are_refused(
     site: Site, session: Session
 ) -> None:
     poc = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org", language="fr")
     organisation = add_poc(session, "IAEA", "Irène Example-Test", "irene@example.org")
+    inactive = add_poc(session, "KEN", "Wanjiru Example-Test", "wanjiru@example.org")
+    gone = session.get(pocs.PointOfContact, inactive)
+    assert gone is not None
+    gone.status = pocs.PocStatus.INACTIVE
+    session.add(gone)
+    session.commit()
     good = link(site, poc)
     tampered = good[:-4] + ("0000" if not good.endswith("0000") else "1111")
     other_day = good.replace(NOW.strftime("%Y%m%d"), "20261126")  # signed for another day
@@ -134,11 +141,13 @@ async def test_a_tampered_an_expired_link_and_an_organisations_poc_are_refused(
                    await client.post(other_day, data=form)]
         expired = await client.post(link(site, poc, days_ago=31), data=form)
         refused = await client.post(link(site, organisation), data=form)
+        stale = await client.post(link(site, inactive), data=form)
     assert [page.status_code for page in invalid] == [404] * 3
     assert "This link is not valid" in invalid[0].text
     assert expired.status_code == 410
     assert "Veuillez demander un nouveau lien au secrétariat" in expired.text
     assert refused.status_code == 403 and "Point of Contact of a State" in refused.text
+    assert stale.status_code == 403
     assert filed(session) == []
 
 
