@@ -155,7 +155,8 @@ class Settings(BaseSettings):
                              "only to https; http://127.0.0.1 or http://localhost for tests)")
         path = parts.path or "/"
         if path == "/healthz" or path.startswith(
-                ("/unsubscribe/", "/reply/", "/assistance-answer/")):
+                ("/unsubscribe/", "/reply/", "/assistance-answer/",
+                 "/assistance-request/")):
             raise ValueError(f"OUTREACH_WEBHOOK_URL's path {path} is one the service "
                              "already serves; choose another, e.g. /telegram")
         return value

@@ -31,13 +31,18 @@ from bot.channels.contract import (
 from bot.delivery.assistance_answer_words import answer_buttons
 from bot.delivery.reply_words import reply_buttons
 from bot.render.messages import render_message
-from bot.web.links import assistance_answer_urls, reply_urls, unsubscribe_url
+from bot.web.links import (
+    assistance_answer_urls,
+    assistance_form_url,
+    reply_urls,
+    unsubscribe_url,
+)
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
 from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage
-from storage.parties import Party
+from storage.parties import Party, PartyKind
 
 log = logging.getLogger(__name__)
 DISPATCHER_ACTOR = "system:dispatcher"
@@ -236,6 +241,9 @@ class Dispatcher:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
             if message.kind == REMINDER_KIND:
                 answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
+                if party.kind == PartyKind.STATE:  # a State's PoC may request assistance
+                    answers["assistance_form"] = assistance_form_url(
+                        self.links.public_url, self.links.secret, poc.id, self.clock().date())
             elif message.template == FOLLOW_UP_TEMPLATE:
                 answers = assistance_answer_urls(self.links.public_url, self.links.secret,
                                                  delivery.id)

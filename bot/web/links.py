@@ -1,8 +1,9 @@
 """Signed links a PoC can follow without logging in: unsubscribe, answers to reminders and
-to assistance follow-ups."""
+to assistance follow-ups, the assistance request form."""
 
 import hashlib
 import hmac
+from datetime import date
 
 REPLY_ANSWERS = ("received", "snooze", "wrong_contact")
 
@@ -54,3 +55,16 @@ def assistance_answer_urls(public_url: str, secret: str, delivery_id: int) -> di
 def assistance_answer_signature_valid(secret: str, delivery_id: int, answer: str,
                                       signature: str) -> bool:
     return _valid(secret, signature, "assistance-answer", delivery_id, answer)
+
+
+def assistance_form_url(public_url: str, secret: str, poc_id: int, issued: date) -> str:
+    """The PoC's own link to the assistance request form, issued on `issued` (the day the
+    e-mail carrying it is sent); it expires OUTREACH_REPLY_LINK_DAYS later."""
+    day = issued.strftime("%Y%m%d")
+    return (f"{public_url.rstrip('/')}/assistance-request/{poc_id}/{day}/"
+            f"{_signature(secret, 'assist-form', poc_id, day)}")
+
+
+def assistance_form_signature_valid(secret: str, poc_id: int, issued: str,
+                                    signature: str) -> bool:
+    return _valid(secret, signature, "assist-form", poc_id, issued)

@@ -5,6 +5,8 @@
     GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
     GET, POST /assistance-answer/<delivery id>/<answer>/<sig>
                                                    bot.web.assistance_answers
+    GET, POST /assistance-request/<poc id>/<issued YYYYMMDD>/<sig>
+                                                   bot.web.assistance_form
     POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook, in webhook mode: added
                                                    by bot.main as an extra route
 
@@ -22,6 +24,7 @@ from tornado.log import access_log
 from tornado.web import Application, RequestHandler
 
 from bot.web.assistance_answers import AssistanceAnswerHandler
+from bot.web.assistance_form import AssistanceFormHandler
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
 from bot.web.links import ASSISTANCE_ANSWERS, REPLY_ANSWERS
 from bot.web.safety import NotFoundHandler, loggable_path
@@ -36,7 +39,8 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
     """`secret` signs the PoCs' links (OUTREACH_SECRET_KEY); without it every link is
     refused. `extra_routes`: tornado rules served beside them (Telegram's webhook).
     `reply_link_days` (OUTREACH_REPLY_LINK_DAYS): how long after a reminder is sent its
-    answer links are taken; unsubscribe links never expire (RFC 8058)."""
+    answer links (and a PoC's assistance form link after its issue) are taken; unsubscribe
+    links never expire (RFC 8058)."""
     signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
     answers = "|".join(REPLY_ANSWERS)
     assistance = "|".join(ASSISTANCE_ANSWERS)
@@ -47,6 +51,8 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
         (rf"/assistance-answer/([0-9]{{1,12}})/({assistance})/([0-9a-f]{{32}})",
          AssistanceAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
+        (r"/assistance-request/([0-9]{1,12})/([0-9]{8})/([0-9a-f]{32})", AssistanceFormHandler,
+         {**signed, "valid_for": timedelta(days=reply_link_days)}),
         *extra_routes,
     ], log_function=_access_log, default_handler_class=NotFoundHandler)
 

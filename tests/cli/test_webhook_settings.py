@@ -40,6 +40,8 @@ def test_polling_unless_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) ->
     ({"webhook_url": "https://bot.example.org/healthz"}, "one the service already serves"),
     ({"webhook_url": "https://bot.example.org/assistance-answer/x"},
      "one the service already serves"),
+    ({"webhook_url": "https://bot.example.org/assistance-request/x"},
+     "one the service already serves"),
     ({"webhook_url": PUBLIC_URL}, "needs OUTREACH_WEBHOOK_SECRET"),
     ({"webhook_url": PUBLIC_URL, "webhook_secret": "no spaces allowed"}, "takes 1-256"),
     ({"webhook_url": PUBLIC_URL, "webhook_secret": "x" * 257}, "takes 1-256"),

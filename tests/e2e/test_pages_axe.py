@@ -14,6 +14,8 @@ from sqlmodel import Session
 from bot.render.page import report_html
 from bot.render.templates import render
 from bot.web.archive import ArchivedMessage, Version
+from bot.web.assistance_form import AREAS, WEAPONS, TypedInput
+from storage.assistance.model import DETAIL_MAX
 from storage.figures.statistics import Period, transparency_figures
 from storage.parties import UN_LANGUAGES
 from tests.e2e.test_report_browser import chromium
@@ -34,6 +36,14 @@ def pages(language: str) -> dict[str, str]:
         found[f"reply-{state}"] = render("web/reply.html.j2", language, state=state,
                                          snooze_until="2026-05-01")
     found["reply-confirm"] = render("web/reply_confirm.html.j2", language, answer="received")
+    typed = TypedInput(areas=["training"], weapons={"training": "nuclear"})
+    for problem in (None, "no_area"):
+        found[f"assistance-form-{problem}"] = render(
+            "assistance/form.html.j2", language, state="Kenya", areas=AREAS, weapons=WEAPONS,
+            typed=typed, problem=problem, detail_max=DETAIL_MAX)
+    for state in ("filed", "expired", "not_a_state", "invalid"):
+        found[f"assistance-form-{state}"] = render("assistance/form_done.html.j2", language,
+                                                   state=state)
     found["archive-index"] = render("web/chair_archive_index.html.j2", language,
                                     messages=[MESSAGE], feed="atom.xml", others=[])
     version = MESSAGE.version(language)  # the page of the message in this language, if sent
