@@ -16,7 +16,7 @@ from storage.assistance.requests import Need, RequestFields
 from storage.parties import Party
 from tests.e2e.test_reminders_end_to_end import FIRST_SECONDS, TICKS_SECONDS, service_env
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.outbox import NOW, add_poc
+from tests.support.outbox import add_poc
 from tests.support.service import running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
@@ -32,20 +32,22 @@ def party(session: Session, code: str) -> Party:
 
 def a_match_a_year_old_and_an_open_request(session: Session) -> None:
     """Kenya's request was matched with the IAEA 400 days ago (its follow-up is due); Peru's
-    is open to providers in training, which the IAEA covers (its digest is due)."""
+    is open to providers in training, which the IAEA covers (its digest is due). Written at
+    the service's own time: the days are counted back from it."""
+    now = datetime.now(UTC)
     iaea = providers.register(session=session, party=party(session, "IAEA"),
                               registered_on=days_ago(2000), areas=["training", "op3_ab"],
-                              actor="test", now=NOW)
+                              actor="test", now=now)
     for state, received, areas in (("KEN", 500, ("op3_ab",)), ("PER", 20, ("training",))):
         made = requests.add(session=session, party=party(session, state), fields=RequestFields(
             received_on=days_ago(received), channel="template",
-            needs=tuple(Need(area) for area in areas)), actor="test", now=NOW)
+            needs=tuple(Need(area) for area in areas)), actor="test", now=now)
         requests.advance(session=session, request=made, to="open", on=days_ago(received),
-                         actor="test", now=NOW)
+                         actor="test", now=now)
         if state == "KEN":
             providers.match(session=session, request=made, provider=iaea, on=days_ago(400),
-                            actor="test", now=NOW)
-    chasing.set_chasing(session=session, enabled=True, actor="test", now=NOW)
+                            actor="test", now=now)
+    chasing.set_chasing(session=session, enabled=True, actor="test", now=now)
     session.commit()
 
 
