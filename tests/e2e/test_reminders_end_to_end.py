@@ -17,7 +17,13 @@ from storage import reminders, submissions
 from storage.parties import Party
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import NOW, add_poc
-from tests.support.service import WAIT_SECONDS, reminders_active, running_service, wait_for
+from tests.support.service import (
+    ANSWER_SECONDS,
+    WAIT_SECONDS,
+    reminders_active,
+    running_service,
+    wait_for,
+)
 from tests.support.smtp_sink import SmtpSink
 
 SECRET = "reminders-e2e-secret"
@@ -100,11 +106,11 @@ def test_a_due_reminder_reaches_each_poc_once_and_their_answers_count(
             [link] = re.findall(r"http://127\.0\.0\.1:9(/reply/\d+/snooze/[0-9a-f]{32})",
                                 text.get_content())
             local = service.health_url.removesuffix("/healthz") + link
-            with urllib.request.urlopen(local, timeout=5) as page:
+            with urllib.request.urlopen(local, timeout=ANSWER_SECONDS) as page:
                 assert page.status == 200  # a confirmation page: nothing recorded yet
             assert not any(r.answer == "snooze" for r in replies(session))
             request = urllib.request.Request(local, data=b"", method="POST")
-            with urllib.request.urlopen(request, timeout=5) as page:
+            with urllib.request.urlopen(request, timeout=ANSWER_SECONDS) as page:
                 assert page.status == 200
             assert any(r.answer == "snooze" and r.channel == "email" for r in replies(session))
             time.sleep(TICKS_SECONDS)  # several sweeps and dispatches: nothing more goes out

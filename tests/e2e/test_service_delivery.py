@@ -17,7 +17,7 @@ from bot.web.links import unsubscribe_url
 from storage import pocs
 from storage.outbox import Delivery, OutboxMessage
 from tests.support.outbox import add_poc, queue
-from tests.support.service import reminders_paused, running_service, wait_for
+from tests.support.service import ANSWER_SECONDS, reminders_paused, running_service, wait_for
 from tests.support.smtp_sink import SmtpSink
 
 SECRET = "service-test-secret"
@@ -26,7 +26,7 @@ SECRET = "service-test-secret"
 def post(url: str, body: bytes) -> tuple[int, str]:
     request = urllib.request.Request(url, data=body, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=ANSWER_SECONDS) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         with error:
@@ -35,7 +35,7 @@ def post(url: str, body: bytes) -> tuple[int, str]:
 
 def get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=ANSWER_SECONDS) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         with error:

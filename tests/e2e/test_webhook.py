@@ -16,7 +16,7 @@ from typing import Any
 
 from scheduler.leader import STANDING_BY, STANDING_BY_SQLITE
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.service import Service, running_service, wait_for
+from tests.support.service import ANSWER_SECONDS, Service, running_service, wait_for
 
 ADMIN = 5550002
 SECRET = "s3cret_webhook-Token"
@@ -48,7 +48,7 @@ def post(service: Service, update: dict[str, Any], secret: str | None
     request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers,
                                      method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=ANSWER_SECONDS) as response:
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         with error:

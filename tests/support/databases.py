@@ -2,6 +2,10 @@
 names a server (CI always sets it)."""
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 POSTGRES_ENV = "OUTREACH_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])]
@@ -37,3 +41,20 @@ def reference_party_codes() -> tuple[str, ...]:
         text = folder.joinpath(filename).read_text("utf-8")
         codes.extend(row[column] for row in csv.DictReader(text.splitlines()))
     return tuple(codes)
+
+
+def empty_writable_tables(connection: "Connection") -> None:
+    """Empty what the last spec wrote on PostgreSQL, ids starting again at 1.
+
+    DELETE rather than TRUNCATE: a TRUNCATE gives each table new files on disk, which on 28
+    mostly empty tables cost more than many a spec (0.12 s a spec, against 0.03 s now)."""
+    sequences = connection.exec_driver_sql(
+        "SELECT seq.relname FROM pg_class seq"
+        " JOIN pg_depend dep ON dep.objid = seq.oid AND dep.deptype IN ('a', 'i')"
+        " JOIN pg_class owner ON owner.oid = dep.refobjid"
+        " WHERE seq.relkind = 'S' AND owner.relname = ANY(%(tables)s)",
+        {"tables": list(WRITABLE_TABLES)}).scalars().all()
+    connection.exec_driver_sql("; ".join(f'DELETE FROM "{table}"' for table in WRITABLE_TABLES))
+    # setval, not ALTER SEQUENCE ... RESTART: the DDL costs 2 ms a sequence.
+    connection.exec_driver_sql(
+        "SELECT " + ", ".join(f"setval('\"{sequence}\"', 1, false)" for sequence in sequences))

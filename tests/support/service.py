@@ -32,6 +32,7 @@ from tests.support.outbox import NOW
 
 STARTUP_SECONDS = 60.0  # a cold start on a loaded machine; a quiet one answers in about 2 s
 SHUTDOWN_SECONDS = 30.0
+ANSWER_SECONDS = 30.0  # one HTTP answer of the service; a busy machine may take seconds
 WAIT_SECONDS = 60.0  # for what the service does on its own (a dispatch, a sweep, a reply)
 POLL_SECONDS = 0.1
 
@@ -110,7 +111,10 @@ class Service:
 
     def health(self) -> Health:
         try:
-            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+            # An answer a busy machine makes slow is still an answer: the deadline is the
+            # caller's wait, not this one request's.
+            with urllib.request.urlopen(self.health_url, timeout=ANSWER_SECONDS
+                                        ) as response:
                 return Health(status=response.status, body=response.read())
         except urllib.error.HTTPError as error:  # 503 and friends: an answer all the same
             with error:
