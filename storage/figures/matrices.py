@@ -11,11 +11,12 @@ groups are the electoral groups (Party.electoral_group: the United States counts
 as the outreach figures count them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Subquery, func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.figures.period import Period
@@ -87,14 +88,16 @@ def _latest_approved(day: date) -> Subquery:
 def matrix_shares(*, session: Session, on: date) -> MatrixShares:
     """One aggregate: recorded and possible by regional group, section and category."""
     latest = _latest_approved(on)
-    rows = session.exec(
-        select(Party.electoral_group, MatrixCell.section, MatrixCell.category,
-               func.sum(MatrixCell.recorded), func.sum(MatrixCell.possible),
-               func.count(func.distinct(latest.c.party_id)))
+    # more columns than sqlmodel's select types: SQLAlchemy's, through execute
+    rows = session.execute(
+        select_columns(col(Party.electoral_group), col(MatrixCell.section),
+                       col(MatrixCell.category), func.sum(col(MatrixCell.recorded)),
+                       func.sum(col(MatrixCell.possible)),
+                       func.count(func.distinct(latest.c.party_id)))
         .select_from(MatrixCell)
         .join(latest, latest.c.version_id == col(MatrixCell.version_id))
         .join(Party, col(Party.id) == latest.c.party_id)
-        .where(Party.kind == PartyKind.STATE)
+        .where(col(Party.kind) == PartyKind.STATE)
         .group_by(col(Party.electoral_group), col(MatrixCell.section),
                   col(MatrixCell.category))).all()
     codes = list(session.exec(select(RegionalGroup.code).order_by(col(RegionalGroup.code))))
@@ -133,3 +136,22 @@ def matrix_figures(*, session: Session, period: Period, since: date) -> MatrixFi
     return MatrixFigures(period=period, now=matrix_shares(session=session, on=period.end),
                          then=matrix_shares(session=session, on=since),
                          approved=approved, published=published)
+
+
+@dataclass(frozen=True)
+class VersionShares:
+    """One version's shares, for a State's own summary (chat, CLI)."""
+
+    overall: Share
+    by_section: Mapping[str, Share]
+    by_category: Mapping[str, Share]
+
+
+def version_shares(cells: Iterable[MatrixCell]) -> VersionShares:
+    by_section = dict.fromkeys([s.value for s in MatrixSection], Share())
+    by_category = dict.fromkeys([c.value for c in MatrixCategory], Share())
+    for cell in cells:
+        share = Share(cell.recorded, cell.possible)
+        by_section[cell.section] = by_section.get(cell.section, Share()) + share
+        by_category[cell.category] = by_category.get(cell.category, Share()) + share
+    return VersionShares(sum(by_section.values(), Share()), by_section, by_category)
