@@ -70,8 +70,8 @@ def matrix_chart_figure(figures: MatrixFigures, words: MatrixChartWords,
                       label=say(words.then))
     second = axes.barh([p + height / 2 for p in positions], now, height, color=NOW_COLOUR,
                        label=say(words.now))
-    for bars in (first, second):
-        axes.bar_label(bars, labels=[f"{value:d}%" for value in bars.datavalues], padding=3,
+    for bars, values in ((first, then), (second, now)):
+        axes.bar_label(bars, labels=[f"{value}%" for value in values], padding=3,
                        fontsize="small")
     axes.set_yticks(list(positions),
                     [say(fill(words.groups.get(g, g), LABEL_WIDTH)) for g in groups])
