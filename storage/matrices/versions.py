@@ -165,13 +165,18 @@ def save(*, session: Session, party: Party, number: int, fields: VersionFields, 
     session.add(version)
     session.flush()
     assert version.id is not None
-    session.exec(delete(MatrixCell).where(col(MatrixCell.version_id) == version.id))
-    for cell in fields.cells:
-        session.add(MatrixCell(version_id=version.id, section=cell.section,
-                               category=cell.category, recorded=cell.recorded,
-                               possible=cell.possible))
+    if before is not None:
+        session.exec(delete(MatrixCell).where(col(MatrixCell.version_id) == version.id))
+    cells = [MatrixCell(version_id=version.id, section=cell.section, category=cell.category,
+                        recorded=cell.recorded, possible=cell.possible)
+             for cell in fields.cells]
+    session.add_all(cells)
     session.flush()
-    _audit(session, version, "create" if before is None else "update", before, actor, now)
+    order = {key: index for index, key in enumerate(CELLS)}
+    cells.sort(key=lambda c: order[(c.section, c.category)])
+    audit.record(session=session, actor=actor, action="create" if before is None else "update",
+                 entity=ENTITY, entity_id=version.id, before=before,
+                 after=snapshot(version, cells), now=now)
     return version, True
 
 
