@@ -19,6 +19,7 @@ from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
 from bot.render.words import chart_labels
+from bot.render.words import labels as report_words
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
@@ -87,7 +88,8 @@ def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings
 
 def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Path, str]:
     """The transparency page and the outreach chart of the paper's period, marked invented;
-    and the paper's outreach sentence and its assistance section with the demo's figures."""
+    and the paper's outreach sentence and its assistance and matrices sections with the demo's
+    figures."""
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
@@ -104,7 +106,9 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    matrices = render("report/matrices.txt.j2", figures=figures, start=start, end=end,
+                      words=report_words(DEFAULT_LANGUAGE))
+    return page, chart, f"{outreach}\n\n{assistance}\n\n{matrices}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
