@@ -73,3 +73,21 @@ async def test_mystatus_shows_the_pocs_own_states_latest_approved_matrix_in_thei
     assert "PD 1 80%; PD 2 70%; PD 3 c)-d) 50%; PD 3 a)-b) 40%" in matrix
     assert "(90" not in status.text  # the draft under review is not shown to the PoC
     assert "12 sur 120" not in status.text  # nor Tanzania's matrix
+
+
+async def test_stats_gives_the_matrices_share_and_its_change_over_the_period(
+    api: FakeBotApi, engine: Engine, session: Session, staff: None
+) -> None:
+    version(session, "KEN", 1, date(2015, 6, 1), approved=date(2016, 1, 5), recorded=4)
+    version(session, "KEN", 2, date(2020, 6, 1), approved=date(2020, 12, 2), recorded=7)
+    version(session, "PER", 1, date(2020, 6, 1), approved=date(2022, 4, 16),
+            recorded=10)  # the day after the period: not counted
+    session.commit()
+    async with staff_bot(api, engine):
+        answer = await write(api, STAFF, "/stats 2016-04-26 2022-04-15")
+        await write(api, STAFF, "/language fr")
+        french = await write(api, STAFF, "/stats 2016-04-26 2022-04-15")
+    assert ("Matrices: <b>70%</b> of possible measures recorded in the approved matrix of 1"
+            " State (+30 points over the period).") in answer.text
+    assert ("Matrices : <b>70 %</b> des mesures possibles consignées dans la matrice approuvée"
+            " de 1 État (+30 points sur la période).") in french.text
