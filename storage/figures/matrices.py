@@ -70,7 +70,8 @@ class MatrixFigures:
 
     @property
     def change_by_regional_group(self) -> dict[str, int]:
-        return {group: share.percent - self.then.by_regional_group[group].percent
+        then = self.then.by_regional_group
+        return {group: share.percent - then.get(group, Share()).percent
                 for group, share in self.now.by_regional_group.items()}
 
 
