@@ -42,7 +42,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import assistance, events, poc, replies, staff, staff_language, stats
+from bot.chat import (
+    assistance,
+    events,
+    matrices,
+    poc,
+    replies,
+    staff,
+    staff_language,
+    stats,
+)
 from bot.chat.access import remember_language
 from bot.chat.assist import conversation as poc_assist
 from bot.chat.assistance_answers import on_answer_button
@@ -115,6 +124,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CommandHandler("org", staff.on_org),
         CommandHandler("nonreporting", staff.on_nonreporting),
         CommandHandler("invite", staff.on_invite),
+        CommandHandler("matrix", matrices.on_matrix),
         CommandHandler("stats", stats.on_stats),
         CommandHandler("report", stats.on_report),
         CommandHandler("grant", staff.on_grant),

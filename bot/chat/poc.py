@@ -3,8 +3,8 @@
     /start <token>   the single-use deep link of `outreach invite` or the staff's /invite
                      (storage.invitations): binds this chat to the PoC's record and greets
                      them in their language; an unknown, used or expired token is refused
-    /mystatus        their own State's reporting status and assistance requests (never another
-                     State's)
+    /mystatus        their own State's reporting status, assistance requests and latest
+                     approved matrix (never another State's)
     /language CODE   one of the six UN languages: the PoC's record, their command menu
     /stop            no more Telegram messages (e-mail goes on); audited
 
@@ -19,7 +19,7 @@ own.
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -33,6 +33,8 @@ from bot.chat.assist import store as assist_store
 from bot.chat.common import reply, say, services
 from bot.render.templates import DEFAULT_LANGUAGE
 from storage import invitations, pocs, submissions
+from storage.figures.matrices import version_shares
+from storage.matrices import versions as matrix_versions
 from storage.parties import UN_LANGUAGES, Party, PartyKind
 from storage.party_names import party_name
 from storage.submissions import NATIONAL_REPORT_KINDS, SubmissionKind
@@ -83,7 +85,16 @@ def _redeem(engine: Engine, token: str, chat_id: int, now: datetime) -> str | No
     return text
 
 
-def _mystatus_view(engine: Engine, poc: BoundPoc) -> str:
+def _matrix_lines(session: Session, poc: BoundPoc, today: date) -> str:
+    """The State's latest matrix version approved by `today`, in the PoC's language."""
+    found = matrix_versions.latest(session=session, party_id=poc.party_id, approved_by=today)
+    if found is None:
+        return say("poc", "mystatus_no_matrix", poc.language)
+    return say("poc", "mystatus_matrix", poc.language, version=found.version,
+               shares=version_shares(found.cells))
+
+
+def _mystatus_view(engine: Engine, poc: BoundPoc, today: date) -> str:
     """The PoC's own party only: never another State's figures."""
     with Session(engine) as session:
         party = session.get(Party, poc.party_id)
@@ -94,6 +105,7 @@ def _mystatus_view(engine: Engine, poc: BoundPoc) -> str:
                        party=party_name(party, poc.language).text)
         rows = [row for row, _ in submissions.history(session=session, party_id=poc.party_id)]
         requests = assist_store.lines(session, poc.party_id)
+        matrix = _matrix_lines(session, poc, today)
     firsts = [row.submitted_on for row in rows if row.kind == SubmissionKind.FIRST_REPORT]
     assistance = (assist_words.say("mystatus_requests", poc.language, requests=requests)
                   if requests else "")
@@ -103,7 +115,7 @@ def _mystatus_view(engine: Engine, poc: BoundPoc) -> str:
         national_reports=sum(row.kind in NATIONAL_REPORT_KINDS for row in rows),
         last_submission=max((row.submitted_on for row in rows), default=None),
         action_plans=sum(row.kind == SubmissionKind.ACTION_PLAN for row in rows)),
-        assistance]))
+        assistance, matrix]))
 
 
 def _set_language(engine: Engine, poc_id: int, language: str, actor: str,
@@ -148,8 +160,9 @@ async def on_invitation(update: Update, context: Context) -> None:
 async def on_mystatus(update: Update, context: Context) -> None:
     poc = await poc_role(update, context)
     if poc is not None:
-        await reply(update, await asyncio.to_thread(_mystatus_view, services(context).engine,
-                                                    poc))
+        found = services(context)
+        await reply(update, await asyncio.to_thread(_mystatus_view, found.engine, poc,
+                                                    found.clock().date()))
 
 
 async def on_language(update: Update, context: Context) -> None:

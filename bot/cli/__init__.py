@@ -1,6 +1,6 @@
 """The `outreach` command line. This module only registers; each command group lives in a
 module of its own (registry, pocs, files, outbox, reminders, staff, chair, report, service,
-assistance, providers), and every command reads its context from
+assistance, providers, matrices), and every command reads its context from
 bot.cli.common.open_context.
 
 Every command module is imported here, so each keeps its heavy libraries (matplotlib,
@@ -18,6 +18,7 @@ from bot.cli import (
     assistance,
     chair,
     files,
+    matrices,
     outbox,
     pocs,
     providers,
@@ -66,6 +67,7 @@ app.add_typer(translations.app, name="translations")
 app.add_typer(registry.orgs_app, name="orgs")
 app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
+app.add_typer(matrices.app, name="matrices")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -36,13 +36,17 @@ from storage.imports.assistance import import_assistance
 from storage.imports.common import ImportReport
 from storage.imports.events import file_row as event_file_row
 from storage.imports.events import import_events
+from storage.imports.matrices import COLUMNS as MATRIX_FILE_COLUMNS
+from storage.imports.matrices import file_rows as matrix_file_rows
+from storage.imports.matrices import import_matrices
 from storage.imports.pocs import file_row, import_pocs
 from storage.imports.submissions import import_submissions
 from storage.imports.tabular import Table, TableError, read_table
+from storage.matrices import versions as matrix_versions
 
 import_app = typer.Typer(
-    help="Import PoCs, submissions, events or assistance requests from CSV or XLSX, all or "
-    "nothing.",
+    help="Import PoCs, submissions, events, assistance requests or matrices from CSV or XLSX, "
+    "all or nothing.",
     no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
 
@@ -100,6 +104,15 @@ def import_assistance_command(
     """Import assistance requests; a request is matched on its State, the day it was
     received and its reference."""
     _run_import(ctx, file, dry_run, import_assistance)
+
+
+@import_app.command("matrices")
+def import_matrices_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import the Committee's matrices, one row per State, version, section and weapon
+    category; a version is matched on its State and number (counts are of versions)."""
+    _run_import(ctx, file, dry_run, import_matrices)
 
 
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
@@ -185,6 +198,17 @@ def export_assistance(
     else:
         out.write_text(as_json(rows) + "\n", encoding="utf-8")
         say("written_to", path=out)
+
+
+@export_app.command("matrices")
+def export_matrices(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                    out: OutFile = None, excel: Excel = False) -> None:
+    """Every matrix version, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            row for view in matrix_versions.listing(session=session)
+            for row in matrix_file_rows(view)]
+    _export(rows, MATRIX_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("states")

@@ -110,7 +110,8 @@ def report(
         "shows every language's letters (no effect on other formats).")] = False,
 ) -> None:
     """The Committee's transparency figures for a period (both days included): outreach
-    events, reporting, Points of Contact, action plans, visits, peer reviews and assistance."""
+    events, reporting, Points of Contact, action plans, visits, peer reviews, assistance and
+    the Committee's matrices."""
     on = today(ctx)
     period = period_of(start, end, on)
     with registry(ctx) as (cli, session):

@@ -14,10 +14,12 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.matrices import load_invented_matrices
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
 from bot.render.words import chart_labels
+from bot.render.words import labels as report_words
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
@@ -43,7 +45,7 @@ def _fresh_sqlite(path: Path) -> None:
 def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     """Write the invented PoCs, submissions and events as CSV files in `folder` and import
     them into the registry of `session` (reference data loaded), as a user's files would be;
-    then the invented assistance requests, providers and offers."""
+    then the invented assistance requests, providers and offers, and the matrices."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
@@ -59,6 +61,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
+    load_invented_matrices(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -85,7 +88,8 @@ def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings
 
 def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Path, str]:
     """The transparency page and the outreach chart of the paper's period, marked invented;
-    and the paper's outreach sentence and its assistance section with the demo's figures."""
+    and the paper's outreach sentence and its assistance and matrices sections with the demo's
+    figures."""
     with session_scope(engine) as session:
         figures = transparency_figures(session=session, period=PAPER_PERIOD)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
@@ -102,7 +106,9 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    matrices = render("report/matrices.txt.j2", figures=figures, start=start, end=end,
+                      words=report_words(DEFAULT_LANGUAGE))
+    return page, chart, f"{outreach}\n\n{assistance}\n\n{matrices}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.render.charts import outreach_chart_svg
+from bot.render.matrix_chart import matrix_chart_svg, matrix_chart_words
 from bot.render.report import SECTIONS, report_data
 from bot.render.templates import direction, long_date, render
 from bot.render.words import chart_labels, labels
@@ -19,7 +20,9 @@ from storage.figures.statistics import TransparencyFigures
 # A group of figures whose items are named by a shared vocabulary rather than per section.
 ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_type": "type.", "by_regional_group": "group.",
-                   "states_by_report_count": "report_count.", "states_by_area": "area."}
+                   "states_by_report_count": "report_count.", "states_by_area": "area.",
+                   "by_section": "matrix_section.", "by_category": "weapon.",
+                   "change_by_regional_group": "group."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
 
@@ -85,5 +88,8 @@ def report_html(
         outreach=figures.outreach,
         chart=outreach_chart_svg(figures.outreach, chart_labels(language, figures.period, invented))
         if figures.outreach.events else None,
+        matrix_chart=matrix_chart_svg(figures.matrices,
+                                      matrix_chart_words(figures.matrices, language, invented))
+        if figures.matrices.now.states else None,
         notice=notice,
     )

@@ -17,6 +17,7 @@ from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
 from bot.render.words import labels
 from storage.figures.assistance import AssistanceFigures
+from storage.figures.matrices import MatrixFigures
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
 
 
@@ -31,7 +32,7 @@ class ReportFormat(StrEnum):
 # Sections of report_data, in the order of the page (the paper's order: 7 and 6 first, as
 # the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7 and 5).
 SECTIONS = ("outreach", "reporting", "points_of_contact", "action_plans", "visits",
-            "peer_reviews", "assistance")
+            "peer_reviews", "assistance", "matrices")
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -58,6 +59,27 @@ def _assistance(figures: AssistanceFigures) -> dict[str, Any]:
         "organisation_responses": {"organisations": figures.responding_organisations,
                                    "requests": figures.requests_answered_by_organisations},
         "regional_conferences": figures.regional_conferences,
+    }
+
+
+def _matrices(figures: MatrixFigures) -> dict[str, Any]:
+    now, then = figures.now, figures.then
+    return {
+        "as_of": now.on.isoformat(),
+        "since": then.on.isoformat(),
+        "states": now.states,
+        "states_since": then.states,
+        "overall": {"recorded": now.overall.recorded, "possible": now.overall.possible,
+                    "percent": now.overall.percent},
+        "by_section": {key: share.percent for key, share in now.by_section.items()},
+        "by_category": {key: share.percent for key, share in now.by_category.items()},
+        "by_regional_group": {key: share.percent
+                              for key, share in now.by_regional_group.items()},
+        "percent_since": then.overall.percent,
+        "change_points": figures.change,
+        "change_by_regional_group": figures.change_by_regional_group,
+        "approved": figures.approved,
+        "published": figures.published,
     }
 
 
@@ -101,6 +123,7 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
         "visits": _event_kind(figures.visits),
         "peer_reviews": _event_kind(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
+        "matrices": _matrices(figures.matrices),
     }
 
 

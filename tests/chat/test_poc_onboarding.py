@@ -136,12 +136,15 @@ async def test_mystatus_shows_only_the_pocs_own_state_then_in_spanish(
         bad = await write(api, CHAT, "/language xx")
     expected = {"party": "France", "first_report": date(2004, 10, 28), "national_reports": 2,
                 "last_submission": date(2021, 2, 1), "action_plans": 1}
-    assert french.text == poc_say("fr", "mystatus", **expected)
+    # no matrix recorded: the last paragraph says so (tests/matrices/test_matrix_chat.py)
+    assert french.text == poc_say("fr", "mystatus", **expected) + "\n\n" + poc_say(
+        "fr", "mystatus_no_matrix")
     assert "Premier rapport : 2004-10-28" in french.text
     assert "Germany" not in french.text and "2023-09-09" not in french.text
     assert changed.text == poc_say("es", "language_changed")
     # the State's name in the PoC's language too (storage.party_names)
-    assert spanish.text == poc_say("es", "mystatus", **{**expected, "party": "Francia"})
+    assert spanish.text == poc_say("es", "mystatus", **{**expected, "party": "Francia"}) + (
+        "\n\n" + poc_say("es", "mystatus_no_matrix"))
     assert "Primer informe: 2004-10-28" in spanish.text
     assert bad.text == poc_say("es", "language_usage",
                                codes=["ar", "en", "es", "fr", "ru", "zh"])

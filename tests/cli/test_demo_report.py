@@ -22,6 +22,11 @@ def test_the_demo_writes_the_report_and_the_chart_and_says_where(tmp_path: Path)
             " approximately 82% organised, co-organised by or involving organisations; 144 to"
             " States and civil society, of which 104 to States, 15 to academia, 17 to industry"
             " and 10 to parliamentarians.") in output
+    # the invented matrices (bot/demo/matrices.py): section 4.3 in the paper's words
+    assert ("shows that 79% of possible measures were recorded for operative paragraph 1"
+            in output)
+    assert "increased globally since 26 April 2016 by approximately 6 percentage points" \
+        in output
     page = tmp_path / "demo" / "transparency-2016-04-26-2022-04-15.html"
     chart = tmp_path / "demo" / "outreach-chart.png"
     assert f"Transparency report (open it in a browser): {page.resolve()}" in result.output
@@ -32,6 +37,8 @@ def test_the_demo_writes_the_report_and_the_chart_and_says_where(tmp_path: Path)
     assert "<svg" in html
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "Invented data, for demonstration only" in html  # on the page's chart too
+    matrices = html[html.index('<section id="matrices">'):]
+    assert "<svg" in matrices[:matrices.index("</section>")]  # the shares by regional group
     slide = Image.open(tmp_path / "demo" / "outreach-chart-slide.png")
     assert slide.size == (1920, 1080)
     events = (tmp_path / "demo" / "events.csv").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.matrices import load_invented_matrices
 from bot.demo.run import load_invented_data
 from storage import parties
 from storage.imports.events import import_events
@@ -37,4 +38,10 @@ def load_paper_events(session: Session) -> None:
                            now=NOW)
     assert not report.problems, report.problems
     load_invented_assistance(session, NOW)
+    session.commit()
+
+
+def load_paper_matrices(session: Session) -> None:
+    """Only the demo's invented matrices (section 4.3), as `outreach demo` loads them."""
+    load_invented_matrices(session, NOW)
     session.commit()
