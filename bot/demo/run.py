@@ -14,10 +14,11 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
-from bot.render.words import chart_labels
+from bot.render.words import chart_labels, labels
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
@@ -59,6 +60,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
+    load_invented_visits(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -102,7 +104,10 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    visits = render("report/visits.txt.j2", figures=figures, start=start, end=end,
+                    words=labels(DEFAULT_LANGUAGE))
+    cooperation = render("report/cooperation.txt.j2", figures=figures, start=start, end=end)
+    return page, chart, f"{outreach}\n\n{visits}\n\n{assistance}\n\n{cooperation}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:

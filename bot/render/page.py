@@ -19,7 +19,10 @@ from storage.figures.statistics import TransparencyFigures
 # A group of figures whose items are named by a shared vocabulary rather than per section.
 ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_type": "type.", "by_regional_group": "group.",
-                   "states_by_report_count": "report_count.", "states_by_area": "area."}
+                   "states_by_report_count": "report_count.", "states_by_area": "area.",
+                   "by_outcome": "outcome.", "outcomes_with_submission": "outcome.",
+                   "by_authority": "authority.", "visits_by_lead_body": "lead.",
+                   "states_by_lead_body": "lead."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
 
