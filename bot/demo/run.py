@@ -18,7 +18,7 @@ from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
-from bot.render.words import chart_labels, labels
+from bot.render.words import chart_labels
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope

@@ -28,7 +28,8 @@ def load_paper_data(session: Session, folder: Path) -> None:
 
 
 def load_paper_events(session: Session) -> None:
-    """Only the invented events, assistance and visits (faster): enough for the figures of /stats."""
+    """Only the invented events, assistance and visits (faster): enough for the figures of
+    /stats."""
     states = [p.code for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     rows = build_paper_events(states, organisations)
