@@ -19,6 +19,7 @@ from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
 from bot.render.words import chart_labels
+from bot.render.words import labels as report_words
 from bot.settings import Settings
 from storage import outbox, parties, pocs
 from storage.db import make_engine, migrate, session_scope
@@ -105,7 +106,7 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
     visits = render("report/visits.txt.j2", figures=figures, start=start, end=end,
-                    words=labels(DEFAULT_LANGUAGE))
+                    words=report_words(DEFAULT_LANGUAGE))
     cooperation = render("report/cooperation.txt.j2", figures=figures, start=start, end=end)
     return page, chart, f"{outreach}\n\n{visits}\n\n{assistance}\n\n{cooperation}"
 
