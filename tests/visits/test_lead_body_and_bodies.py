@@ -135,3 +135,21 @@ def test_an_organisation_or_a_body_not_both_nor_neither(
 ) -> None:
     result = outreach("orgs", "add", "XYZ", "Invented Body of Tests", *options)
     assert result.exit_code == 2 and "either --scope" in result.output
+
+
+def test_both_ends_of_the_period_count_and_the_days_beside_them_do_not(
+    outreach: Invoke, tmp_path: Path
+) -> None:
+    text = ("start_date,title,country,type,lead_body\n"
+            "2021-02-28,Own visit the day before (invented),KEN,visit,committee\n"
+            "2021-03-01,Own visit on the first day (invented),KEN,visit,committee\n"
+            "2021-03-31,CTC visit on the last day (invented),GHA,visit,ctc\n"
+            "2021-04-01,CTC visit the day after (invented),GHA,visit,ctc\n"
+            "2021-04-01,Joint visit the day after (invented),GHA,visit,joint\n")
+    assert outreach("import", "events", _write(tmp_path, text)).exit_code == 0
+    result = outreach("report", "--from", "2021-03-01", "--to", "2021-03-31", "--format",
+                      "json")
+    data = json.loads(result.output)
+    assert (data["visits"]["events"], data["visits"]["by_year"]) == (1, {"2021": 1})
+    assert data["cooperation"]["visits_by_lead_body"] == {"ctc": 1, "c1267": 0, "joint": 0}
+    assert data["cooperation"]["states_by_lead_body"]["ctc"] == 1
