@@ -58,3 +58,26 @@ def test_the_page_shows_the_visits_outcomes_and_the_cooperation_in_arabic(
         assert found, figure
         assert found.group(2) == value
     assert words["lead.ctc"] in html and words["lead.ctc"] != "Counter-Terrorism Committee (CTC)"
+
+
+async def test_events_shows_who_led_a_visit_of_another_committee(
+    api: FakeBotApi, engine: Engine, session: Session, staff: None
+) -> None:
+    from datetime import date
+
+    from storage import events
+    from storage.events import EventFields
+
+    for title, lead in (("Visit of the CTC (invented)", "ctc"),
+                        ("Visit of the Committee (invented)", "committee")):
+        events.add(session=session, actor="test", now=NOW, fields=EventFields(
+            title=title, start_date=date(2023, 5, 2), end_date=date(2023, 5, 2),
+            type="visit", lead_body=lead))
+    session.commit()
+    async with staff_bot(api, engine):
+        answer = await write(api, STAFF, "/events")
+    blocks = re.split(r"\n(?=\d+\. )", answer.text)
+    [ctc] = [block for block in blocks if "Visit of the CTC" in block]
+    [own] = [block for block in blocks if "Visit of the Committee" in block]
+    assert "led by the CTC" in ctc
+    assert "led by" not in own
