@@ -31,6 +31,7 @@ from storage.assistance import model as assistance_model  # noqa: F401
 from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401
 from storage.matrices import model as matrices_model  # noqa: F401
+from storage.visits import model as visits_model  # noqa: F401
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

@@ -43,6 +43,18 @@ class EventType(StrEnum):
     OTHER = "other"
 
 
+class LeadBody(StrEnum):
+    """Who led the event (seed paper, section 6): the 1540 Committee itself, or another
+    Security Council committee whose event (a visit to a State, mostly) the 1540 Committee
+    took part in, or several committees together. Only the 1540 Committee's own visits are
+    "visits at a State's invitation" (storage/figures/visits.py)."""
+
+    COMMITTEE = "committee"  # the 1540 Committee
+    CTC = "ctc"  # the Counter-Terrorism Committee (resolution 1373 (2001))
+    C1267 = "c1267"  # the 1267/1989/2253 ISIL (Da'esh) and Al-Qaida Sanctions Committee
+    JOINT = "joint"  # the 1540 Committee with one or both of the others, together
+
+
 class IroInvolvement(StrEnum):
     ORGANISED = "organised"
     CO_ORGANISED = "co_organised"
@@ -114,6 +126,8 @@ class Event(SQLModel, table=True):
     committee_role: str | None = Field(default=None, max_length=20)
     source_url: str = Field(default="", max_length=500)
     notes: str = Field(default="", max_length=2000)
+    lead_body: str = Field(default=LeadBody.COMMITTEE, max_length=20,
+                           sa_column_kwargs={"server_default": LeadBody.COMMITTEE.value})
     # A copy of the event's rows in event_audience (AUDIENCE_BITS), written with them: the
     # audience counts are then a sum over one table instead of a join with a million rows.
     audience_bits: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -156,6 +170,7 @@ class EventFields:
     committee_role: str | None = None
     source_url: str = ""
     notes: str = ""
+    lead_body: str = LeadBody.COMMITTEE
     audiences: tuple[str, ...] = ()
     organisers: tuple[str, ...] = ()
 
@@ -169,7 +184,8 @@ class EventView:
 
 
 _SCALARS = ("title", "start_date", "end_date", "city", "country_party_id", "mode", "type",
-            "iro_involvement", "participants", "committee_role", "source_url", "notes")
+            "iro_involvement", "participants", "committee_role", "source_url", "notes",
+            "lead_body")
 
 
 def audiences_of(*, session: Session, event_id: int) -> tuple[str, ...]:
@@ -205,6 +221,7 @@ def snapshot(fields: EventFields) -> dict[str, Any]:
         "committee_role": fields.committee_role,
         "source_url": fields.source_url,
         "notes": fields.notes,
+        "lead_body": fields.lead_body,
         "audiences": list(fields.audiences),
         "organisers": list(fields.organisers),
     }

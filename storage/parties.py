@@ -22,6 +22,19 @@ class OrganisationScope(StrEnum):
     UN_ENTITY = "un_entity"
 
 
+# A university, NGO, industry association or other body that organises or hosts events:
+# a party of its own kind (not a PartyKind: no PoC, Chair's audience, assistance provider or
+# figure of organisations ever counts it), its BodyKind in Party.scope.
+BODY: Final = "body"
+
+
+class BodyKind(StrEnum):
+    UNIVERSITY = "university"
+    NGO = "ngo"
+    INDUSTRY = "industry"  # an industry association
+    OTHER = "other"
+
+
 class RegionalGroup(SQLModel, table=True):
     __tablename__ = "regional_group"
 
@@ -64,7 +77,7 @@ class Party(SQLModel, table=True):
     also_participates_in: str | None = Field(
         default=None, foreign_key="regional_group.code", max_length=10
     )
-    # organisations only
+    # organisations: an OrganisationScope; bodies (kind BODY): a BodyKind
     scope: str | None = Field(default=None, max_length=20)
 
 
@@ -83,6 +96,11 @@ def states(*, session: Session, group: str | None = None) -> list[Party]:
 def organisations(*, session: Session) -> list[Party]:
     query = select(Party).where(Party.kind == PartyKind.ORGANISATION).order_by(col(Party.code))
     return list(session.exec(query))
+
+
+def bodies(*, session: Session) -> list[Party]:
+    """Universities, NGOs, industry associations and other bodies, by code."""
+    return list(session.exec(select(Party).where(Party.kind == BODY).order_by(col(Party.code))))
 
 
 def regional_groups(*, session: Session) -> list[RegionalGroup]:
@@ -118,16 +136,31 @@ def add_organisation(*, session: Session, acronym: str, name: str, scope: str, a
     must differ, whatever the case and accents, from every party's code and name, so that
     what a person types names one party. The reference data never deletes a party, so it
     stays through every `outreach init`."""
+    return _add_party(session=session, kind=PartyKind.ORGANISATION, acronym=acronym,
+                      name=name, scope=OrganisationScope(scope).value, actor=actor, now=now)
+
+
+def add_body(*, session: Session, acronym: str, name: str, body_kind: str, actor: str,
+             now: datetime) -> Party:
+    """A university, NGO, industry association or other body (a BodyKind), so that events can
+    name it as organiser or host (audited; acronym and name unique as add_organisation's).
+    It is never an international, regional or sub-regional organisation: no figure of
+    organisations counts it, and it cannot have a PoC or register as assistance provider."""
+    return _add_party(session=session, kind=BODY, acronym=acronym, name=name,
+                      scope=BodyKind(body_kind).value, actor=actor, now=now)
+
+
+def _add_party(*, session: Session, kind: str, acronym: str, name: str, scope: str,
+               actor: str, now: datetime) -> Party:
     acronym, name = acronym.strip(), " ".join(name.split())
     _check_text(acronym, "acronym", CODE_MAX)
     _check_text(name, "name", NAME_MAX)
-    scope = OrganisationScope(scope).value
     wanted = {_key(acronym), _key(name)}
     for party in session.exec(select(Party)):
         if wanted & {_key(party.code), _key(party.name)}:
             taken = acronym if _key(acronym) in {_key(party.code), _key(party.name)} else name
             raise PartyError("org_taken", value=taken, party=f"{party.code} ({party.name})")
-    party = Party(kind=PartyKind.ORGANISATION, code=acronym, name=name, scope=scope)
+    party = Party(kind=kind, code=acronym, name=name, scope=scope)
     session.add(party)
     session.flush()
     audit.record(session=session, actor=actor, action="create", entity="party",

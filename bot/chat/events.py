@@ -102,7 +102,7 @@ def _item(number: int, view: EventView) -> dict[str, Any]:
     return {"number": number, "title": event.title, "start": event.start_date,
             "end": event.end_date, "city": event.city, "mode": event.mode, "type": event.type,
             "country": view.country.name if view.country is not None else "",
-            "audiences": view.audiences}
+            "audiences": view.audiences, "lead_body": event.lead_body}
 
 
 def _page(engine: Engine, query: str, offset: int, token: str) -> _Shown:

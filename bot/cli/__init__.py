@@ -28,6 +28,7 @@ from bot.cli import (
     service,
     staff,
     translations,
+    visits,
 )
 from bot.cli.common import open_context
 from bot.cli.errors import OneLineErrors
@@ -68,6 +69,7 @@ app.add_typer(registry.orgs_app, name="orgs")
 app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
 app.add_typer(matrices.app, name="matrices")
+app.add_typer(visits.app, name="visits")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -42,10 +42,12 @@ from storage.imports.matrices import import_matrices
 from storage.imports.pocs import file_row, import_pocs
 from storage.imports.submissions import import_submissions
 from storage.imports.tabular import Table, TableError, read_table
+from storage.imports.visits import import_visits
 from storage.matrices import versions as matrix_versions
 
 import_app = typer.Typer(
-    help="Import PoCs, submissions, events, assistance requests or matrices from CSV or XLSX, "
+    help="Import PoCs, submissions, events, assistance requests, matrices or visits from CSV "
+    "or XLSX, "
     "all or nothing.",
     no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
@@ -95,6 +97,15 @@ def import_events_command(
 ) -> None:
     """Import outreach events; an event is matched on its start date and title."""
     _run_import(ctx, file, dry_run, import_events)
+
+
+@import_app.command("visits")
+def import_visits_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import invitations to visit States with their visits, outcomes and authorities met;
+    an invitation is matched on its State and the day it was received."""
+    _run_import(ctx, file, dry_run, import_visits)
 
 
 @import_app.command("assistance")

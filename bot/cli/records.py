@@ -21,7 +21,7 @@ SUBMISSION_COLUMNS = ("id", "state", "state_name", "kind", "date", "symbol", "no
 SUBMISSION_FILE_COLUMNS = ("state", "kind", "date", "symbol", "note")
 EVENT_FILE_COLUMNS = ("start_date", "end_date", "title", "city", "country", "mode", "type",
                       "organisers", "iro_involvement", "audiences", "participants",
-                      "committee_role", "source_url", "notes")
+                      "committee_role", "source_url", "notes", "lead_body")
 
 
 def state_record(party: Party) -> dict[str, Any]:

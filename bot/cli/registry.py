@@ -13,7 +13,7 @@ from bot.render.tables import ListFormat, as_json, listing
 from bot.render.templates import render
 from storage import parties, pocs
 from storage.figures.status import ReportingStatus, reporting_status
-from storage.parties import OrganisationScope
+from storage.parties import BodyKind, OrganisationScope
 
 
 def init(ctx: typer.Context) -> None:
@@ -67,19 +67,48 @@ def add_org(
     ctx: typer.Context,
     acronym: Annotated[str, typer.Argument(help="Its acronym, as people write it (e.g. AU).")],
     name: Annotated[str, typer.Argument(help="Its full name.")],
-    scope: Annotated[OrganisationScope, typer.Option(
-        help="international, regional, sub_regional or un_entity.")],
+    scope: Annotated[OrganisationScope | None, typer.Option(
+        help="An organisation: international, regional, sub_regional or un_entity.")] = None,
+    kind: Annotated[BodyKind | None, typer.Option(
+        help="Not an organisation but a body that organises or hosts events: university, "
+        "ngo, industry (an industry association) or other. It never counts as an "
+        "international, regional or sub-regional organisation.")] = None,
 ) -> None:
-    """Add an organisation the reference data does not list (audited; kept through every
-    `outreach init`)."""
+    """Add an organisation the reference data does not list, or (with --kind) a university,
+    NGO, industry association or other body that organises or hosts events (audited; kept
+    through every `outreach init`)."""
+    if (scope is None) == (kind is None):
+        fail("org_scope_or_kind", 2)
     with registry(ctx) as (cli, session):
         try:
-            party = parties.add_organisation(session=session, acronym=acronym, name=name,
-                                             scope=scope.value, actor=cli.actor,
-                                             now=cli.clock())
+            if kind is not None:
+                party = parties.add_body(session=session, acronym=acronym, name=name,
+                                         body_kind=kind.value, actor=cli.actor,
+                                         now=cli.clock())
+            else:
+                assert scope is not None
+                party = parties.add_organisation(session=session, acronym=acronym, name=name,
+                                                 scope=scope.value, actor=cli.actor,
+                                                 now=cli.clock())
         except parties.PartyError as error:
             fail(error.code, 1, **error.params)
-        say("org_added", acronym=party.code, name=party.name, scope=party.scope)
+        if kind is not None:
+            say("body_added", acronym=party.code, name=party.name, kind=party.scope)
+        else:
+            say("org_added", acronym=party.code, name=party.name, scope=party.scope)
+
+
+@orgs_app.command("bodies")
+def list_bodies(
+    ctx: typer.Context,
+    fmt: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.TABLE,
+) -> None:
+    """List the universities, NGOs, industry associations and other bodies added with
+    `outreach orgs add --kind`."""
+    with registry(ctx) as (_cli, session):
+        rows = [{"acronym": p.code, "name": p.name, "kind": p.scope}
+                for p in parties.bodies(session=session)]
+    typer.echo(listing(rows, ("acronym", "name", "kind"), fmt))
 
 
 def default_since(on: date) -> date:

@@ -39,6 +39,7 @@ __all__ = [
 EVENT_COLUMNS: Final = (
     "start_date", "end_date", "title", "city", "country", "mode", "type", "organisers",
     "iro_involvement", "audiences", "participants", "committee_role", "source_url", "notes",
+    "lead_body",
 )
 PERIOD_START: Final = date(2016, 4, 26)
 PERIOD_END: Final = date(2022, 4, 15)
@@ -99,8 +100,10 @@ _PEER_REVIEWS: Final = (
     (2019, "PRY", "Paraguay and Uruguay", "OAS/CICTE"),
     (2019, "URY", "Paraguay and Uruguay", "OAS/CICTE"),
 )
-# Section 6: three visits of the CTC and one of the 1267 Committee since April 2016.
-_COMMITTEE_VISITS: Final = ("CTC", "CTC", "CTC", "1267 Committee")
+# Section 6: three visits of the CTC and one of the 1267 Committee since April 2016: visits
+# (type) led by those committees (lead body), never among the visits at a State's invitation.
+_COMMITTEE_VISITS: Final = (("CTC", "ctc"), ("CTC", "ctc"), ("CTC", "ctc"),
+                            ("1267 Committee", "c1267"))
 
 _EVENT_TOPICS: Final = (
     "national implementation of resolution 1540 (2004)",
@@ -148,6 +151,7 @@ class _Event:
     topic: str = ""
     title: str = ""
     mode: str = "in_person"
+    lead_body: str = "committee"
 
 
 def build_paper_events(
@@ -227,10 +231,11 @@ def _peer_reviews() -> list[_Event]:
 
 def _committee_visits(rng: random.Random, states: Sequence[str]) -> list[_Event]:
     return [
-        _Event(_day_in(rng, date(2016, 6, 1), date(2019, 12, 31)), "other", ("states",),
+        _Event(_day_in(rng, date(2016, 6, 1), date(2019, 12, 31)), "visit", ("states",),
                "organised", country=rng.choice(list(states)), organisers=("CTED",),
-               title=f"Visit of the {committee} to a Member State, with the 1540 Committee")
-        for committee in _COMMITTEE_VISITS
+               title=f"Visit of the {committee} to a Member State, with the 1540 Committee",
+               lead_body=lead)
+        for committee, lead in _COMMITTEE_VISITS
     ]
 
 
@@ -294,6 +299,7 @@ def _row(rng: random.Random, number: int, event: _Event) -> dict[str, str]:
         "committee_role": rng.choice(_ROLES),
         "source_url": _URL.format(number=number),
         "notes": _NOTE,
+        "lead_body": event.lead_body,
     }
 
 

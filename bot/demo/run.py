@@ -15,6 +15,7 @@ from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.demo.matrices import load_invented_matrices
+from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
@@ -62,6 +63,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
     load_invented_matrices(session, now)
+    load_invented_visits(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -104,11 +106,15 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     slide.write_bytes(outreach_chart_png(figures.outreach, labels, shape="slide"))
     start = long_date(PAPER_PERIOD.start, DEFAULT_LANGUAGE)
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
-    outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
-    assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    matrices = render("report/matrices.txt.j2", figures=figures, start=start, end=end,
-                      words=report_words(DEFAULT_LANGUAGE))
-    return page, chart, f"{outreach}\n\n{assistance}\n\n{matrices}"
+    words = report_words(DEFAULT_LANGUAGE)
+    sections = [
+        message("demo_outreach", outreach=figures.outreach, start=start, end=end),
+        render("report/visits.txt.j2", figures=figures, start=start, end=end, words=words),
+        render("report/assistance.txt.j2", figures=figures, start=start, end=end),
+        render("report/matrices.txt.j2", figures=figures, start=start, end=end, words=words),
+        render("report/cooperation.txt.j2", figures=figures, start=start, end=end),
+    ]
+    return page, chart, "\n\n".join(sections)
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:

@@ -22,7 +22,10 @@ ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_type": "type.", "by_regional_group": "group.",
                    "states_by_report_count": "report_count.", "states_by_area": "area.",
                    "by_section": "matrix_section.", "by_category": "weapon.",
-                   "change_by_regional_group": "group."}
+                   "change_by_regional_group": "group.",
+                   "by_outcome": "outcome.", "outcomes_with_submission": "outcome.",
+                   "by_authority": "authority.", "visits_by_lead_body": "lead.",
+                   "states_by_lead_body": "lead."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
 

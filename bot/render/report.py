@@ -19,6 +19,7 @@ from bot.render.words import labels
 from storage.figures.assistance import AssistanceFigures
 from storage.figures.matrices import MatrixFigures
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
+from storage.figures.visits import CooperationFigures, VisitOutcomeFigures
 
 
 class ReportFormat(StrEnum):
@@ -29,10 +30,10 @@ class ReportFormat(StrEnum):
     XLSX = "xlsx"
 
 
-# Sections of report_data, in the order of the page (the paper's order: 7 and 6 first, as
-# the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7 and 5).
-SECTIONS = ("outreach", "reporting", "points_of_contact", "action_plans", "visits",
-            "peer_reviews", "assistance", "matrices")
+# Sections of report_data, in the order of the page (the paper's order: 7 first, as the
+# report is about outreach, then 4.2, 4.3, 4.4, 4.6, 4.5, 4.7, 5 and 6).
+SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "action_plans",
+            "visits", "peer_reviews", "assistance", "cooperation")
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -44,6 +45,18 @@ def _event_kind(figures: EventKindFigures) -> dict[str, Any]:
     return {"events": figures.events, "states": figures.states,
             "by_year": _by_year(figures.by_year),
             "states_by_year": _by_year(figures.states_by_year)}
+
+
+def _visits(kind: EventKindFigures, outcomes: VisitOutcomeFigures) -> dict[str, Any]:
+    return {**_event_kind(kind), "invited": outcomes.invited,
+            "by_outcome": dict(outcomes.by_outcome),
+            "outcomes_with_submission": dict(outcomes.with_submission),
+            "by_authority": dict(outcomes.by_authority)}
+
+
+def _cooperation(figures: CooperationFigures) -> dict[str, Any]:
+    return {"visits_by_lead_body": dict(figures.visits_by_lead_body),
+            "states_by_lead_body": dict(figures.states_by_lead_body)}
 
 
 def _assistance(figures: AssistanceFigures) -> dict[str, Any]:
@@ -120,10 +133,11 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
             "organisations_with_poc": reporting.orgs_with_poc,
         },
         "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states},
-        "visits": _event_kind(figures.visits),
+        "visits": _visits(figures.visits, figures.visit_outcomes),
         "peer_reviews": _event_kind(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
         "matrices": _matrices(figures.matrices),
+        "cooperation": _cooperation(figures.cooperation),
     }
 
 

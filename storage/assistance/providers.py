@@ -21,7 +21,7 @@ from storage.assistance.model import (
     RequestStatus,
 )
 from storage.assistance.requests import AssistanceError, advance, needs_of
-from storage.parties import Party
+from storage.parties import BODY, Party
 from storage.submissions import RESOLUTION_ADOPTED
 
 
@@ -69,6 +69,8 @@ def register(*, session: Session, party: Party, registered_on: date,
         if area not in set(AssistanceArea):
             raise AssistanceError("assistance_unknown_area", value=area,
                                   allowed=", ".join(AssistanceArea))
+    if party.kind == BODY:
+        raise AssistanceError("assistance_provider_is_a_body", party=party.code)
     assert party.id is not None
     provider = find(session=session, party_id=party.id)
     before = None if provider is None else _provider_snapshot(session, provider)

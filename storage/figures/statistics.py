@@ -21,7 +21,14 @@ from storage.figures.matrices import MatrixFigures, matrix_figures
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
+from storage.figures.visits import (
+    CooperationFigures,
+    VisitOutcomeFigures,
+    cooperation_figures,
+    visit_outcome_figures,
+)
 from storage.parties import Party, RegionalGroup
+from storage.visits.records import OWN_VISIT_LEADS
 
 # The 2022 review counted outreach "from 26 April 2016 to 15 April 2022"; the period under
 # review now is the one after it, so by default the figures run from the next day to today.
@@ -105,13 +112,17 @@ class TransparencyFigures:
     # 4.2, 4.4, 4.6 and 6, as `outreach status` computes them: submissions dated up to
     # period.end, "since" = period.start
     reporting: ReportingStatus
+    # 4.5: the 1540 Committee's own visits (lead body `committee`), what they led to
     visits: EventKindFigures
+    visit_outcomes: VisitOutcomeFigures
     peer_reviews: EventKindFigures
     # section 5, as storage/figures/assistance.py counts it
     assistance: AssistanceFigures
     # section 4.3, as storage/figures/matrices.py counts it: shares on period.end, the
     # change since period.start
     matrices: MatrixFigures
+    # section 6: visits of the CTC, the 1267 Committee or joint ones (storage/figures/visits.py)
+    cooperation: CooperationFigures
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -191,9 +202,13 @@ def _by_regional_group(session: Session, by_country: Mapping[str, int]) -> dict[
 
 
 def event_kind_figures(
-    *, session: Session, period: Period, event_type: str
+    *, session: Session, period: Period, event_type: str,
+    lead_bodies: tuple[str, ...] | None = None,
 ) -> EventKindFigures:
+    """`lead_bodies`: only the events these bodies led (None: whoever led them)."""
     of_type = [*_live_in(period), col(Event.type) == event_type]
+    if lead_bodies is not None:
+        of_type.append(col(Event.lead_body).in_(lead_bodies))
     events, states = session.exec(
         select(func.count(), func.count(distinct(col(Event.country_party_id)))).where(*of_type)
     ).one()
@@ -218,9 +233,12 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         period=period,
         outreach=outreach_figures(session=session, period=period),
         reporting=reporting_status(session=session, since=period.start, until=period.end),
-        visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT),
+        visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT,
+                                  lead_bodies=OWN_VISIT_LEADS),
+        visit_outcomes=visit_outcome_figures(session=session, period=period),
         peer_reviews=event_kind_figures(session=session, period=period,
                                         event_type=EventType.PEER_REVIEW),
         assistance=assistance_figures(session=session, period=period),
         matrices=matrix_figures(session=session, period=period, since=period.start),
+        cooperation=cooperation_figures(session=session, period=period),
     )

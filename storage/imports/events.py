@@ -15,6 +15,7 @@ from storage.events import (
     EventType,
     EventView,
     IroInvolvement,
+    LeadBody,
 )
 from storage.imports.common import (
     FirstLines,
@@ -32,7 +33,7 @@ from storage.problems import Problem
 
 REQUIRED = {"start_date", "title"}
 OPTIONAL = {"end_date", "city", "country", "mode", "type", "organisers", "iro_involvement",
-            "audiences", "participants", "committee_role", "source_url", "notes"}
+            "audiences", "participants", "committee_role", "source_url", "notes", "lead_body"}
 LIMITS = {"title": 300, "city": 120, "source_url": 500, "notes": 2000}
 
 
@@ -132,6 +133,8 @@ def _validate_row(
                          "unknown_iro_involvement", IroInvolvement.NONE, line, problems)
     role = (choice(row["committee_role"], list(CommitteeRole), "unknown_committee_role", line,
                    problems) if row.get("committee_role") else None)
+    lead_body = _coded(row.get("lead_body", ""), list(LeadBody), "unknown_lead_body",
+                       LeadBody.COMMITTEE, line, problems)
     organisers = _organisers(row.get("organisers", ""), finder, line, problems)
     audiences = _audiences(row.get("audiences", ""), line, problems)
     participants = _participants(row.get("participants", ""), line, problems)
@@ -146,7 +149,8 @@ def _validate_row(
         title=title, start_date=start_date, end_date=end_date, city=row.get("city", ""),
         country_party_id=country_party_id, mode=mode, type=event_type,
         iro_involvement=involvement, participants=participants, committee_role=role,
-        source_url=source_url, notes=row.get("notes", ""), audiences=audiences,
+        source_url=source_url, notes=row.get("notes", ""), lead_body=lead_body,
+        audiences=audiences,
         organisers=organisers,
     )
     return _ValidRow(line, fields, frozenset(column for column in OPTIONAL if column in row))
@@ -175,7 +179,7 @@ _COLUMN_FIELDS = {"end_date": "end_date", "city": "city", "country": "country_pa
                   "mode": "mode", "type": "type", "organisers": "organisers",
                   "iro_involvement": "iro_involvement", "audiences": "audiences",
                   "participants": "participants", "committee_role": "committee_role",
-                  "source_url": "source_url", "notes": "notes"}
+                  "source_url": "source_url", "notes": "notes", "lead_body": "lead_body"}
 
 
 def _merged(stored: EventFields, item: _ValidRow) -> EventFields:
@@ -244,4 +248,5 @@ def file_row(view: EventView) -> dict[str, str]:
         "committee_role": event.committee_role or "",
         "source_url": event.source_url,
         "notes": event.notes,
+        "lead_body": event.lead_body,
     }

@@ -31,7 +31,7 @@ from storage.imports.contact_fields import (
     parse_telegram,
 )
 from storage.imports.tabular import Table
-from storage.parties import Language, Party, PartyKind
+from storage.parties import BODY, Language, Party, PartyKind
 from storage.problems import Problem
 
 REQUIRED = {"party", "full_name", "email"}
@@ -67,6 +67,8 @@ def _validate_row(
     elif party is None:
         problems.append(Problem(line, "unknown_party", {
             "value": row["party"], "suggestion": finder.suggestion(row["party"])}))
+    elif party.kind == BODY:
+        problems.append(Problem(line, "poc_of_a_body", {"value": party.code}))
     if not row["full_name"]:
         problems.append(Problem(line, "required", {"column": "full_name"}))
     check_cells(row, LIMITS, line, problems)

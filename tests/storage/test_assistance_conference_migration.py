@@ -14,9 +14,8 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage import events
 from storage.db import alembic_config, make_engine, migrate, schema_is_current, session_scope
-from storage.events import EventFields, EventType
+from storage.events import EventType
 from storage.figures.assistance import assistance_figures
 from storage.figures.statistics import Period, outreach_figures
 from storage.reference_data import load_reference_data
@@ -50,8 +49,13 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 def add_event(session: Session, title: str, kind: str, day: date) -> None:
-    events.add(session=session, actor="test", now=NOW, fields=EventFields(
-        title=title, start_date=day, end_date=day, type=kind))
+    """In SQL, with the columns of 0004: the models describe the newest schema (0015 added a
+    column), and these rows are written to older ones too."""
+    session.execute(text(
+        "INSERT INTO event (title, start_date, end_date, city, mode, type, iro_involvement,"
+        " source_url, notes, created_by, created_at, updated_at) VALUES (:title, :day, :day,"
+        " '', 'in_person', :kind, 'none', '', '', 'test', :now, :now)"),
+        {"title": title, "day": day, "kind": kind, "now": NOW})
     session.commit()
 
 

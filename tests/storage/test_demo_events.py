@@ -58,11 +58,16 @@ def assert_paper_figures(session: Session) -> None:
     assert events_with_audience(session, ("academia",)) == 15
     assert events_with_audience(session, ("industry",)) == 17
     assert events_with_audience(session, ("parliamentarians",)) == 10
-    # 4.5: visits to 16 States; one of them twice in 2017
-    assert count(session, f"SELECT COUNT(*) FROM event e WHERE {IN_PERIOD}"
-                          " AND e.type = 'visit'") == 17
+    # 4.5: the 1540 Committee's own visits to 16 States; one of them twice in 2017
+    own = "e.type = 'visit' AND e.lead_body = 'committee'"
+    assert count(session, f"SELECT COUNT(*) FROM event e WHERE {IN_PERIOD} AND {own}") == 17
     assert count(session, f"SELECT COUNT(DISTINCT e.country_party_id) FROM event e"
-                          f" WHERE {IN_PERIOD} AND e.type = 'visit'") == 16
+                          f" WHERE {IN_PERIOD} AND {own}") == 16
+    # 6: three visits of the CTC and one of the 1267 Committee
+    assert count(session, f"SELECT COUNT(*) FROM event e WHERE {IN_PERIOD}"
+                          " AND e.type = 'visit' AND e.lead_body = 'ctc'") == 3
+    assert count(session, f"SELECT COUNT(*) FROM event e WHERE {IN_PERIOD}"
+                          " AND e.type = 'visit' AND e.lead_body = 'c1267'") == 1
 
 
 def test_the_imported_csv_gives_the_papers_outreach_figures(
@@ -104,7 +109,7 @@ def test_one_event_falls_on_each_boundary_day_and_some_just_outside(
 
 
 def test_visits_and_peer_reviews_follow_the_papers_text(rows: list[dict[str, str]]) -> None:
-    visits = [r for r in rows if r["type"] == "visit"]
+    visits = [r for r in rows if r["type"] == "visit" and r["lead_body"] == "committee"]
     assert Counter(r["start_date"][:4] for r in visits) == {
         "2016": 2, "2017": 5, "2018": 6, "2019": 4}
     assert len({r["country"] for r in visits if r["start_date"].startswith("2017")}) == 4

@@ -8,6 +8,7 @@ from bot.demo.assistance import load_invented_assistance
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.demo.matrices import load_invented_matrices
 from bot.demo.run import load_invented_data
+from bot.demo.visits import load_invented_visits
 from storage import parties
 from storage.imports.events import import_events
 from storage.imports.tabular import Table
@@ -28,7 +29,8 @@ def load_paper_data(session: Session, folder: Path) -> None:
 
 
 def load_paper_events(session: Session) -> None:
-    """Only the invented events and assistance (faster): enough for the figures of /stats."""
+    """Only the invented events, assistance and visits (faster): enough for the figures of
+    /stats."""
     states = [p.code for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     rows = build_paper_events(states, organisations)
@@ -38,6 +40,7 @@ def load_paper_events(session: Session) -> None:
                            now=NOW)
     assert not report.problems, report.problems
     load_invented_assistance(session, NOW)
+    load_invented_visits(session, NOW)
     session.commit()
 
 

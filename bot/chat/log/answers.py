@@ -24,7 +24,14 @@ from bot.chat.log.guided import current, drop
 from bot.chat.log.keyboards import say
 from bot.chat.log.questions import advance, answered, ask, items, picker, show_summary
 from bot.chat.log.steps import EDITABLE, FREE_TEXT, Guided, Step, parse_day, take_date, take_text
-from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
+from storage.events import (
+    Audience,
+    CommitteeRole,
+    EventMode,
+    EventType,
+    IroInvolvement,
+    LeadBody,
+)
 
 __all__ = ["on_press", "on_stale", "on_text"]
 
@@ -38,6 +45,7 @@ _CHOICES: dict[str, tuple[str, list[str], str]] = {
     "type": ("type", [*EventType], "type_words"),
     "iro": ("iro_involvement", [*IroInvolvement], "involvement_words"),
     "role": ("committee_role", [*CommitteeRole, "none"], "committee_role_words"),
+    "lead": ("lead_body", [*LeadBody], "lead_body_words"),
 }
 
 

@@ -89,6 +89,7 @@ _BUTTONS = {
     Step.ORGANISERS: r"^lc:skip:organisers$",
     Step.PARTICIPANTS: r"^lc:skip:participants$",
     Step.COMMITTEE_ROLE: r"^lc:role:\w+$",
+    Step.LEAD_BODY: r"^lc:lead:\w+$",
     Step.SOURCE_URL: r"^lc:skip:source_url$",
     Step.NOTES: r"^lc:skip:notes$",
     Step.SUMMARY: r"^lc:sum:(save|edit|cancel)$",

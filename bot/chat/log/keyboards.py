@@ -21,7 +21,14 @@ from functools import partial
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat import common
-from storage.events import Audience, CommitteeRole, EventMode, EventType, IroInvolvement
+from storage.events import (
+    Audience,
+    CommitteeRole,
+    EventMode,
+    EventType,
+    IroInvolvement,
+    LeadBody,
+)
 
 __all__ = ["NOOP", "audiences", "button", "choices", "edit_menu", "month_picker", "say", "single",
            "summary_buttons"]
@@ -87,6 +94,8 @@ def choices(question: str) -> InlineKeyboardMarkup:
         values, words = list(EventType), "type_words"
     elif question == "iro":
         values, words = list(IroInvolvement), "involvement_words"
+    elif question == "lead":
+        values, words = list(LeadBody), "lead_body_words"
     else:  # "role": the Committee's role, or none
         values, words = list(CommitteeRole), "committee_role_words"
     buttons = [button(say(words, value=value.value), f"lc:{question}:{value.value}")

@@ -22,7 +22,7 @@ from storage.imports.common import closest
 # key typed in the chat -> the import's column; "iro" is special: involvement[:ORG1,ORG2]
 KEYS = {"audiences": "audiences", "iro": "iro_involvement", "type": "type",
         "participants": "participants", "role": "committee_role", "url": "source_url",
-        "notes": "notes", "organisers": "organisers"}
+        "notes": "notes", "organisers": "organisers", "lead": "lead_body"}
 
 _COMMAND = re.compile(r"^\s*/log(?:@\w+)?(?=\s|$)", re.IGNORECASE)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -27,7 +27,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 # The questions answered by a choice of buttons, and the keyboard each one shows.
 _CHOICES = {Step.MODE: "mode", Step.TYPE: "type", Step.INVOLVEMENT: "iro",
-            Step.COMMITTEE_ROLE: "role"}
+            Step.COMMITTEE_ROLE: "role", Step.LEAD_BODY: "lead"}
 
 
 def items(value: str) -> list[str]:

@@ -41,6 +41,7 @@ class Step(Enum):
     EDIT_MENU = "edit_menu"
     PARTICIPANTS = "participants"
     COMMITTEE_ROLE = "committee_role"
+    LEAD_BODY = "lead_body"
     SOURCE_URL = "source_url"
     NOTES = "notes"
 
@@ -49,7 +50,8 @@ class Step(Enum):
 GUIDE = [Step.TITLE, Step.START_DATE, Step.END_DATE, Step.MODE, Step.PLACE, Step.TYPE,
          Step.AUDIENCES, Step.INVOLVEMENT, Step.ORGANISERS, Step.SUMMARY]
 # What Edit offers: every question, the optional extras too.
-EDITABLE = [*GUIDE[:-1], Step.PARTICIPANTS, Step.COMMITTEE_ROLE, Step.SOURCE_URL, Step.NOTES]
+EDITABLE = [*GUIDE[:-1], Step.PARTICIPANTS, Step.COMMITTEE_ROLE, Step.LEAD_BODY,
+            Step.SOURCE_URL, Step.NOTES]
 # The questions answered by typing (the others by buttons).
 FREE_TEXT = {Step.TITLE, Step.START_DATE, Step.END_DATE, Step.PLACE, Step.ORGANISERS,
              Step.PARTICIPANTS, Step.SOURCE_URL, Step.NOTES}
