@@ -24,6 +24,9 @@ class PocRole(StrEnum):
     MISSION = "mission"  # a Permanent Mission's address, written to when reminders escalate
 
 
+REGION_MAX = 120
+
+
 class PocStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
@@ -53,6 +56,10 @@ class PointOfContact(SQLModel, table=True):
     telegram_unreachable_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime())
     )
+    # An organisation's regional 1540 coordinator: the region covered, as the organisation
+    # names it ("Africa", "Caribbean"); empty for every other PoC (seed paper, section 6).
+    region: str = Field(default="", max_length=REGION_MAX,
+                        sa_column_kwargs={"server_default": ""})
 
 
 class PocEmail(SQLModel, table=True):
@@ -83,6 +90,7 @@ class PocFields:
     status: str = PocStatus.ACTIVE
     notified_on: date | None = None
     verified_on: date | None = None
+    region: str = ""  # a regional coordinator's region (organisations' PoCs only)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class PocView:
 _SCALAR_FIELDS = (
     "party_id", "role", "full_name", "title", "agency", "phone", "telegram_handle",
     "telegram_chat_id", "language", "timezone", "status", "notified_on", "verified_on",
+    "region",
 )
 
 

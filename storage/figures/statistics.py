@@ -17,6 +17,14 @@ from sqlmodel import Session, col, select
 
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
+from storage.figures.monitoring import (
+    CoordinatorFigures,
+    PeerReviewFigures,
+    PreparationFigures,
+    coordinator_figures,
+    peer_review_figures,
+    preparation_figures,
+)
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
@@ -86,7 +94,7 @@ class OutreachFigures:
 
 @dataclass(frozen=True)
 class EventKindFigures:
-    """Visits to States (4.5) or peer reviews (4.7): live events of one type in the period."""
+    """Visits to States (4.5): live events of one type in the period."""
 
     event_type: str
     events: int
@@ -105,7 +113,11 @@ class TransparencyFigures:
     # period.end, "since" = period.start
     reporting: ReportingStatus
     visits: EventKindFigures
-    peer_reviews: EventKindFigures
+    # 4.7, 4.6 and 6, as storage/figures/monitoring.py counts them: peer reviews as records of
+    # several States, action plans in preparation, regional 1540 coordinators
+    peer_reviews: PeerReviewFigures
+    action_plans_in_preparation: PreparationFigures
+    coordinators: CoordinatorFigures
     # section 5, as storage/figures/assistance.py counts it
     assistance: AssistanceFigures
 
@@ -215,7 +227,8 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         outreach=outreach_figures(session=session, period=period),
         reporting=reporting_status(session=session, since=period.start, until=period.end),
         visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT),
-        peer_reviews=event_kind_figures(session=session, period=period,
-                                        event_type=EventType.PEER_REVIEW),
+        peer_reviews=peer_review_figures(session=session, period=period),
+        action_plans_in_preparation=preparation_figures(session=session, period=period),
+        coordinators=coordinator_figures(session=session),
         assistance=assistance_figures(session=session, period=period),
     )
