@@ -14,6 +14,7 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.monitoring import load_invented_monitoring
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
@@ -43,7 +44,8 @@ def _fresh_sqlite(path: Path) -> None:
 def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     """Write the invented PoCs, submissions and events as CSV files in `folder` and import
     them into the registry of `session` (reference data loaded), as a user's files would be;
-    then the invented assistance requests, providers and offers."""
+    then the invented assistance requests, providers and offers, and the peer reviews,
+    action plans in preparation and regional coordinators."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
@@ -59,6 +61,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
+    load_invented_monitoring(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
