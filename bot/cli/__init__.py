@@ -15,10 +15,12 @@ import gc
 import typer
 
 from bot.cli import (
+    action_plans,
     assistance,
     chair,
     files,
     outbox,
+    peer_reviews,
     pocs,
     providers,
     registry,
@@ -66,6 +68,8 @@ app.add_typer(translations.app, name="translations")
 app.add_typer(registry.orgs_app, name="orgs")
 app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
+app.add_typer(peer_reviews.app, name="peer-reviews")
+app.add_typer(action_plans.app, name="action-plans")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

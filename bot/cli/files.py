@@ -36,13 +36,17 @@ from storage.imports.assistance import import_assistance
 from storage.imports.common import ImportReport
 from storage.imports.events import file_row as event_file_row
 from storage.imports.events import import_events
+from storage.imports.peer_reviews import COLUMNS as REVIEW_FILE_COLUMNS
+from storage.imports.peer_reviews import file_row as review_file_row
+from storage.imports.peer_reviews import import_peer_reviews
 from storage.imports.pocs import file_row, import_pocs
 from storage.imports.submissions import import_submissions
 from storage.imports.tabular import Table, TableError, read_table
+from storage.peer_reviews import records as peer_review_records
 
 import_app = typer.Typer(
-    help="Import PoCs, submissions, events or assistance requests from CSV or XLSX, all or "
-    "nothing.",
+    help="Import PoCs, submissions, events, assistance requests or peer reviews from CSV or "
+    "XLSX, all or nothing.",
     no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
 
@@ -100,6 +104,14 @@ def import_assistance_command(
     """Import assistance requests; a request is matched on its State, the day it was
     received and its reference."""
     _run_import(ctx, file, dry_run, import_assistance)
+
+
+@import_app.command("peer-reviews")
+def import_peer_reviews_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import peer reviews; a review is matched on its States and its first year."""
+    _run_import(ctx, file, dry_run, import_peer_reviews)
 
 
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
@@ -185,6 +197,16 @@ def export_assistance(
     else:
         out.write_text(as_json(rows) + "\n", encoding="utf-8")
         say("written_to", path=out)
+
+
+@export_app.command("peer-reviews")
+def export_peer_reviews(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                        out: OutFile = None, excel: Excel = False) -> None:
+    """Every peer review, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            dict(review_file_row(view)) for view in peer_review_records.listing(session=session)]
+    _export(rows, REVIEW_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("states")

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from bot.demo.paper import EMAIL_DOMAIN
 from storage import parties, pocs
 from storage.action_plans import drafts
+from storage.action_plans.model import ActionPlanDraft
 from storage.events import Event, EventType
 from storage.figures.statistics import PAPER_PERIOD
 from storage.imports.contact_fields import default_timezone
@@ -91,7 +92,7 @@ def _meetings(session: Session, states: str, first: int, last: int) -> list[int]
 
 
 def _draft(session: Session, by_code: dict[str, Party], state: str, supporter: str,
-           opened: date, now: datetime) -> drafts.ActionPlanDraft:
+           opened: date, now: datetime) -> ActionPlanDraft:
     return drafts.start(session=session, party=by_code[state],
                         supporter=None if supporter == "committee" else by_code[supporter],
                         opened_on=opened, note=f"{INVENTED}.", actor=ACTOR, now=now)

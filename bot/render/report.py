@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
+from bot.render.monitoring import action_plan_drafts, coordinators, peer_reviews
 from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
 from bot.render.words import labels
-from bot.render.monitoring import action_plan_drafts, coordinators, peer_reviews
 from storage.figures.assistance import AssistanceFigures
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
 
