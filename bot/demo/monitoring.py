@@ -24,11 +24,12 @@ from typing import Final
 from sqlmodel import Session, col, select
 
 from bot.demo.paper import EMAIL_DOMAIN
+from bot.render.templates import message, render
 from storage import parties, pocs
 from storage.action_plans import drafts
 from storage.action_plans.model import ActionPlanDraft
 from storage.events import Event, EventType
-from storage.figures.statistics import PAPER_PERIOD
+from storage.figures.statistics import PAPER_PERIOD, TransparencyFigures
 from storage.imports.contact_fields import default_timezone
 from storage.parties import Party
 from storage.peer_reviews import records
@@ -156,3 +157,12 @@ def load_invented_monitoring(session: Session, now: datetime) -> None:
     _coordinator(session, by_code, len(COORDINATORS), code, region, pocs.PocStatus.INACTIVE,
                  now)
     session.flush()
+
+
+def invented_text(figures: TransparencyFigures, start: str, end: str) -> str:
+    """The report's sentences on peer reviews, plans in preparation and coordinators over
+    the demo's figures, each line that names something saying the data are invented."""
+    text = "\n".join(render(f"report/{name}.txt.j2", figures=figures, start=start, end=end)
+                     for name in ("peer_reviews", "action_plans", "coordinators"))
+    return "\n".join(message("demo_invented_line", text=line) if line.strip() else line
+                     for line in text.splitlines())

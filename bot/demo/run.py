@@ -14,7 +14,7 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
-from bot.demo.monitoring import load_invented_monitoring
+from bot.demo.monitoring import invented_text, load_invented_monitoring
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
@@ -105,7 +105,8 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    monitoring = invented_text(figures, start, end)
+    return page, chart, f"{outreach}\n\n{assistance}\n\n{monitoring}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
