@@ -19,7 +19,7 @@ from storage.events import Event, EventType
 from storage.figures.period import Period
 from storage.parties import Party, PartyKind
 from storage.peer_reviews.model import PeerReview, PeerReviewState
-from storage.pocs import PocStatus, PointOfContact
+from storage.pocs import PocRegion, PocStatus, PointOfContact
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,11 @@ def preparation_figures(*, session: Session, period: Period) -> PreparationFigur
 
 def coordinator_figures(*, session: Session) -> CoordinatorFigures:
     rows = session.exec(
-        select(Party.code, PointOfContact.region)
+        select(Party.code, PocRegion.region)
+        .join(PointOfContact, col(PointOfContact.id) == col(PocRegion.poc_id))
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
-        .where(Party.kind == PartyKind.ORGANISATION, PointOfContact.status == PocStatus.ACTIVE,
-               PointOfContact.region != "")
-        .order_by(col(Party.code), col(PointOfContact.region)))
+        .where(Party.kind == PartyKind.ORGANISATION, PointOfContact.status == PocStatus.ACTIVE)
+        .order_by(col(Party.code), col(PocRegion.region)))
     found: dict[str, list[str]] = {}
     for code, region in rows:
         found.setdefault(code, []).append(region)

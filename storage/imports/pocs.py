@@ -183,7 +183,7 @@ def file_row(view: pocs.PocView) -> dict[str, str]:
         "timezone": poc.timezone, "status": poc.status,
         "date_notified": poc.notified_on.isoformat() if poc.notified_on else "",
         "date_verified": poc.verified_on.isoformat() if poc.verified_on else "",
-        "region": poc.region,
+        "region": view.region,
     }
 
 

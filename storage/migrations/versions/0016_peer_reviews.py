@@ -1,5 +1,6 @@
 """peer reviews as one record of several States, action plans in preparation with their
-milestones, and the region a regional 1540 coordinator covers (seed paper, 4.6, 4.7 and 6)
+milestones, and the region a regional 1540 coordinator covers (poc_region; seed paper,
+4.6, 4.7 and 6)
 
 Revision ID: 0016
 Revises: 0013
@@ -95,14 +96,14 @@ def _action_plans() -> None:
 def upgrade() -> None:
     _peer_reviews()
     _action_plans()
-    # Plain ADD COLUMN on both backends: a batch copy of `poc` would trip the foreign keys
-    # of the tables that name it.
-    op.add_column("poc", sa.Column("region", sa.String(120), nullable=False,
-                                   server_default=""))
+    op.create_table(
+        "poc_region",
+        sa.Column("poc_id", sa.Integer(), sa.ForeignKey("poc.id"), primary_key=True),
+        sa.Column("region", sa.String(120), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    op.execute("ALTER TABLE poc DROP COLUMN region")
-    for table in ("action_plan_milestone", "action_plan_draft", "peer_review_event",
+    for table in ("poc_region", "action_plan_milestone", "action_plan_draft", "peer_review_event",
                   "peer_review_supporter", "peer_review_state", "peer_review"):
         op.drop_table(table)
