@@ -83,7 +83,7 @@ def test_the_report_holds_the_papers_reviews_plans_and_coordinators(
 ) -> None:
     reviews = peer_review_figures(session=session, period=PAPER_PERIOD)
     assert (reviews.reviews, reviews.states) == (4, 9)
-    assert [line.codes for line in reviews.conducted][0] == ("KGZ", "TJK", "BLR")
+    assert reviews.conducted[0].codes == ("KGZ", "TJK", "BLR")
     plans = preparation_figures(session=session, period=PAPER_PERIOD)
     assert [(line.code, line.supported_by) for line in plans.in_preparation] == [
         ("BWA", "committee"), ("MNG", "OSCE")]
