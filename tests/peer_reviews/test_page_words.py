@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.render.words import labels
-from tests.peer_reviews.test_paper_monitoring import PERIOD, invented
+from tests.peer_reviews.test_paper_monitoring import PERIOD
 from tests.support.cli import Invoke
-
-__all__ = ["invented"]
 
 
 def section(page: str, key: str) -> str:

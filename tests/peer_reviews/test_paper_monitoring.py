@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from bot.demo.events import EVENT_COLUMNS, build_paper_events
-from bot.demo.monitoring import load_invented_monitoring
-from storage import parties
 from storage.action_plans import drafts
 from storage.figures.monitoring import (
     coordinator_figures,
@@ -26,10 +23,7 @@ from storage.figures.monitoring import (
     preparation_figures,
 )
 from storage.figures.statistics import PAPER_PERIOD, Period, transparency_figures
-from storage.imports.events import import_events
-from storage.imports.tabular import Table
 from tests.support.cli import Invoke
-from tests.support.outbox import NOW
 from tests.support.paper_data import PAPER_FROM, PAPER_TO, load_paper_data
 
 PERIOD = ("--from", PAPER_FROM, "--to", PAPER_TO)
@@ -52,21 +46,6 @@ FIGURES = {
     ("coordinators", "organisations"): 4,
     ("coordinators", "by_organisation.UNODA"): "Africa;Asia",
 }
-
-
-@pytest.fixture
-def invented(session: Session) -> None:
-    """The demo's invented events (the reviews' meetings) and its monitoring records."""
-    states = [p.code for p in parties.states(session=session)]
-    organisations = [p.code for p in parties.organisations(session=session)]
-    rows = build_paper_events(states, organisations)
-    table = Table(columns=list(EVENT_COLUMNS),
-                  rows=[(line, row) for line, row in enumerate(rows, start=2)])
-    report = import_events(session=session, table=table, actor="test", today=NOW.date(),
-                           now=NOW)
-    assert not report.problems, report.problems
-    load_invented_monitoring(session, NOW)
-    session.commit()
 
 
 def leaf(data: dict[str, object], section: str, path: str) -> object:

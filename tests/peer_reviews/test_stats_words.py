@@ -6,9 +6,6 @@ from sqlmodel import Session
 
 from bot.chat.common import say
 from storage.figures.statistics import PAPER_PERIOD, transparency_figures
-from tests.peer_reviews.test_paper_monitoring import invented
-
-__all__ = ["invented"]
 
 
 @pytest.mark.usefixtures("invented")
