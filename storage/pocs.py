@@ -24,6 +24,9 @@ class PocRole(StrEnum):
     MISSION = "mission"  # a Permanent Mission's address, written to when reminders escalate
 
 
+REGION_MAX = 120
+
+
 class PocStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
@@ -65,6 +68,17 @@ class PocEmail(SQLModel, table=True):
     address: str = Field(max_length=320, index=True)
 
 
+class PocRegion(SQLModel, table=True):
+    """An organisation's regional 1540 coordinator: the region the PoC covers, as the
+    organisation names it ("Africa", "the Caribbean"); no row for every other PoC (seed
+    paper, section 6). A table beside `poc`, so that the PoC's own row keeps its shape."""
+
+    __tablename__ = "poc_region"
+
+    poc_id: int = Field(foreign_key="poc.id", primary_key=True)
+    region: str = Field(max_length=REGION_MAX)
+
+
 @dataclass(frozen=True)
 class PocFields:
     """Everything a person can set on a PoC, already validated."""
@@ -83,15 +97,17 @@ class PocFields:
     status: str = PocStatus.ACTIVE
     notified_on: date | None = None
     verified_on: date | None = None
+    region: str = ""  # a regional coordinator's region (organisations' PoCs only)
 
 
 @dataclass(frozen=True)
 class PocView:
-    """A PoC as listed and exported: its row, its party and its addresses."""
+    """A PoC as listed and exported: its row, its party, its addresses and its region."""
 
     poc: PointOfContact
     party: Party
     emails: tuple[str, ...]
+    region: str = ""
 
 
 _SCALAR_FIELDS = (
@@ -100,14 +116,31 @@ _SCALAR_FIELDS = (
 )
 
 
-def snapshot(poc: PointOfContact, emails: Sequence[str]) -> dict[str, Any]:
+def snapshot(poc: PointOfContact, emails: Sequence[str], region: str = "") -> dict[str, Any]:
     """The audit log's picture of a PoC: JSON-safe, every field a person can change."""
     values: dict[str, Any] = {name: getattr(poc, name) for name in _SCALAR_FIELDS}
     for name in ("notified_on", "verified_on"):
         if values[name] is not None:
             values[name] = values[name].isoformat()
     values["emails"] = list(emails)
+    values["region"] = region
     return values
+
+
+def region_of(*, session: Session, poc_id: int) -> str:
+    found = session.get(PocRegion, poc_id)
+    return found.region if found is not None else ""
+
+
+def _write_region(session: Session, poc_id: int, region: str) -> None:
+    found = session.get(PocRegion, poc_id)
+    if found is not None and not region:
+        session.delete(found)
+    elif found is not None:
+        found.region = region
+        session.add(found)
+    elif region:
+        session.add(PocRegion(poc_id=poc_id, region=region))
 
 
 def emails_of(*, session: Session, poc_id: int) -> tuple[str, ...]:
@@ -149,9 +182,11 @@ def create(
     session.flush()
     assert poc.id is not None
     _replace_emails(session, poc.id, fields.emails)
+    if fields.region:  # a new PoC has no region row yet
+        session.add(PocRegion(poc_id=poc.id, region=fields.region))
     audit.record(
         session=session, actor=actor, action="create", entity="poc", entity_id=poc.id,
-        before=None, after=snapshot(poc, fields.emails), now=moment,
+        before=None, after=snapshot(poc, fields.emails, fields.region), now=moment,
     )
     return poc
 
@@ -168,10 +203,10 @@ def update(
     """Apply `fields`; returns False, writing nothing, when nothing would change."""
     assert poc.id is not None
     old_emails = emails_of(session=session, poc_id=poc.id)
-    before = snapshot(poc, old_emails)
+    before = snapshot(poc, old_emails, region_of(session=session, poc_id=poc.id))
     for name in _SCALAR_FIELDS:
         setattr(poc, name, getattr(fields, name))
-    after = snapshot(poc, fields.emails)
+    after = snapshot(poc, fields.emails, fields.region)
     if before == after:
         session.refresh(poc)  # undo the no-op assignments so nothing is flushed
         return False
@@ -180,6 +215,7 @@ def update(
     session.add(poc)
     if tuple(old_emails) != tuple(address.lower() for address in fields.emails):
         _replace_emails(session, poc.id, fields.emails)
+    _write_region(session, poc.id, fields.region)
     audit.record(
         session=session, actor=actor, action=action, entity="poc", entity_id=poc.id,
         before=before, after=after, now=moment,
@@ -191,7 +227,8 @@ def fields_of(*, session: Session, poc: PointOfContact) -> PocFields:
     """The editable fields of a stored PoC, to change a few and pass to `update`."""
     assert poc.id is not None
     values = {name: getattr(poc, name) for name in _SCALAR_FIELDS}
-    return PocFields(**values, emails=emails_of(session=session, poc_id=poc.id))
+    return PocFields(**values, emails=emails_of(session=session, poc_id=poc.id),
+                     region=region_of(session=session, poc_id=poc.id))
 
 
 def listing(
@@ -217,8 +254,11 @@ def listing(
     addresses: dict[int, list[str]] = {}
     for email in session.exec(email_query):
         addresses.setdefault(email.poc_id, []).append(email.address)
+    regions = dict(session.exec(select(PocRegion.poc_id, PocRegion.region)
+                                .where(col(PocRegion.poc_id).in_(wanted))).all())
     return [
-        PocView(poc=poc, party=party, emails=tuple(addresses.get(poc.id or 0, [])))
+        PocView(poc=poc, party=party, emails=tuple(addresses.get(poc.id or 0, [])),
+                region=regions.get(poc.id or 0, ""))
         for poc, party in rows
     ]
 

@@ -8,6 +8,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import audit
+from storage.action_plans.closing import on_submission
 from storage.columns import UTCDateTime
 from storage.parties import Party
 
@@ -86,6 +87,9 @@ def add(
         session=session, actor=actor, action="create", entity="submission",
         entity_id=submission.id, before=None, after=snapshot(submission), now=moment,
     )
+    # a submitted action plan closes the State's draft (storage/action_plans/closing.py)
+    on_submission(session=session, party_id=party_id, kind=kind, submission_id=submission.id,
+                  submitted_on=submitted_on, actor=actor, now=moment)
     return submission
 
 

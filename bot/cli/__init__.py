@@ -15,11 +15,13 @@ import gc
 import typer
 
 from bot.cli import (
+    action_plans,
     assistance,
     chair,
     files,
     matrices,
     outbox,
+    peer_reviews,
     pocs,
     providers,
     registry,
@@ -70,6 +72,8 @@ app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
 app.add_typer(matrices.app, name="matrices")
 app.add_typer(visits.app, name="visits")
+app.add_typer(peer_reviews.app, name="peer-reviews")
+app.add_typer(action_plans.app, name="action-plans")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

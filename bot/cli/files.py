@@ -39,16 +39,19 @@ from storage.imports.events import import_events
 from storage.imports.matrices import COLUMNS as MATRIX_FILE_COLUMNS
 from storage.imports.matrices import file_rows as matrix_file_rows
 from storage.imports.matrices import import_matrices
+from storage.imports.peer_reviews import COLUMNS as REVIEW_FILE_COLUMNS
+from storage.imports.peer_reviews import file_row as review_file_row
+from storage.imports.peer_reviews import import_peer_reviews
 from storage.imports.pocs import file_row, import_pocs
 from storage.imports.submissions import import_submissions
 from storage.imports.tabular import Table, TableError, read_table
 from storage.imports.visits import import_visits
 from storage.matrices import versions as matrix_versions
+from storage.peer_reviews import records as peer_review_records
 
 import_app = typer.Typer(
-    help="Import PoCs, submissions, events, assistance requests, matrices or visits from CSV "
-    "or XLSX, "
-    "all or nothing.",
+    help="Import PoCs, submissions, events, assistance requests, matrices, visits or peer "
+    "reviews from CSV or XLSX, all or nothing.",
     no_args_is_help=True)
 export_app = typer.Typer(help="Export the registry as CSV or XLSX.", no_args_is_help=True)
 
@@ -124,6 +127,12 @@ def import_matrices_command(
     """Import the Committee's matrices, one row per State, version, section and weapon
     category; a version is matched on its State and number (counts are of versions)."""
     _run_import(ctx, file, dry_run, import_matrices)
+@import_app.command("peer-reviews")
+def import_peer_reviews_command(
+    ctx: typer.Context, file: FileArgument, dry_run: DryRun = False
+) -> None:
+    """Import peer reviews; a review is matched on its States and its first year."""
+    _run_import(ctx, file, dry_run, import_peer_reviews)
 
 
 ExportFormat = Annotated[FileFormat, typer.Option("--format", help="csv or xlsx.")]
@@ -220,6 +229,14 @@ def export_matrices(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
             row for view in matrix_versions.listing(session=session)
             for row in matrix_file_rows(view)]
     _export(rows, MATRIX_FILE_COLUMNS, fmt, out, excel)
+@export_app.command("peer-reviews")
+def export_peer_reviews(ctx: typer.Context, fmt: ExportFormat = FileFormat.CSV,
+                        out: OutFile = None, excel: Excel = False) -> None:
+    """Every peer review, in the import's columns (re-importing changes nothing)."""
+    with registry(ctx) as (_cli, session):
+        rows: list[dict[str, Any]] = [
+            dict(review_file_row(view)) for view in peer_review_records.listing(session=session)]
+    _export(rows, REVIEW_FILE_COLUMNS, fmt, out, excel)
 
 
 @export_app.command("states")

@@ -19,6 +19,9 @@ app = typer.Typer(help="List Points of Contact (active ones unless --all); the s
                   invoke_without_command=True)
 
 Text = Annotated[str | None, typer.Option()]
+Region = Annotated[str | None, typer.Option(
+    help="An organisation's regional 1540 coordinator: the region covered, in words "
+    "(e.g. \"Africa\", \"the Caribbean\"); counted in the report's coordinators.")]
 
 
 @app.callback()
@@ -87,11 +90,13 @@ def add(
         help="IANA zone (default: the country's first zone in tzdata).")] = None,
     notified: Annotated[str | None, typer.Option(help="Date notified, YYYY-MM-DD.")] = None,
     verified: Annotated[str | None, typer.Option(help="Date last verified, YYYY-MM-DD.")] = None,
+    region: Region = None,
 ) -> None:
     """Add a Point of Contact."""
     row = _given(party=party, full_name=name, email=email, role=role, title=title,
                  agency=agency, phone=phone, telegram=telegram, language=language,
-                 timezone=timezone, date_notified=notified, date_verified=verified)
+                 timezone=timezone, date_notified=notified, date_verified=verified,
+                 region=region)
     with registry(ctx) as (cli, session):
         fields = _checked(session, row, cli.clock().date())
         twin = pocs.find_by_first_email(session=session, party_id=fields.party_id,
@@ -120,11 +125,15 @@ def edit(
     timezone: Text = None,
     notified: Text = None,
     verified: Text = None,
+    region: Region = None,
 ) -> None:
-    """Change some fields of a Point of Contact; fields not given stay as they are."""
+    """Change some fields of a Point of Contact; fields not given stay as they are
+    (--region "" takes a coordinator's region away)."""
     given = _given(party=party, full_name=name, email=email, role=role, title=title,
                    agency=agency, phone=phone, telegram=telegram, language=language,
                    timezone=timezone, date_notified=notified, date_verified=verified)
+    if region is not None:
+        given["region"] = region
     with registry(ctx) as (cli, session):
         view = _stored(session, poc_id)
         fields = _checked(session, file_row(view) | given, cli.clock().date())

@@ -12,11 +12,11 @@ STATE_COLUMNS = ("code", "iso2", "m49", "name", "regional_group", "electoral_gro
 ORG_COLUMNS = ("acronym", "name", "scope", "active_pocs")
 POC_COLUMNS = ("id", "party", "party_name", "role", "full_name", "title", "agency", "emails",
                "phone", "telegram", "language", "timezone", "status", "date_notified",
-               "date_verified")
+               "date_verified", "region")
 # The export has the import's columns, so an exported file imports back unchanged.
 POC_FILE_COLUMNS = ("party", "role", "full_name", "title", "agency", "email", "phone",
                     "telegram", "language", "timezone", "status", "date_notified",
-                    "date_verified")
+                    "date_verified", "region")
 SUBMISSION_COLUMNS = ("id", "state", "state_name", "kind", "date", "symbol", "note")
 SUBMISSION_FILE_COLUMNS = ("state", "kind", "date", "symbol", "note")
 EVENT_FILE_COLUMNS = ("start_date", "end_date", "title", "city", "country", "mode", "type",

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
+from bot.demo.monitoring import COORDINATING_ORGANISATIONS
 from bot.demo.paper import EMAIL_DOMAIN, PAPER_FIGURES
 
 __all__ = ["build_pocs"]
@@ -304,6 +305,19 @@ class _ContactFactory:
         }
 
 
+def _with_coordinators(active: set[int], organisations: Sequence[str]) -> set[int]:
+    """`active` with the organisations of the invented regional coordinators
+    (bot/demo/monitoring.py) swapped in for others, so that their coordinators do not add
+    organisations with a PoC; no draw of the generator, so nothing else moves."""
+    wanted = {organisations.index(code) for code in COORDINATING_ORGANISATIONS
+              if code in organisations}
+    spare = sorted(active - wanted, reverse=True)
+    for index in sorted(wanted - active):
+        if spare:
+            active = (active - {spare.pop(0)}) | {index}
+    return active
+
+
 def build_pocs(
     rng: random.Random,
     states: Sequence[tuple[str, str]],
@@ -336,6 +350,7 @@ def build_pocs(
 
     org_indices = list(range(len(organisations)))
     active_orgs = set(rng.sample(org_indices, PAPER_FIGURES.organisations_with_active_poc))
+    active_orgs = _with_coordinators(active_orgs, organisations)
     idle_orgs = [index for index in org_indices if index not in active_orgs]
     inactive_orgs = set(idle_orgs[:_MAX_INACTIVE_ONLY_ORGS])
     if not inactive_orgs:

@@ -15,6 +15,7 @@ from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.demo.matrices import load_invented_matrices
+from bot.demo.monitoring import invented_text, load_invented_monitoring
 from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
@@ -46,7 +47,8 @@ def _fresh_sqlite(path: Path) -> None:
 def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     """Write the invented PoCs, submissions and events as CSV files in `folder` and import
     them into the registry of `session` (reference data loaded), as a user's files would be;
-    then the invented assistance requests, providers and offers, and the matrices."""
+    then the invented assistance requests, providers and offers, the matrices, the visits,
+    and the peer reviews, action plans in preparation and regional coordinators."""
     states = [(p.code, p.iso2 or "") for p in parties.states(session=session)]
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
@@ -64,6 +66,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     load_invented_assistance(session, now)
     load_invented_matrices(session, now)
     load_invented_visits(session, now)
+    load_invented_monitoring(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -113,6 +116,7 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
         render("report/assistance.txt.j2", figures=figures, start=start, end=end),
         render("report/matrices.txt.j2", figures=figures, start=start, end=end, words=words),
         render("report/cooperation.txt.j2", figures=figures, start=start, end=end),
+        invented_text(figures, start, end),
     ]
     return page, chart, "\n\n".join(sections)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
+from bot.render.monitoring import action_plan_drafts, coordinators, peer_reviews
 from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
 from bot.render.words import labels
@@ -31,9 +32,9 @@ class ReportFormat(StrEnum):
 
 
 # Sections of report_data, in the order of the page (the paper's order: 7 first, as the
-# report is about outreach, then 4.2, 4.3, 4.4, 4.6, 4.5, 4.7, 5 and 6).
-SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "action_plans",
-            "visits", "peer_reviews", "assistance", "cooperation")
+# report is about outreach, then 4.2, 4.3, 4.4, 6 (coordinators), 4.6, 4.5, 4.7, 5 and 6).
+SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "coordinators",
+            "action_plans", "visits", "peer_reviews", "assistance", "cooperation")
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -132,9 +133,11 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
             "states_with_poc": reporting.states_with_poc,
             "organisations_with_poc": reporting.orgs_with_poc,
         },
-        "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states},
+        "coordinators": coordinators(figures.coordinators),
+        "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states,
+                         **action_plan_drafts(figures.action_plans_in_preparation)},
         "visits": _visits(figures.visits, figures.visit_outcomes),
-        "peer_reviews": _event_kind(figures.peer_reviews),
+        "peer_reviews": peer_reviews(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
         "matrices": _matrices(figures.matrices),
         "cooperation": _cooperation(figures.cooperation),

@@ -18,6 +18,14 @@ from sqlmodel import Session, col, select
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
 from storage.figures.matrices import MatrixFigures, matrix_figures
+from storage.figures.monitoring import (
+    CoordinatorFigures,
+    PeerReviewFigures,
+    PreparationFigures,
+    coordinator_figures,
+    peer_review_figures,
+    preparation_figures,
+)
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
@@ -94,7 +102,7 @@ class OutreachFigures:
 
 @dataclass(frozen=True)
 class EventKindFigures:
-    """Visits to States (4.5) or peer reviews (4.7): live events of one type in the period."""
+    """Visits to States (4.5): live events of one type in the period."""
 
     event_type: str
     events: int
@@ -115,7 +123,11 @@ class TransparencyFigures:
     # 4.5: the 1540 Committee's own visits (lead body `committee`), what they led to
     visits: EventKindFigures
     visit_outcomes: VisitOutcomeFigures
-    peer_reviews: EventKindFigures
+    # 4.7, 4.6 and 6, as storage/figures/monitoring.py counts them: peer reviews as records of
+    # several States, action plans in preparation, regional 1540 coordinators
+    peer_reviews: PeerReviewFigures
+    action_plans_in_preparation: PreparationFigures
+    coordinators: CoordinatorFigures
     # section 5, as storage/figures/assistance.py counts it
     assistance: AssistanceFigures
     # section 4.3, as storage/figures/matrices.py counts it: shares on period.end, the
@@ -236,8 +248,9 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT,
                                   lead_bodies=OWN_VISIT_LEADS),
         visit_outcomes=visit_outcome_figures(session=session, period=period),
-        peer_reviews=event_kind_figures(session=session, period=period,
-                                        event_type=EventType.PEER_REVIEW),
+        peer_reviews=peer_review_figures(session=session, period=period),
+        action_plans_in_preparation=preparation_figures(session=session, period=period),
+        coordinators=coordinator_figures(session=session),
         assistance=assistance_figures(session=session, period=period),
         matrices=matrix_figures(session=session, period=period, since=period.start),
         cooperation=cooperation_figures(session=session, period=period),

@@ -36,8 +36,8 @@ from storage.problems import Problem
 
 REQUIRED = {"party", "full_name", "email"}
 OPTIONAL = {"role", "title", "agency", "phone", "telegram", "language", "timezone", "status",
-            "date_notified", "date_verified"}
-LIMITS = {"full_name": 200, "title": 200, "agency": 300}
+            "date_notified", "date_verified", "region"}
+LIMITS = {"full_name": 200, "title": 200, "agency": 300, "region": pocs.REGION_MAX}
 
 # file column -> the PocFields attributes it sets
 _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -45,6 +45,7 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("emails",), "phone": ("phone",), "telegram": ("telegram_handle", "telegram_chat_id"),
     "language": ("language",), "timezone": ("timezone",), "status": ("status",),
     "date_notified": ("notified_on",), "date_verified": ("verified_on",),
+    "region": ("region",),
 }
 
 
@@ -93,6 +94,9 @@ def _validate_row(
         column: parse_date(row[column], column, line, today, problems) if row.get(column) else None
         for column in ("date_notified", "date_verified")
     }
+    region = " ".join(row.get("region", "").split())
+    if region and party is not None and party.kind == PartyKind.STATE:
+        problems.append(Problem(line, "region_not_organisation", {"value": party.code}))
     if len(problems) > start or party is None or party.id is None:
         return None
     assert role and status and language
@@ -102,7 +106,7 @@ def _validate_row(
         language=language, timezone=values["timezone"], title=row.get("title", ""),
         agency=row.get("agency", ""), phone=values["phone"], telegram_handle=handle,
         telegram_chat_id=chat_id, status=status, notified_on=dates["date_notified"],
-        verified_on=dates["date_verified"],
+        verified_on=dates["date_verified"], region=region,
     )
     return _ValidRow(line, party, fields, frozenset(row))
 
@@ -181,6 +185,7 @@ def file_row(view: pocs.PocView) -> dict[str, str]:
         "timezone": poc.timezone, "status": poc.status,
         "date_notified": poc.notified_on.isoformat() if poc.notified_on else "",
         "date_verified": poc.verified_on.isoformat() if poc.verified_on else "",
+        "region": view.region,
     }
 
 

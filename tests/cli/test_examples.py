@@ -24,3 +24,12 @@ def test_the_assistance_example_imports(outreach: Invoke) -> None:
     assert "3 created" in result.output
     assert '"status": "met"' in outreach("assistance", "list", "--state", "VNM", "--format",
                                          "json").output
+
+
+def test_the_peer_reviews_example_imports(outreach: Invoke) -> None:
+    result = outreach("import", "peer-reviews", str(EXAMPLES / "peer_reviews.csv"))
+    assert result.exit_code == 0, result.output
+    assert "4 created" in result.output
+    report = " ".join(outreach("report", "--from", "2016-01-01", "--to", "2022-04-15").output
+                      .split())
+    assert "4 peer reviews were conducted among 9 States" in report

@@ -34,7 +34,7 @@ def test_the_json_listing_has_the_documented_stable_keys(outreach: Invoke) -> No
     [poc] = json.loads(outreach("pocs", "--format", "json").output)
     assert list(poc) == ["id", "party", "party_name", "role", "full_name", "title", "agency",
                          "emails", "phone", "telegram", "language", "timezone", "status",
-                         "date_notified", "date_verified"]
+                         "date_notified", "date_verified", "region"]
 
 
 def test_adding_with_bad_values_explains_and_adds_nothing(

@@ -40,9 +40,14 @@ SUBMISSIONS = (
     "NOR,first_report,2024-02-02\n"
 )
 POCS = (
-    "party,full_name,email,status\n"
-    "PER,Rosa Quispe-Test,rosa@example.org,active\n"
-    "OSCE,Jan Novak-Test,jan@example.org,active\n"
+    "party,full_name,email,status,region\n"
+    "PER,Rosa Quispe-Test,rosa@example.org,active,\n"
+    "OSCE,Jan Novak-Test,jan@example.org,active,the OSCE region\n"
+)
+PEER_REVIEWS = (
+    "states,from_year,to_year,supported_by\n"
+    "PAN;DOM,2023,,OAS/CICTE\n"
+    "CHL;COL,2017,,\n"
 )
 YEAR_2023 = ("--from", "2023-01-01", "--to", "2023-12-31")
 
@@ -50,9 +55,13 @@ YEAR_2023 = ("--from", "2023-01-01", "--to", "2023-12-31")
 @pytest.fixture
 def registry_2023(outreach: Invoke, write_file: Callable[..., Path], session: Session) -> None:
     """Invented events around 2023 (one withdrawn), submissions and PoCs."""
-    for kind, content in (("events", EVENTS), ("submissions", SUBMISSIONS), ("pocs", POCS)):
+    for kind, content in (("events", EVENTS), ("submissions", SUBMISSIONS), ("pocs", POCS),
+                          ("peer-reviews", PEER_REVIEWS)):
         result = outreach("import", kind, str(write_file(f"{kind}.csv", content)))
         assert result.exit_code == 0, result.output
+    result = outreach("action-plans", "start", "BWA", "--on", "2023-02-01",
+                      "--supported-by", "OSCE")
+    assert result.exit_code == 0, result.output
     withdrawn = session.exec(select(Event).where(Event.title == "Withdrawn")).one()
     withdrawn.deleted_at = datetime(2023, 9, 1, tzinfo=UTC)
     session.add(withdrawn)
@@ -96,8 +105,16 @@ EXPECTED = {
     ("visits", "states"): 1,
     ("visits", "by_year.2023"): 1,
     ("visits", "states_by_year.2023"): 1,
-    ("peer_reviews", "events"): 1,
+    ("peer_reviews", "meetings"): 1,
+    ("peer_reviews", "reviews"): 1,  # the 2017 one is before the period
+    ("peer_reviews", "states"): 2,
     ("peer_reviews", "by_year.2023"): 1,
+    ("peer_reviews", "conducted"): "PAN-DOM 2023",
+    ("action_plans", "in_preparation"): 1,
+    ("action_plans", "in_preparation_states"): "BWA",
+    ("action_plans", "in_preparation_by_supporter.OSCE"): 1,
+    ("coordinators", "count"): 1,
+    ("coordinators", "by_organisation.OSCE"): "the OSCE region",
 }
 
 
@@ -319,7 +336,12 @@ def documented_keys() -> set[str]:
 @pytest.mark.usefixtures("registry_2023")
 def test_the_json_keys_are_the_documented_ones(outreach: Invoke) -> None:
     year = re.compile(r"(^|\.)\d{4}(?=\.|$)")
-    keys = {section + "." + year.sub(r"\1<year>", figure)
+    # figures keyed by a party's code, as docs/report-json.md names the placeholder
+    by_code = re.compile(r"^(action_plans\.in_preparation_by_supporter|"
+                         r"coordinators\.by_organisation)\..+$")
+    keys = {by_code.sub(lambda m: m.group(1) + (".<code>" if m.group(1).startswith("action")
+                                                else ".<acronym>"),
+                        section + "." + year.sub(r"\1<year>", figure))
             for section, figure in json_figures(outreach)}
     assert keys == documented_keys()
 

@@ -1,0 +1,1 @@
+"""Voluntary National Implementation Action Plans in preparation (seed paper, section 4.6)."""

@@ -1,0 +1,1 @@
+"""Peer reviews between States (seed paper, section 4.7): one record per review."""
