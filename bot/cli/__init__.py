@@ -26,6 +26,7 @@ from bot.cli import (
     report,
     service,
     staff,
+    trainings,
     translations,
 )
 from bot.cli.common import open_context
@@ -66,6 +67,8 @@ app.add_typer(translations.app, name="translations")
 app.add_typer(registry.orgs_app, name="orgs")
 app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
+app.add_typer(trainings.app, name="trainings")
+files.import_app.command("trainings")(trainings.import_command)
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -14,6 +14,13 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.trainings import (
+    MONITORING,
+    demo_monitoring,
+    load_invented_trainings,
+    paper_courses,
+    paper_freshness,
+)
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
@@ -48,9 +55,10 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
     write_csv(dataset.pocs, POC_COLUMNS, folder / "pocs.csv")
-    write_csv(dataset.submissions, SUBMISSION_COLUMNS, folder / "submissions.csv")
-    write_csv(build_paper_events([code for code, _ in states], organisations), EVENT_COLUMNS,
-              folder / "events.csv")
+    write_csv(paper_freshness(dataset.submissions), SUBMISSION_COLUMNS,
+              folder / "submissions.csv")
+    write_csv(paper_courses(build_paper_events([code for code, _ in states], organisations)),
+              EVENT_COLUMNS, folder / "events.csv")
     # Through the real importers, so the demo exercises what a user's files go through.
     for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
                            (import_events, "events.csv")):
@@ -59,6 +67,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
+    load_invented_trainings(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -87,7 +96,8 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     """The transparency page and the outreach chart of the paper's period, marked invented;
     and the paper's outreach sentence and its assistance section with the demo's figures."""
     with session_scope(engine) as session:
-        figures = transparency_figures(session=session, period=PAPER_PERIOD)
+        figures = transparency_figures(session=session, period=PAPER_PERIOD,
+                                       monitoring=MONITORING)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
     html = report_html(figures, DEFAULT_LANGUAGE, generated_on=now.date(),
                        notice=message("demo_notice"), invented=True)
@@ -102,7 +112,8 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    monitoring = demo_monitoring(figures)
+    return page, chart, f"{outreach}\n\n{monitoring}\n\n{assistance}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
@@ -125,7 +136,7 @@ def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")
-    typer.echo(render("cli/status.txt.j2", status=figures))
+    typer.echo(render("cli/status.txt.j2", status=figures, invented=True))
     typer.echo("")
     typer.echo(outreach)
     typer.echo("")

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.render.charts import outreach_chart_svg
-from bot.render.report import SECTIONS, report_data
+from bot.render.report import SECTIONS, report_data, section_period
 from bot.render.templates import direction, long_date, render
 from bot.render.words import chart_labels, labels
 from storage.figures.statistics import TransparencyFigures
@@ -19,7 +19,8 @@ from storage.figures.statistics import TransparencyFigures
 # A group of figures whose items are named by a shared vocabulary rather than per section.
 ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_type": "type.", "by_regional_group": "group.",
-                   "states_by_report_count": "report_count.", "states_by_area": "area."}
+                   "states_by_report_count": "report_count.", "states_by_area": "area.",
+                   "by_region": "region.", "hosts_by_region": "region."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
 
@@ -37,6 +38,8 @@ class PageSection:
     key: str
     heading: str
     rows: list[PageRow]
+    # the section's own window, when it is not the page's period (MONITORED_SECTIONS)
+    window: tuple[str, str] | None = None
 
 
 def _value(value: Any) -> str:
@@ -60,11 +63,20 @@ def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) ->
     return rows
 
 
+def _window(figures: TransparencyFigures, section: str, language: str
+            ) -> tuple[str, str] | None:
+    window = section_period(figures, section)
+    if window == figures.period:
+        return None
+    return long_date(window.start, language), long_date(window.end, language)
+
+
 def page_sections(figures: TransparencyFigures, language: str) -> list[PageSection]:
     words = labels(language)
     data = report_data(figures)
     return [PageSection(section, words[f"section.{section}"],
-                        _rows(section, data[section], words))
+                        _rows(section, data[section], words),
+                        _window(figures, section, language))
             for section in SECTIONS]
 
 

@@ -17,9 +17,11 @@ from sqlmodel import Session, col, select
 
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
+from storage.figures.freshness import DEFAULT_SILENT_SINCE, ReportingFreshness, reporting_freshness
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
+from storage.figures.trainings import TrainingFigures, training_figures
 from storage.parties import Party, RegionalGroup
 
 # The 2022 review counted outreach "from 26 April 2016 to 15 April 2022"; the period under
@@ -108,6 +110,14 @@ class TransparencyFigures:
     peer_reviews: EventKindFigures
     # section 5, as storage/figures/assistance.py counts it
     assistance: AssistanceFigures
+    # The window of the monitoring figures (the paper's "since 2016"): from `--since` to
+    # period.end; period itself by default. A section counted over it uses this field (and is
+    # named in bot.render.report.MONITORED_SECTIONS, one line each).
+    monitoring: Period
+    # 4.2: non-reporting at the window's start, silent States, latest year (freshness.py)
+    freshness: ReportingFreshness
+    # 4.4: the PoC Training Programme over the monitoring window (trainings.py)
+    trainings: TrainingFigures
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -209,13 +219,22 @@ def event_kind_figures(
     )
 
 
-def transparency_figures(*, session: Session, period: Period) -> TransparencyFigures:
+def transparency_figures(
+    *, session: Session, period: Period, monitoring: Period | None = None,
+    silent_since: int = DEFAULT_SILENT_SINCE,
+) -> TransparencyFigures:
+    """The figures of `period`; the monitoring ones over `monitoring` (default: `period`)."""
+    window = monitoring or period
     return TransparencyFigures(
         period=period,
         outreach=outreach_figures(session=session, period=period),
-        reporting=reporting_status(session=session, since=period.start, until=period.end),
+        reporting=reporting_status(session=session, since=window.start, until=window.end),
         visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT),
         peer_reviews=event_kind_figures(session=session, period=period,
                                         event_type=EventType.PEER_REVIEW),
         assistance=assistance_figures(session=session, period=period),
+        monitoring=window,
+        freshness=reporting_freshness(session=session, window=window,
+                                      silent_since=silent_since),
+        trainings=training_figures(session=session, period=window),
     )
