@@ -82,7 +82,7 @@ OUTSIDE: Final = (
     (MONITORING.end + timedelta(days=1), AP, "CAN", False),
     (date(2019, 6, 3), TrainingRegion.OTHER, "ISL", True),
 )
-ORGANISATION_ATTENDING: Final = "OSCE"  # its PoC at the first OSCE course
+ORGANISATION_ATTENDING: Final = "AU"  # its PoC at the first African Union course
 
 _COURSE_TITLE: Final = "Regional training course for Points of Contact ({host}, {region})"
 _WORKSHOP_PREFIX: Final = "Regional workshop on"
@@ -213,9 +213,9 @@ def load_invented_trainings(session: Session, now: datetime) -> None:
         writer.course(event, course.region, course.states)
     for day, region, code, deleted in OUTSIDE:
         writer.outside(day, region, code, deleted)
-    first_osce = next(event for event, course in zip(held, COURSES, strict=True)
-                      if course.region == OSCE)
-    writer.course(first_osce, OSCE, (ORGANISATION_ATTENDING,))
+    first_au = next(event for event, course in zip(held, COURSES, strict=True)
+                    if course.region == AU)
+    writer.course(first_au, AU, (ORGANISATION_ATTENDING,))
     session.flush()
 
 

@@ -23,6 +23,8 @@ ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_region": "region.", "hosts_by_region": "region."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
+# A monitored section's own window: shown under its heading when it is not the page's.
+WINDOW = "period"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) ->
     rows: list[PageRow] = []
     for key, value in content.items():
         path = f"{section}.{key}"
-        if key == MATRIX:
+        if key in (MATRIX, WINDOW):
             continue
         if not isinstance(value, Mapping):
             rows.append(PageRow(words.get(path, path), _value(value), path))

@@ -99,15 +99,23 @@ def _freshness(figures: TransparencyFigures) -> dict[str, Any]:
     }
 
 
+def _window(period: Period) -> dict[str, str]:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
 def report_data(figures: TransparencyFigures) -> dict[str, Any]:
-    """The figures as plain JSON values, keys as documented in docs/report-json.md."""
+    """The figures as plain JSON values, keys as documented in docs/report-json.md; each
+    section of MONITORED_SECTIONS starts with its own `period`."""
+    data = _sections(figures)
+    for section in MONITORED_SECTIONS:
+        data[section] = {"period": _window(figures.monitoring), **data[section]}
+    return data
+
+
+def _sections(figures: TransparencyFigures) -> dict[str, Any]:
     outreach, reporting = figures.outreach, figures.reporting
     return {
-        "period": {"from": figures.period.start.isoformat(),
-                   "to": figures.period.end.isoformat(),
-                   "monitoring": {"from": figures.monitoring.start.isoformat(),
-                                  "to": figures.monitoring.end.isoformat()},
-                   "monitored_sections": list(MONITORED_SECTIONS)},
+        "period": _window(figures.period),
         "outreach": {
             "events": outreach.events,
             "events_states_and_civil_society": outreach.events_states_and_civil_society,
