@@ -50,7 +50,7 @@ def monitoring_of(since: str | None, period: Period) -> Period:
     """The monitoring window: from `--since` (default: the period's start) to its end."""
     start_day = day_option(since, "--since") or period.start
     if start_day > period.end:
-        fail("period_reversed", exit_code=2, start=start_day, end=period.end)
+        fail("since_after_end", exit_code=2, since=start_day, end=period.end)
     return Period(start_day, period.end)
 
 
