@@ -23,7 +23,8 @@ ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "by_region": "region.", "hosts_by_region": "region."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
-# A monitored section's own window: shown under its heading when it is not the page's.
+# A monitored section's own window (its `period`): rows named by the words window.from and
+# window.to, and a line under its heading when it is not the page's period.
 WINDOW = "period"
 
 
@@ -52,13 +53,14 @@ def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) ->
     rows: list[PageRow] = []
     for key, value in content.items():
         path = f"{section}.{key}"
-        if key in (MATRIX, WINDOW):
+        if key == MATRIX:
             continue
         if not isinstance(value, Mapping):
             rows.append(PageRow(words.get(path, path), _value(value), path))
             continue
-        rows.append(PageRow(words.get(path, path), "", path, heading=True))
-        vocabulary = ITEM_VOCABULARY.get(key)
+        rows.append(PageRow(words.get(WINDOW if key == WINDOW else path, path), "", path,
+                            heading=True))
+        vocabulary = WINDOW + "." if key == WINDOW else ITEM_VOCABULARY.get(key)
         for item, count in value.items():
             name = f"{vocabulary}{item}" if vocabulary else f"{path}.{item}"
             rows.append(PageRow(words.get(name, str(item)), _value(count), f"{path}.{item}"))
