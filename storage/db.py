@@ -25,6 +25,7 @@ from storage import (  # noqa: F401
     staff,
     submissions,
     telegram_state,
+    trainings,
 )
 from storage.action_plans import model as action_plans_model  # noqa: F401
 from storage.assistance import chasing as assistance_chasing  # noqa: F401
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0016"
+SCHEMA_HEAD = "0017"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

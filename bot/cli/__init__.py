@@ -29,6 +29,7 @@ from bot.cli import (
     report,
     service,
     staff,
+    trainings,
     translations,
     visits,
 )
@@ -74,6 +75,8 @@ app.add_typer(matrices.app, name="matrices")
 app.add_typer(visits.app, name="visits")
 app.add_typer(peer_reviews.app, name="peer-reviews")
 app.add_typer(action_plans.app, name="action-plans")
+app.add_typer(trainings.app, name="trainings")
+files.import_app.command("trainings")(trainings.import_command)
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -16,6 +16,7 @@ import typer
 from bot.cli.common import day_option, fail, registry, say, today
 from bot.render.report import ReportFormat, report_csv, report_json, report_text, report_xlsx
 from bot.render.tables import for_excel
+from storage.figures.freshness import DEFAULT_SILENT_SINCE
 from storage.figures.statistics import (
     Period,
     TransparencyFigures,
@@ -43,6 +44,14 @@ def period_of(start: str | None, end: str | None, on: date) -> Period:
     if start_day > end_day:
         fail("period_reversed", exit_code=2, start=start_day, end=end_day)
     return Period(start_day, end_day)
+
+
+def monitoring_of(since: str | None, period: Period) -> Period:
+    """The monitoring window: from `--since` (default: the period's start) to its end."""
+    start_day = day_option(since, "--since") or period.start
+    if start_day > period.end:
+        fail("since_after_end", exit_code=2, since=start_day, end=period.end)
+    return Period(start_day, period.end)
 
 
 def _umask() -> int:
@@ -108,14 +117,24 @@ def report(
     excel: Annotated[bool, typer.Option(
         "--excel", help="With --format csv: start with a UTF-8 byte order mark, so that Excel "
         "shows every language's letters (no effect on other formats).")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="First day of the monitoring window (YYYY-MM-DD), which runs to "
+        "--to: the reporting and training figures count over it (the paper's \"since "
+        "2016\"); default: the period's start.")] = None,
+    silent_since: Annotated[int, typer.Option(
+        "--silent-since", min=2004, max=9999, help="List the reporting States with no "
+        "national report or additional information dated on or after 1 January of this "
+        "year.")] = DEFAULT_SILENT_SINCE,
 ) -> None:
     """The Committee's transparency figures for a period (both days included): outreach
     events, reporting, Points of Contact, action plans, visits, peer reviews, assistance and
     the Committee's matrices."""
     on = today(ctx)
     period = period_of(start, end, on)
+    monitoring = monitoring_of(since, period)
     with registry(ctx) as (cli, session):
-        figures = transparency_figures(session=session, period=period)
+        figures = transparency_figures(session=session, period=period, monitoring=monitoring,
+                                       silent_since=silent_since)
         data_dir = cli.settings.data_dir
     content = render_report(figures, fmt, lang.value, on, excel)
     if out is None and fmt not in BINARY_OR_PAGE:

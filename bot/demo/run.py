@@ -16,6 +16,13 @@ from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_datase
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
 from bot.demo.matrices import load_invented_matrices
 from bot.demo.monitoring import invented_text, load_invented_monitoring
+from bot.demo.trainings import (
+    MONITORING,
+    demo_monitoring,
+    load_invented_trainings,
+    paper_courses,
+    paper_freshness,
+)
 from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
@@ -53,9 +60,10 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     organisations = [p.code for p in parties.organisations(session=session)]
     dataset = build_paper_dataset(states, organisations)
     write_csv(dataset.pocs, POC_COLUMNS, folder / "pocs.csv")
-    write_csv(dataset.submissions, SUBMISSION_COLUMNS, folder / "submissions.csv")
-    write_csv(build_paper_events([code for code, _ in states], organisations), EVENT_COLUMNS,
-              folder / "events.csv")
+    write_csv(paper_freshness(dataset.submissions), SUBMISSION_COLUMNS,
+              folder / "submissions.csv")
+    write_csv(paper_courses(build_paper_events([code for code, _ in states], organisations)),
+              EVENT_COLUMNS, folder / "events.csv")
     # Through the real importers, so the demo exercises what a user's files go through.
     for importer, name in ((import_pocs, "pocs.csv"), (import_submissions, "submissions.csv"),
                            (import_events, "events.csv")):
@@ -67,6 +75,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     load_invented_matrices(session, now)
     load_invented_visits(session, now)
     load_invented_monitoring(session, now)
+    load_invented_trainings(session, now)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -96,7 +105,8 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     and the paper's outreach sentence and its assistance and matrices sections with the demo's
     figures."""
     with session_scope(engine) as session:
-        figures = transparency_figures(session=session, period=PAPER_PERIOD)
+        figures = transparency_figures(session=session, period=PAPER_PERIOD,
+                                       monitoring=MONITORING)
     page = folder / f"transparency-{PAPER_PERIOD.start}-{PAPER_PERIOD.end}.html"
     html = report_html(figures, DEFAULT_LANGUAGE, generated_on=now.date(),
                        notice=message("demo_notice"), invented=True)
@@ -112,6 +122,7 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     words = report_words(DEFAULT_LANGUAGE)
     sections = [
         message("demo_outreach", outreach=figures.outreach, start=start, end=end),
+        demo_monitoring(figures),
         render("report/visits.txt.j2", figures=figures, start=start, end=end, words=words),
         render("report/assistance.txt.j2", figures=figures, start=start, end=end),
         render("report/matrices.txt.j2", figures=figures, start=start, end=end, words=words),
@@ -141,7 +152,7 @@ def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:
     engine.dispose()
     typer.echo(message("demo_intro", path=database))
     typer.echo("")
-    typer.echo(render("cli/status.txt.j2", status=figures))
+    typer.echo(render("cli/status.txt.j2", status=figures, invented=True))
     typer.echo("")
     typer.echo(outreach)
     typer.echo("")

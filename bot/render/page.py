@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.render.charts import outreach_chart_svg
 from bot.render.matrix_chart import matrix_chart_svg, matrix_chart_words
-from bot.render.report import SECTIONS, report_data
+from bot.render.report import SECTIONS, report_data, section_period
 from bot.render.templates import direction, long_date, render
 from bot.render.words import chart_labels, labels
 from storage.figures.statistics import TransparencyFigures
@@ -25,9 +25,13 @@ ITEM_VOCABULARY = {"by_audience": "audience.", "by_iro_involvement": "iro.",
                    "change_by_regional_group": "group.",
                    "by_outcome": "outcome.", "outcomes_with_submission": "outcome.",
                    "by_authority": "authority.", "visits_by_lead_body": "lead.",
-                   "states_by_lead_body": "lead."}
+                   "states_by_lead_body": "lead.",
+                   "by_region": "region.", "hosts_by_region": "region."}
 # Shown as a table of its own (years x audiences), not as rows.
 MATRIX = "by_year_and_audience"
+# A monitored section's own window (its `period`): rows named by the words window.from and
+# window.to, and a line under its heading when it is not the page's period.
+WINDOW = "period"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class PageSection:
     key: str
     heading: str
     rows: list[PageRow]
+    # the section's own window, when it is not the page's period (MONITORED_SECTIONS)
+    window: tuple[str, str] | None = None
 
 
 def _value(value: Any) -> str:
@@ -58,19 +64,29 @@ def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) ->
         if not isinstance(value, Mapping):
             rows.append(PageRow(words.get(path, path), _value(value), path))
             continue
-        rows.append(PageRow(words.get(path, path), "", path, heading=True))
-        vocabulary = ITEM_VOCABULARY.get(key)
+        rows.append(PageRow(words.get(WINDOW if key == WINDOW else path, path), "", path,
+                            heading=True))
+        vocabulary = WINDOW + "." if key == WINDOW else ITEM_VOCABULARY.get(key)
         for item, count in value.items():
             name = f"{vocabulary}{item}" if vocabulary else f"{path}.{item}"
             rows.append(PageRow(words.get(name, str(item)), _value(count), f"{path}.{item}"))
     return rows
 
 
+def _window(figures: TransparencyFigures, section: str, language: str
+            ) -> tuple[str, str] | None:
+    window = section_period(figures, section)
+    if window == figures.period:
+        return None
+    return long_date(window.start, language), long_date(window.end, language)
+
+
 def page_sections(figures: TransparencyFigures, language: str) -> list[PageSection]:
     words = labels(language)
     data = report_data(figures)
     return [PageSection(section, words[f"section.{section}"],
-                        _rows(section, data[section], words))
+                        _rows(section, data[section], words),
+                        _window(figures, section, language))
             for section in SECTIONS]
 
 

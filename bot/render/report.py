@@ -19,7 +19,9 @@ from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, rende
 from bot.render.words import labels
 from storage.figures.assistance import AssistanceFigures
 from storage.figures.matrices import MatrixFigures
+from storage.figures.period import Period
 from storage.figures.statistics import EventKindFigures, TransparencyFigures, percent
+from storage.figures.trainings import TrainingFigures
 from storage.figures.visits import CooperationFigures, VisitOutcomeFigures
 
 
@@ -33,8 +35,15 @@ class ReportFormat(StrEnum):
 
 # Sections of report_data, in the order of the page (the paper's order: 7 first, as the
 # report is about outreach, then 4.2, 4.3, 4.4, 6 (coordinators), 4.6, 4.5, 4.7, 5 and 6).
-SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "coordinators",
-            "action_plans", "visits", "peer_reviews", "assistance", "cooperation")
+SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "trainings",
+            "coordinators", "action_plans", "visits", "peer_reviews", "assistance",
+            "cooperation")
+# The sections counted over the monitoring window (TransparencyFigures.monitoring, `outreach
+# report --since`) rather than the outreach period: one line each.
+MONITORED_SECTIONS = (
+    "reporting",
+    "trainings",
+)
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -97,12 +106,53 @@ def _matrices(figures: MatrixFigures) -> dict[str, Any]:
     }
 
 
+def section_period(figures: TransparencyFigures, section: str) -> Period:
+    """The window a section of the report counts over."""
+    return figures.monitoring if section in MONITORED_SECTIONS else figures.period
+
+
+def _trainings(figures: TrainingFigures) -> dict[str, Any]:
+    return {
+        "courses": figures.courses,
+        "by_region": dict(figures.by_region),
+        "hosts_by_region": {region: list(hosts)
+                            for region, hosts in figures.hosts_by_region.items()},
+        "pocs_attended": figures.pocs_attended,
+        "states_attended": figures.states_attended,
+        "attended": list(figures.attended),
+        "states_never_attended": figures.states_never_attended,
+        "never_attended": list(figures.never_attended),
+    }
+
+
+def _freshness(figures: TransparencyFigures) -> dict[str, Any]:
+    fresh = figures.freshness
+    return {
+        "non_reporting_states_at_start": fresh.non_reporting_states_at_start,
+        "non_reporting_at_start": list(fresh.non_reporting_at_start),
+        "states_by_latest_year": _by_year(fresh.by_latest_year),
+        "silent_since": {"year": fresh.silent_since, "count": fresh.silent_states,
+                         "states": list(fresh.silent)},
+    }
+
+
+def _window(period: Period) -> dict[str, str]:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
 def report_data(figures: TransparencyFigures) -> dict[str, Any]:
-    """The figures as plain JSON values, keys as documented in docs/report-json.md."""
+    """The figures as plain JSON values, keys as documented in docs/report-json.md; each
+    section of MONITORED_SECTIONS starts with its own `period`."""
+    data = _sections(figures)
+    for section in MONITORED_SECTIONS:
+        data[section] = {"period": _window(figures.monitoring), **data[section]}
+    return data
+
+
+def _sections(figures: TransparencyFigures) -> dict[str, Any]:
     outreach, reporting = figures.outreach, figures.reporting
     return {
-        "period": {"from": figures.period.start.isoformat(),
-                   "to": figures.period.end.isoformat()},
+        "period": _window(figures.period),
         "outreach": {
             "events": outreach.events,
             "events_states_and_civil_society": outreach.events_states_and_civil_society,
@@ -128,11 +178,13 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
                 "count": reporting.states_submitting_since,
                 "percent": percent(reporting.states_submitting_since, reporting.member_states),
             },
+            **_freshness(figures),
         },
         "points_of_contact": {
             "states_with_poc": reporting.states_with_poc,
             "organisations_with_poc": reporting.orgs_with_poc,
         },
+        "trainings": _trainings(figures.trainings),
         "coordinators": coordinators(figures.coordinators),
         "action_plans": {"count": reporting.action_plans, "states": reporting.action_plan_states,
                          **action_plan_drafts(figures.action_plans_in_preparation)},
@@ -195,4 +247,5 @@ def report_text(figures: TransparencyFigures, language: str) -> str:
         language = DEFAULT_LANGUAGE
     return render("report/report.txt.j2", language, figures=figures, data=report_data(figures),
                   words=labels(language), start=long_date(figures.period.start, language),
-                  end=long_date(figures.period.end, language))
+                  end=long_date(figures.period.end, language),
+                  since=long_date(figures.monitoring.start, language))

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
+from storage.figures.freshness import DEFAULT_SILENT_SINCE, ReportingFreshness, reporting_freshness
 from storage.figures.matrices import MatrixFigures, matrix_figures
 from storage.figures.monitoring import (
     CoordinatorFigures,
@@ -29,6 +30,7 @@ from storage.figures.monitoring import (
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
+from storage.figures.trainings import TrainingFigures, training_figures
 from storage.figures.visits import (
     CooperationFigures,
     VisitOutcomeFigures,
@@ -135,6 +137,14 @@ class TransparencyFigures:
     matrices: MatrixFigures
     # section 6: visits of the CTC, the 1267 Committee or joint ones (storage/figures/visits.py)
     cooperation: CooperationFigures
+    # The window of the monitoring figures (the paper's "since 2016"): from `--since` to
+    # period.end; period itself by default. A section counted over it uses this field (and is
+    # named in bot.render.report.MONITORED_SECTIONS, one line each).
+    monitoring: Period
+    # 4.2: non-reporting at the window's start, silent States, latest year (freshness.py)
+    freshness: ReportingFreshness
+    # 4.4: the PoC Training Programme over the monitoring window (trainings.py)
+    trainings: TrainingFigures
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -240,11 +250,16 @@ def event_kind_figures(
     )
 
 
-def transparency_figures(*, session: Session, period: Period) -> TransparencyFigures:
+def transparency_figures(
+    *, session: Session, period: Period, monitoring: Period | None = None,
+    silent_since: int = DEFAULT_SILENT_SINCE,
+) -> TransparencyFigures:
+    """The figures of `period`; the monitoring ones over `monitoring` (default: `period`)."""
+    window = monitoring or period
     return TransparencyFigures(
         period=period,
         outreach=outreach_figures(session=session, period=period),
-        reporting=reporting_status(session=session, since=period.start, until=period.end),
+        reporting=reporting_status(session=session, since=window.start, until=window.end),
         visits=event_kind_figures(session=session, period=period, event_type=EventType.VISIT,
                                   lead_bodies=OWN_VISIT_LEADS),
         visit_outcomes=visit_outcome_figures(session=session, period=period),
@@ -254,4 +269,8 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         assistance=assistance_figures(session=session, period=period),
         matrices=matrix_figures(session=session, period=period, since=period.start),
         cooperation=cooperation_figures(session=session, period=period),
+        monitoring=window,
+        freshness=reporting_freshness(session=session, window=window,
+                                      silent_since=silent_since),
+        trainings=training_figures(session=session, period=window),
     )
