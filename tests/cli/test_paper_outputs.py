@@ -77,7 +77,7 @@ def test_the_text_and_the_page_say_the_papers_figures(
         "These included 144 outreach events to States and civil society.",
         "Of these, 104 included outreach to States; 15 to academia; 17 to industry and"
         " professional associations; 10 to parliamentarians",
-        "Visits to States at their invitation: 17, to 16 States",
+        "visits have been conducted to 16 States at their invitation (17 visits)",
     ):
         assert sentence in text
     page_file = tmp_path / "report.html"
@@ -102,8 +102,8 @@ def test_visits_by_year_say_how_many_states_beside_how_many_visits(
     assert (rows[("visits", "by_year.2017")], rows[("visits", "states_by_year.2017")]) == (
         "5", "4")
     text = " ".join(outreach("report", *PERIOD).output.split())
-    assert ("Visits to States at their invitation: 17, to 16 States (2016: 2 to 2 States, "
-            "2017: 5 to 4 States, 2018: 6 to 6 States, 2019: 4 to 4 States)") in text
+    assert ("visits have been conducted to 16 States at their invitation (17 visits): 2016: 2"
+            " States, 2017: 4 States in 5 visits, 2018: 6 States, 2019: 4 States.") in text
     page_file = tmp_path / "report.html"
     assert outreach("report", *PERIOD, "--format", "html", "--out", str(page_file)
                     ).exit_code == 0

@@ -182,7 +182,8 @@ def test_the_text_reads_like_the_paper(outreach: Invoke) -> None:
     assert "These included 3 outreach events to States and civil society." in text
     assert ("Of these, 3 included outreach to States; 1 to academia; 1 to industry and "
             "professional associations; 1 to parliamentarians") in text
-    assert "Visits to States at their invitation: 1, to 1 States (2023: 1 to 1 State)." in text
+    assert ("From 1 January 2023 to 31 December 2023, visits have been conducted to 1 State at"
+            " their invitation (1 visit): 2023: 1 State.") in text
     assert "1 voluntary National Implementation Action Plans had been submitted by 1" in text
 
 
