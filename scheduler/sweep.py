@@ -7,6 +7,7 @@ unique key (policy, State, cycle), and a second attempt finds it and adds nothin
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -15,11 +16,11 @@ from scheduler.reminders import (
     Contact,
     EscalateTo,
     Plan,
+    Planner,
     Policy,
     SentCycle,
     StateStatus,
     Target,
-    plan,
 )
 from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import outbox
@@ -48,9 +49,12 @@ class Facts:
     paused: frozenset[tuple[int, int | None]]  # (party, policy or None for all)
     zones: dict[int, str]  # PoC id -> IANA time zone, for working hours
 
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(self.policies, self.states, self.contacts)
+
     def plan(self, now: datetime, simulated: Sequence[SentCycle] = ()) -> Plan:
-        result = plan(self.policies, self.states, self.contacts, [*self.history, *simulated],
-                      now)
+        result = self.planner.plan([*self.history, *simulated], now)
         due = [d for d in result.due if (d.party_id, None) not in self.paused
                and (d.party_id, d.policy_id) not in self.paused]
         return Plan(due=due, without_poc=result.without_poc)
@@ -78,9 +82,10 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
             for party, first, latest, plan_on in store.state_statuses(session=session)
         ],
         contacts=[
-            Contact(poc_id=poc.id or 0, party_id=poc.party_id, national=store.is_national(poc),
-                    snoozed_until=snoozed, wrong_contact=wrong, mission=store.is_mission(poc))
-            for poc, snoozed, wrong in active
+            Contact(poc_id=poc.poc_id, party_id=poc.party_id, national=store.is_national(poc),
+                    snoozed_until=poc.snoozed_until, wrong_contact=poc.wrong_contact,
+                    mission=store.is_mission(poc))
+            for poc in active
         ],
         history=[
             SentCycle(policy_id=c.policy_id, party_id=c.party_id, cycle=c.cycle,
@@ -88,7 +93,7 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
             for c, acknowledged in store.cycles(session=session)
         ],
         paused=frozenset((p.party_id, p.policy_id) for p in store.pauses(session=session)),
-        zones={poc.id or 0: poc.timezone for poc, _, _ in active},
+        zones={poc.poc_id: poc.timezone for poc in active},
     )
 
 

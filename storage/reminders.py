@@ -172,23 +172,38 @@ def state_statuses(
             for party, first_on, latest_on, plan_on in session.exec(query)]
 
 
-def active_contacts(*, session: Session) -> list[tuple[PointOfContact, datetime | None, bool]]:
+class ActiveContact(NamedTuple):
+    """What the reminder rules read of an active PoC of a State (not the whole row: a
+    registry may hold tens of thousands)."""
+
+    poc_id: int
+    party_id: int
+    role: str
+    timezone: str
+    snoozed_until: datetime | None  # its latest snooze's end
+    wrong_contact: bool  # it said "not me"
+
+
+def active_contacts(*, session: Session) -> list[ActiveContact]:
     """Active PoCs of States, each with its latest snooze end and whether it said "not me"."""
-    replies: dict[int, list[PocReply]] = {}
-    for reply in session.exec(select(PocReply).order_by(col(PocReply.at))):
-        replies.setdefault(reply.poc_id, []).append(reply)
+    snoozes: dict[int, datetime] = {}
+    wrong: set[int] = set()
+    for poc_id, answer, snooze_until in session.exec(
+            select(PocReply.poc_id, PocReply.answer, PocReply.snooze_until)):
+        if snooze_until is not None and (poc_id not in snoozes or snooze_until > snoozes[poc_id]):
+            snoozes[poc_id] = snooze_until
+        if answer == ReplyAnswer.WRONG_CONTACT:
+            wrong.add(poc_id)
     query = (
-        select(PointOfContact)
+        select(PointOfContact.id, PointOfContact.party_id, PointOfContact.role,
+               PointOfContact.timezone)
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
         .where(PointOfContact.status == PocStatus.ACTIVE, Party.kind == PartyKind.STATE)
+        .order_by(col(PointOfContact.id))
     )
-    result = []
-    for poc in session.exec(query.order_by(col(PointOfContact.id))):
-        own = replies.get(poc.id or 0, [])
-        snoozes = [r.snooze_until for r in own if r.snooze_until is not None]
-        wrong = any(r.answer == ReplyAnswer.WRONG_CONTACT for r in own)
-        result.append((poc, max(snoozes) if snoozes else None, wrong))
-    return result
+    return [ActiveContact(poc_id, party_id, role, timezone, snoozes.get(poc_id),
+                          poc_id in wrong)
+            for poc_id, party_id, role, timezone in session.exec(query) if poc_id is not None]
 
 
 def cycles(*, session: Session) -> list[tuple[ReminderCycle, bool]]:
@@ -203,11 +218,11 @@ def pauses(*, session: Session) -> list[ReminderPause]:
     return list(session.exec(select(ReminderPause)))
 
 
-def is_national(poc: PointOfContact) -> bool:
+def is_national(poc: PointOfContact | ActiveContact) -> bool:
     return poc.role == PocRole.NATIONAL
 
 
-def is_mission(poc: PointOfContact) -> bool:
+def is_mission(poc: PointOfContact | ActiveContact) -> bool:
     return poc.role == PocRole.MISSION
 
 

@@ -234,7 +234,8 @@ def show_plan(
         facts = load_facts(session, include_paused=include_paused)
         names = {p.id: p.name for p in facts.stored}
         templates = {p.id: p.template for p in facts.stored}
-        languages = {v.poc.id: v.poc.language for v in pocs.listing(session=session)}
+        languages = {poc_id: language for poc_id, language in session.exec(
+            select(pocs.PointOfContact.id, pocs.PointOfContact.language))}
     simulated: list[SentCycle] = []  # what the plan itself would send, day after day
     without: set[str] = set()
     for offset in range(days + 1):
@@ -244,8 +245,10 @@ def show_plan(
         for due in result.due:
             simulated.append(SentCycle(due.policy_id, due.party_id, due.cycle, moment, False))
             template = templates[due.policy_id]
-            fallback = sorted({languages.get(p, "en") for p in due.poc_ids
-                               if pick_language(template, languages.get(p, "en"))[1]})
+            # each language once, not each PoC: a State may have a hundred PoCs
+            wanted = {languages.get(p, "en") for p in due.poc_ids}
+            fallback = sorted(language for language in wanted
+                              if pick_language(template, language)[1])
             rows.append({"date": moment.date().isoformat(), "policy": names[due.policy_id],
                          "state": codes[due.party_id], "cycle": due.cycle,
                          "pocs": len(due.poc_ids), "escalated": due.escalated,
