@@ -180,6 +180,7 @@ def _sections(figures: TransparencyFigures) -> dict[str, Any]:
             },
             **_freshness(figures),
         },
+        "matrices": _matrices(figures.matrices),
         "points_of_contact": {
             "states_with_poc": reporting.states_with_poc,
             "organisations_with_poc": reporting.orgs_with_poc,
@@ -191,7 +192,6 @@ def _sections(figures: TransparencyFigures) -> dict[str, Any]:
         "visits": _visits(figures.visits, figures.visit_outcomes),
         "peer_reviews": peer_reviews(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
-        "matrices": _matrices(figures.matrices),
         "cooperation": _cooperation(figures.cooperation),
     }
 
