@@ -296,8 +296,12 @@ async def _serve(context: AppContext) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     routes = [] if webhook is None else [webhook.route()]
     server = build_web_application(context.engine, secret, context.clock, routes,
-                                   reply_link_days=settings.reply_link_days).listen(
-        settings.http_port, address=settings.http_host)
+                                   reply_link_days=settings.reply_link_days,
+                                   data_dir=settings.data_dir,
+                                   upload_max_bytes=settings.upload_max_bytes).listen(
+        settings.http_port, address=settings.http_host,
+        # an upload over the cap still reaches the page, which says why it is refused
+        max_body_size=max(settings.upload_max_bytes + 1024 * 1024, 100 * 1024 * 1024))
     if await _registry_prepared(context, stop):
         _log_active_policies(context)
         await _run_until_stopped(context, stop, webhook)

@@ -30,6 +30,7 @@ from storage.assistance import chasing as assistance_chasing  # noqa: F401
 from storage.assistance import model as assistance_model  # noqa: F401
 from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401
+from storage.inbox import model as inbox_model  # noqa: F401
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0018"
 
 
 DEFAULT_BUSY_SECONDS = 300.0
