@@ -74,6 +74,8 @@ class ReceivedDocument(SQLModel, table=True):
     status: str = Field(default=InboxStatus.RECEIVED, max_length=10, index=True)
     duplicate_of: int | None = Field(default=None, foreign_key="inbox_document.id")
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # when staff were told in Telegram (bot.chat.inbox_notice); None: not yet
+    staff_told_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     decided_by: str | None = Field(default=None, max_length=ACTOR_MAX)
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     submission_kind: str | None = Field(default=None, max_length=20)

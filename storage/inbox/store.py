@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage import audit, outbox, pocs, submissions
@@ -217,3 +218,20 @@ def decline(*, session: Session, document: ReceivedDocument, reason: str, actor:
     audit.record(session=session, actor=actor, action="decline", entity="inbox_document",
                  entity_id=document.id, before=before, after=snapshot(document), now=now)
     return message
+
+
+def tell_staff_once(*, session: Session, now: datetime) -> list[tuple[ReceivedDocument, Party]]:
+    """The documents received (not duplicates) that staff were not told of yet, now marked
+    as told: each is announced once, even when two processes ask (the conditional update)."""
+    found = []
+    for document, party in listing(session=session, status=InboxStatus.RECEIVED):
+        if document.staff_told_at is not None:
+            continue
+        claimed = session.execute(
+            update(ReceivedDocument)
+            .where(col(ReceivedDocument.id) == document.id,
+                   col(ReceivedDocument.staff_told_at).is_(None))
+            .values(staff_told_at=now))
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            found.append((document, party))
+    return found

@@ -11,8 +11,11 @@ def _zip(entries: list[tuple[str, bytes]], first_stored: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, (name, content) in enumerate(entries):
-            method = zipfile.ZIP_STORED if first_stored and index == 0 else None
-            archive.writestr(name, content, compress_type=method)
+            # a fixed time: the same call gives the same bytes (the same checksum)
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            entry.compress_type = (zipfile.ZIP_STORED if first_stored and index == 0
+                                   else zipfile.ZIP_DEFLATED)
+            archive.writestr(entry, content)
     return buffer.getvalue()
 
 

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("duplicate_of", sa.Integer(), sa.ForeignKey("inbox_document.id"),
                   nullable=True),
         sa.Column("received_at", UTC_TIMESTAMP, nullable=False),
+        sa.Column("staff_told_at", UTC_TIMESTAMP, nullable=True),
         sa.Column("decided_by", sa.String(120), nullable=True),
         sa.Column("decided_at", UTC_TIMESTAMP, nullable=True),
         sa.Column("submission_kind", sa.String(20), nullable=True),
