@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.chat.common import say
 from bot.chat.submit.conversation import words
@@ -40,7 +40,7 @@ def multipart(name: str, content: bytes) -> tuple[bytes, str]:
 
 def documents_of(session: Session) -> list[ReceivedDocument]:
     session.expire_all()
-    return list(session.exec(select(ReceivedDocument).order_by(ReceivedDocument.id)))
+    return list(session.exec(select(ReceivedDocument).order_by(col(ReceivedDocument.id))))
 
 
 def texts_to(api: FakeBotApi, chat: int) -> list[str]:
@@ -60,7 +60,9 @@ def test_a_pocs_report_by_link_and_chat_reaches_staff_and_ends_the_reminders(
         with running_service(tmp_path / "service", database_url, env) as service:
             service.wait_until_answering()
             wait_for(lambda: len(sink.messages) == 1, FIRST_SECONDS)
-            text = sink.messages[0].parsed().get_body(("plain",)).get_content()
+            plain = sink.messages[0].parsed().get_body(("plain",))
+            assert plain is not None
+            text = plain.get_content()
             [path] = re.findall(r"http://127\.0\.0\.1:9(/upload/\d+/national_report/"
                                 r"\d{8}/[0-9a-f]{32})", text)
             local = service.health_url.removesuffix("/healthz") + path

@@ -2,6 +2,7 @@
 confirmed national report takes the State out of the reminder plan and into
 `outreach status`; a declined one queues the reason to the PoC. Both backends."""
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,7 +97,8 @@ def test_save_copies_the_file_and_never_overwrites(
     refused = outreach("inbox", "save", str(document_id), "--out", str(target))
     assert refused.exit_code == 1 and "already exists" in refused.output
     shown = outreach("inbox", "show", str(document_id)).output
-    assert "checksum: " in shown and "original" not in shown.lower().split("file:")[0]
+    assert f"checksum: {hashlib.sha256(content).hexdigest()}" in shown
+    assert "file: matrix.xlsx" in shown and "status: received" in shown
 
 
 def test_unknown_ids_and_missing_reasons_are_refused_clearly(

@@ -14,7 +14,7 @@ from storage import submissions
 from storage.audit import AuditEntry
 from storage.inbox import store
 from storage.inbox.detect import detect
-from storage.inbox.model import ORIGINAL_NAME_MAX, InboxStatus, ReceivedDocument
+from storage.inbox.model import ORIGINAL_NAME_MAX, REASON_MAX, InboxStatus, ReceivedDocument
 from storage.outbox import Delivery, OutboxMessage
 from storage.parties import Party
 from tests.support import documents
@@ -185,3 +185,21 @@ def test_decline_queues_the_reason_to_the_poc_once(session: Session, tmp_path: P
     assert len(list(session.exec(select(OutboxMessage)))) == 1
     with pytest.raises(store.InboxError):
         store.decline(session=session, document=document, reason="again", actor="x", now=NOW)
+
+
+def test_a_reason_of_the_columns_size_is_kept_whole_and_a_longer_one_refused(
+    session: Session, tmp_path: Path
+) -> None:
+    poc = add_poc(session, "KEN", "Wanjiru Example-Test", "wanjiru@example.org")
+    first = receive(session, tmp_path, incoming(poc, documents.PDF))
+    second = receive(session, tmp_path, incoming(poc, documents.odt()))
+    with pytest.raises(store.InboxError) as refused:
+        store.decline(session=session, document=first, reason="é" * (REASON_MAX + 1),
+                      actor="cli:staff", now=NOW)
+    assert refused.value.code == "inbox_reason_too_long"
+    store.decline(session=session, document=second, reason="é" * REASON_MAX,
+                  actor="cli:staff", now=NOW)
+    session.commit()
+    session.expire_all()
+    kept = session.get(ReceivedDocument, second.id)
+    assert kept is not None and kept.decline_reason == "é" * REASON_MAX
