@@ -156,6 +156,15 @@ async def _chase_assistance(context: AppContext, telegram: "Sender[OutgoingTeleg
                      settings.working_hours)
 
 
+async def _announce_documents(context: AppContext,
+                              telegram: "Sender[OutgoingTelegram] | None") -> None:
+    """Staff told in Telegram of the documents PoCs sent (the upload page's; /submit tells
+    them at once itself), each document once."""
+    from bot.chat.inbox_notice import tell_staff
+
+    await tell_staff(context.engine, context.clock(), telegram)
+
+
 def _staff_telegram(context: AppContext, dispatcher: "Dispatcher"
                     ) -> "Sender[OutgoingTelegram] | None":
     """A Telegram sender of the staff's notices, paced with the dispatcher's (None: no token)."""
@@ -190,10 +199,13 @@ class LeaderDuties:
         settings = self._context.settings
         running = self._bot_task is not None and not (self._bot_stop and self._bot_stop.is_set())
         if settings.telegram_token is not None and not running:
+            from bot.chat.inbox import InboxPlace
+
             application = build_application(
                 settings.telegram_token.get_secret_value(), settings.telegram_api_url,
                 self._context.engine, clock=self._context.clock,
-                reply_link_days=settings.reply_link_days)
+                reply_link_days=settings.reply_link_days,
+                inbox_place=InboxPlace(settings.data_dir, settings.upload_max_bytes))
             self._bot_stop = asyncio.Event()
             self._bot_task = asyncio.create_task(
                 run_bot(application, self._bot_stop, self._webhook))
@@ -234,6 +246,7 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
         ASSISTANCE_JOB_ID,
         CHAIR_JOB_ID,
         DISPATCH_JOB_ID,
+        INBOX_JOB_ID,
         SWEEP_JOB_ID,
         add_tick,
         build_scheduler,
@@ -254,6 +267,11 @@ def _scheduler(context: AppContext, dispatcher: "Dispatcher") -> "AsyncIOSchedul
              partial(_tick, context, partial(_chase_assistance, context,
                                              _staff_telegram(context, dispatcher))),
              settings.sweep_every_seconds)
+    # documents PoCs sent, on the dispatch rhythm: staff told once per document
+    add_tick(scheduler, INBOX_JOB_ID,
+             partial(_tick, context, partial(_announce_documents, context,
+                                             _staff_telegram(context, dispatcher))),
+             settings.dispatch_every_seconds)
     return scheduler
 
 
@@ -296,8 +314,12 @@ async def _serve(context: AppContext) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     routes = [] if webhook is None else [webhook.route()]
     server = build_web_application(context.engine, secret, context.clock, routes,
-                                   reply_link_days=settings.reply_link_days).listen(
-        settings.http_port, address=settings.http_host)
+                                   reply_link_days=settings.reply_link_days,
+                                   data_dir=settings.data_dir,
+                                   upload_max_bytes=settings.upload_max_bytes).listen(
+        settings.http_port, address=settings.http_host,
+        # an upload over the cap still reaches the page, which says why it is refused
+        max_body_size=max(settings.upload_max_bytes + 1024 * 1024, 100 * 1024 * 1024))
     if await _registry_prepared(context, stop):
         _log_active_policies(context)
         await _run_until_stopped(context, stop, webhook)

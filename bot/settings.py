@@ -118,6 +118,11 @@ class Settings(BaseSettings):
         description="Days after a reminder is sent that its answer links and Telegram buttons "
         "are taken; later, they change nothing and say so. Unsubscribe links never expire.",
     )
+    upload_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024,
+        description="Largest document a PoC may send (`/submit`, the upload page), in bytes; "
+        "a larger one is refused and nothing is kept. Telegram's bots download 20 MB at most.",
+    )
     assistance_step_days: dict[str, int] = Field(
         default_factory=dict,
         description="Days an assistance request may wait at a step of the procedure before "

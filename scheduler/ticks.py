@@ -15,6 +15,7 @@ DISPATCH_JOB_ID = "dispatch"
 SWEEP_JOB_ID = "reminder-sweep"
 CHAIR_JOB_ID = "chair-release"
 ASSISTANCE_JOB_ID = "assistance-chase"
+INBOX_JOB_ID = "inbox-notice"
 
 
 def build_scheduler() -> AsyncIOScheduler:

@@ -32,6 +32,7 @@ from storage.assistance import chasing as assistance_chasing  # noqa: F401
 from storage.assistance import model as assistance_model  # noqa: F401
 from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401
+from storage.inbox import model as inbox_model  # noqa: F401
 from storage.matrices import model as matrices_model  # noqa: F401
 from storage.peer_reviews import model as peer_reviews_model  # noqa: F401
 from storage.visits import model as visits_model  # noqa: F401
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

@@ -26,6 +26,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -45,6 +46,7 @@ from telegram.ext import (
 from bot.chat import (
     assistance,
     events,
+    inbox,
     matrices,
     poc,
     replies,
@@ -63,6 +65,7 @@ from bot.chat.log import one_liner
 from bot.chat.log.answers import on_stale
 from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
+from bot.chat.submit import conversation as poc_submit
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
 from bot.delivery.assistance_answer_words import CALLBACK_PATTERN as ANSWER_PATTERN
@@ -104,6 +107,9 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         chair.chair_conversation(persistent),
         CallbackQueryHandler(chair.on_button, pattern=chair.BUTTON_PATTERN),
         CallbackQueryHandler(chair_steps.on_stale_button, pattern=chair_steps.STALE_PATTERN),
+        # A PoC's /submit: a conversation, before the catch-alls (its file and words).
+        poc_submit.submit_conversation(log_timeout, persistent),
+        CallbackQueryHandler(poc_submit.on_stale, pattern=poc_submit.STALE_PATTERN),
         # A PoC's commands. /start with a token is an invitation; /start alone is /help.
         CommandHandler("start", poc.on_invitation, has_args=True),
         CommandHandler(["start", "help"], staff.on_help),
@@ -120,6 +126,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CallbackQueryHandler(assistance.on_page, pattern=assistance.PAGE_PATTERN),
         CallbackQueryHandler(assistance.on_action, pattern=assistance.ACTION_PATTERN),
         CallbackQueryHandler(assistance.on_stale, pattern=assistance.STALE_PATTERN),
+        CommandHandler("inbox", inbox.on_inbox),
         CommandHandler("state", staff.on_state),
         CommandHandler("org", staff.on_org),
         CommandHandler("nonreporting", staff.on_nonreporting),
@@ -144,6 +151,7 @@ def build_application(
     clock: Callable[[], datetime] = utc_now,
     log_timeout: timedelta = guided_log.CONVERSATION_TIMEOUT,
     reply_link_days: int = REPLY_LINK_DAYS,
+    inbox_place: inbox.InboxPlace | None = None,
 ) -> App:
     """The reply bot: python-telegram-bot's Application with every handler of the chat.
 
@@ -152,20 +160,24 @@ def build_application(
     (bot.chat.persistence): a restart, or a fail-over to another host, finds them. The
     JobQueue (in memory) only ends guided /log conversations left without an answer for
     `log_timeout` (after a restart, the draft's next answer does); the reminders' and the
-    dispatcher's ticks are the service's own scheduler's.
+    dispatcher's ticks are the service's own scheduler's. `inbox_place`: where the documents
+    PoCs send are kept and their size cap (OUTREACH_DATA_DIR, OUTREACH_UPLOAD_MAX_BYTES).
     """
     services = Services(engine=engine, clock=clock, log_timeout=log_timeout,
                         reply_link_valid_for=timedelta(days=reply_link_days))
     persistence = DatabasePersistence(
         engine, clock,
-        resident={SERVICES_KEY: services},  # PTB replaces bot_data with what this returns
+        # PTB replaces bot_data with what this returns
+        resident={SERVICES_KEY: services,
+                  inbox.INBOX_KEY: inbox_place or inbox.InboxPlace(Path("outreach-data"))},
         bot_codecs={guided_log.GUIDED_KEY: guided_log.guided_codec(log_timeout),
                     one_liner.DRAFTS_KEY: one_liner.DRAFTS_CODEC,
                     events.SEARCHES_KEY: events.SEARCHES_CODEC,
-                    poc_assist.DRAFTS_KEY: poc_assist.draft_codec(log_timeout)},
+                    poc_assist.DRAFTS_KEY: poc_assist.draft_codec(log_timeout),
+                    poc_submit.DRAFTS_KEY: poc_submit.draft_codec(log_timeout)},
         user_codecs={chair_steps.CONVERSATION_KEY: chair_steps.DRAFT_CODEC},
         states={guided_log.NAME: LogStep, chair_steps.NAME: chair_steps.Step,
-                poc_assist.NAME: poc_assist.Step},
+                poc_assist.NAME: poc_assist.Step, poc_submit.NAME: poc_submit.Step},
     )
     application = (ApplicationBuilder().bot(TolerantBot(token, base_url))
                    .persistence(persistence).post_init(staff.set_staff_commands).build())

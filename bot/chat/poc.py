@@ -31,9 +31,11 @@ from bot.chat.access import BoundPoc, poc_of, poc_role
 from bot.chat.assist import keyboards as assist_words
 from bot.chat.assist import store as assist_store
 from bot.chat.common import reply, say, services
+from bot.chat.submit.conversation import words as submit_words
 from bot.render.templates import DEFAULT_LANGUAGE
 from storage import invitations, pocs, submissions
 from storage.figures.matrices import version_shares
+from storage.inbox.store import under_review
 from storage.matrices import versions as matrix_versions
 from storage.parties import UN_LANGUAGES, Party, PartyKind
 from storage.party_names import party_name
@@ -47,14 +49,15 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 # What a Point of Contact may type in the chat bound to their record.
-POC_COMMANDS = ("start", "help", "mystatus", "language", "stop")
+POC_COMMANDS = ("start", "help", "mystatus", "submit", "language", "stop")
 _MENU = ("help", "mystatus", "language", "stop")
 
 
 def poc_commands(language: str) -> list[tuple[str, str]]:
     """(command, description) of a PoC's menu, in their language (/assist: for a State's)."""
     return [(name, say("poc", f"describe_{name}", language)) for name in _MENU[:2]] + [
-        ("assist", assist_words.say("describe_assist", language))] + [
+        ("assist", assist_words.say("describe_assist", language)),
+        ("submit", submit_words("describe_submit", language))] + [
         (name, say("poc", f"describe_{name}", language)) for name in _MENU[2:]]
 
 
@@ -100,9 +103,11 @@ def _mystatus_view(engine: Engine, poc: BoundPoc, today: date) -> str:
         party = session.get(Party, poc.party_id)
         if party is None:
             return say("poc", "mystatus_org", poc.language, party="")
+        reviewed = _under_review(session, poc)
         if party.kind != PartyKind.STATE:
-            return say("poc", "mystatus_org", poc.language,
-                       party=party_name(party, poc.language).text)
+            return "\n\n".join(filter(None, [say(
+                "poc", "mystatus_org", poc.language,
+                party=party_name(party, poc.language).text), reviewed]))
         rows = [row for row, _ in submissions.history(session=session, party_id=poc.party_id)]
         requests = assist_store.lines(session, poc.party_id)
         matrix = _matrix_lines(session, poc, today)
@@ -115,7 +120,15 @@ def _mystatus_view(engine: Engine, poc: BoundPoc, today: date) -> str:
         national_reports=sum(row.kind in NATIONAL_REPORT_KINDS for row in rows),
         last_submission=max((row.submitted_on for row in rows), default=None),
         action_plans=sum(row.kind == SubmissionKind.ACTION_PLAN for row in rows)),
-        assistance, matrix]))
+        assistance, matrix, reviewed]))
+
+
+def _under_review(session: Session, poc: BoundPoc) -> str:
+    """The party's documents staff have not decided on yet: "received on ..., under review"."""
+    items = [{"purpose": document.purpose, "file": document.original_name,
+              "day": document.received_at.date().isoformat()}
+             for document in under_review(session=session, party_id=poc.party_id)]
+    return submit_words("under_review", poc.language, items=items) if items else ""
 
 
 def _set_language(engine: Engine, poc_id: int, language: str, actor: str,

@@ -40,6 +40,7 @@ from telegram.ext import Application, ContextTypes
 from bot.chat.access import poc_of, role_of_sender, sender_id, staff_role
 from bot.chat.assistance import ASSISTANCE_COMMANDS
 from bot.chat.common import fitted, reply, say, services
+from bot.chat.inbox import INBOX_COMMANDS
 from bot.chat.matrices import MATRIX_COMMANDS
 from bot.chat.poc import poc_commands
 from bot.chat.stats import STATS_COMMANDS
@@ -72,14 +73,15 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
                    *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS,
-                   *MATRIX_COMMANDS)
+                   *MATRIX_COMMANDS, *INBOX_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
 }
 # The chat template describing a command, when not staff.html.j2.
-_DESCRIBED_IN = {name: "assistance" for name in ASSISTANCE_COMMANDS} | {
-    name: "matrices" for name in MATRIX_COMMANDS}
+_DESCRIBED_IN = {**{name: "assistance" for name in ASSISTANCE_COMMANDS},
+                 **{name: "matrices" for name in MATRIX_COMMANDS},
+                 **{name: "inbox" for name in INBOX_COMMANDS}}
 # Every staff command the bot registers, with the least role that may use it.
 COMMANDS: dict[str, StaffRole] = {
     "start": StaffRole.STAFF,

@@ -23,9 +23,18 @@ log = logging.getLogger(__name__)
 _CONNECTIONS = 256
 
 
+def file_url(base_url: str) -> str:
+    """Where the Bot API serves files (getFile's file_path), beside its methods: Telegram's
+    https://api.telegram.org/file/bot for https://api.telegram.org/bot, and the same shape
+    for a local Bot API server (OUTREACH_TELEGRAM_API_URL)."""
+    base = base_url.rstrip("/")
+    head, _, tail = base.rpartition("/")
+    return f"{head}/file/{tail}" if tail.startswith("bot") else f"{base}/file/bot"
+
+
 class TolerantBot(ExtBot[None]):
     def __init__(self, token: str, base_url: str) -> None:
-        super().__init__(token, base_url=base_url,
+        super().__init__(token, base_url=base_url, base_file_url=file_url(base_url),
                          request=HTTPXRequest(connection_pool_size=_CONNECTIONS),
                          get_updates_request=HTTPXRequest(connection_pool_size=1))
 

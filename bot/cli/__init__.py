@@ -19,6 +19,7 @@ from bot.cli import (
     assistance,
     chair,
     files,
+    inbox,
     matrices,
     outbox,
     peer_reviews,
@@ -77,6 +78,7 @@ app.add_typer(peer_reviews.app, name="peer-reviews")
 app.add_typer(action_plans.app, name="action-plans")
 app.add_typer(trainings.app, name="trainings")
 files.import_app.command("trainings")(trainings.import_command)
+app.add_typer(inbox.app, name="inbox")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

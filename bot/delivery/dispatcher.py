@@ -36,6 +36,7 @@ from bot.web.links import (
     assistance_form_url,
     reply_urls,
     unsubscribe_url,
+    upload_url,
 )
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
@@ -49,6 +50,10 @@ DISPATCHER_ACTOR = "system:dispatcher"
 REMINDER_KIND = "reminder"  # messages whose recipients can answer: received, later, not me
 # a year after a match the requesting State answers: met, partly met, still needed
 FOLLOW_UP_TEMPLATE = "assistance_follow_up"
+CHAIR_TEMPLATE = "chair_message"
+# what a reminder's upload link sends a document as (storage.inbox.model.Purpose)
+UPLOAD_PURPOSES = {"reminder_first_report": "national_report",
+                   "reminder_update": "additional_info"}
 
 
 @dataclass
@@ -244,6 +249,14 @@ class Dispatcher:
                 if party.kind == PartyKind.STATE:  # a State's PoC may request assistance
                     answers["assistance_form"] = assistance_form_url(
                         self.links.public_url, self.links.secret, poc.id, self.clock().date())
+                    # ... and send its report through the upload page
+                    answers["upload"] = upload_url(
+                        self.links.public_url, self.links.secret, poc.id,
+                        UPLOAD_PURPOSES.get(message.template, "additional_info"),
+                        self.clock().date())
+            elif message.template == CHAIR_TEMPLATE:  # a written answer to the Chair's letter
+                answers = {"upload": upload_url(self.links.public_url, self.links.secret,
+                                                poc.id, "letter_response", self.clock().date())}
             elif message.template == FOLLOW_UP_TEMPLATE:
                 answers = assistance_answer_urls(self.links.public_url, self.links.secret,
                                                  delivery.id)

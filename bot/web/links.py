@@ -68,3 +68,17 @@ def assistance_form_url(public_url: str, secret: str, poc_id: int, issued: date)
 def assistance_form_signature_valid(secret: str, poc_id: int, issued: str,
                                     signature: str) -> bool:
     return _valid(secret, signature, "assist-form", poc_id, issued)
+
+
+def upload_url(public_url: str, secret: str, poc_id: int, purpose: str, issued: date) -> str:
+    """The PoC's own link to the upload page for one purpose (storage.inbox.model.Purpose),
+    issued on `issued` (the day the e-mail carrying it is sent); it expires
+    OUTREACH_REPLY_LINK_DAYS later and works for this PoC and this purpose only."""
+    day = issued.strftime("%Y%m%d")
+    return (f"{public_url.rstrip('/')}/upload/{poc_id}/{purpose}/{day}/"
+            f"{_signature(secret, 'upload', poc_id, purpose, day)}")
+
+
+def upload_signature_valid(secret: str, poc_id: int, purpose: str, issued: str,
+                           signature: str) -> bool:
+    return _valid(secret, signature, "upload", poc_id, purpose, issued)

@@ -7,6 +7,8 @@
                                                    bot.web.assistance_answers
     GET, POST /assistance-request/<poc id>/<issued YYYYMMDD>/<sig>
                                                    bot.web.assistance_form
+    GET, POST /upload/<poc id>/<purpose>/<issued YYYYMMDD>/<sig>
+                                                   bot.web.upload (with a data folder)
     POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook, in webhook mode: added
                                                    by bot.main as an extra route
 
@@ -17,6 +19,7 @@ answer) says so with `expected_unavailable = True`, and its 503s are logged at I
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -28,6 +31,9 @@ from bot.web.assistance_form import AssistanceFormHandler
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
 from bot.web.links import ASSISTANCE_ANSWERS, REPLY_ANSWERS
 from bot.web.safety import NotFoundHandler, loggable_path
+from bot.web.upload import UploadHandler
+from storage.inbox.model import Purpose
+from storage.inbox.store import DEFAULT_MAX_BYTES
 from storage.reminders import REPLY_LINK_DAYS
 
 __all__ = ["build_web_application"]
@@ -35,7 +41,9 @@ __all__ = ["build_web_application"]
 
 def build_web_application(engine: Engine, secret: str | None, clock: Callable[[], datetime],
                           extra_routes: Sequence[Any] = (),
-                          reply_link_days: int = REPLY_LINK_DAYS) -> Application:
+                          reply_link_days: int = REPLY_LINK_DAYS,
+                          data_dir: Path | None = None,
+                          upload_max_bytes: int = DEFAULT_MAX_BYTES) -> Application:
     """`secret` signs the PoCs' links (OUTREACH_SECRET_KEY); without it every link is
     refused. `extra_routes`: tornado rules served beside them (Telegram's webhook).
     `reply_link_days` (OUTREACH_REPLY_LINK_DAYS): how long after a reminder is sent its
@@ -53,6 +61,10 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
          AssistanceAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
         (r"/assistance-request/([0-9]{1,12})/([0-9]{8})/([0-9a-f]{32})", AssistanceFormHandler,
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
+        *([] if data_dir is None else [(
+            rf"/upload/([0-9]{{1,12}})/({'|'.join(Purpose)})/([0-9]{{8}})/([0-9a-f]{{32}})",
+            UploadHandler, {**signed, "valid_for": timedelta(days=reply_link_days),
+                            "data_dir": data_dir, "max_bytes": upload_max_bytes})]),
         *extra_routes,
     ], log_function=_access_log, default_handler_class=NotFoundHandler)
 

@@ -3,6 +3,7 @@ holds, and what every answer of it must carry."""
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
@@ -12,6 +13,7 @@ from tornado.netutil import bind_sockets
 
 from bot.web.server import build_web_application
 from storage import outbox
+from storage.inbox.store import DEFAULT_MAX_BYTES
 from storage.outbox import Channel, Delivery, Recipient
 from storage.reminders import REPLY_LINK_DAYS
 from tests.support.outbox import NOW
@@ -26,11 +28,15 @@ SAFETY_HEADERS = {
 
 async def serve(engine: Engine, secret: str | None = SECRET,
                 clock: Callable[[], datetime] = lambda: NOW,
-                reply_link_days: int = REPLY_LINK_DAYS) -> tuple[HTTPServer, str]:
-    """The application on a free local port; the server (to stop) and its base URL."""
+                reply_link_days: int = REPLY_LINK_DAYS, data_dir: Path | None = None,
+                upload_max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[HTTPServer, str]:
+    """The application on a free local port; the server (to stop) and its base URL.
+    With `data_dir`, the upload page too."""
     sockets = bind_sockets(0, "127.0.0.1")
     server = HTTPServer(build_web_application(engine, secret, clock,
-                                              reply_link_days=reply_link_days))
+                                              reply_link_days=reply_link_days,
+                                              data_dir=data_dir,
+                                              upload_max_bytes=upload_max_bytes))
     server.add_sockets(sockets)
     return server, f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
 

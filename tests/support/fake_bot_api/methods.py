@@ -69,6 +69,7 @@ class BotApiMethods:
         self._my_commands: list[SetCommands] = []
         self._refuse_set_my_commands = False
         self._refused_methods: dict[str, ApiError] = {}
+        self._files: dict[str, bytes] = {}  # file_id -> content (getFile, the file URL)
         self._webhooks: list[SetWebhook] = []
         self._webhook_url = ""
         self._uploads: list[ReceivedUpload] = []
@@ -112,6 +113,8 @@ class BotApiMethods:
             return self._edit_message_reply_markup(params), 0.0
         if method == "sendMessage":
             return self._send_message(params)
+        if method == "getFile":
+            return self._get_file(params), 0.0
         if method in {"sendPhoto", "sendDocument"}:
             return self._send_upload(method, params, files or {}), 0.0
         raise ApiError(404, "Not Found: method not found")
@@ -303,6 +306,15 @@ class BotApiMethods:
             "text": text,
         }
         return result, delay
+
+    def _get_file(self, params: JSONDict) -> JSONDict:
+        file_id = str(params.get("file_id", ""))
+        with self._lock:
+            content = self._files.get(file_id)
+        if content is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content),
+                "file_path": f"documents/{file_id}"}
 
     def _send_upload(self, method: str, params: JSONDict,
                      files: dict[str, tornado.httputil.HTTPFile]) -> JSONDict:

@@ -57,7 +57,8 @@ class FakeBotApi(BotApiMethods):
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             application = tornado.web.Application(
-                [(r"/bot([^/]*)/([A-Za-z0-9_]+)", _MethodHandler, {"api": self})],
+                [(r"/bot([^/]*)/([A-Za-z0-9_]+)", _MethodHandler, {"api": self}),
+                 (r"/file/bot([^/]*)/(.+)", _FileHandler, {"api": self})],
                 log_function=lambda handler: None,  # no access log
             )
             server = tornado.httpserver.HTTPServer(application)
@@ -194,6 +195,36 @@ class FakeBotApi(BotApiMethods):
             self._updates.append(update)
             return update
 
+    def send_document(self, chat_id: int, user_id: int, file_name: str, content: bytes,
+                      mime_type: str = "application/octet-stream",
+                      file_size: int | None = None) -> JSONDict:
+        """A person sends a file in chat `chat_id`, as Telegram delivers it: an update whose
+        message has a document (file_id, name, type, size: `file_size` when Telegram would
+        say another, e.g. over its 20 MB); getFile and the file URL then serve `content`."""
+        with self._lock:
+            update_id = self._next_update_id
+            self._next_update_id += 1
+            file_id = f"doc-{update_id}"
+            self._files[file_id] = content
+            message: JSONDict = {
+                "message_id": self._next_message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": type_of_chat(chat_id)},
+                "from": {"id": user_id, "is_bot": False, "first_name": "Test",
+                         "language_code": "en"},
+                "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                             "file_name": file_name, "mime_type": mime_type,
+                             "file_size": len(content) if file_size is None else file_size},
+            }
+            self._next_message_id += 1
+            update = {"update_id": update_id, "message": message}
+            self._updates.append(update)
+            return update
+
+    def file_content(self, path: str) -> bytes | None:
+        with self._lock:
+            return self._files.get(path.removeprefix("documents/"))
+
     def take_update(self) -> JSONDict:
         """Remove and return the oldest queued update: for specs that hand updates to
         Application.process_update themselves instead of long polling."""
@@ -230,6 +261,7 @@ class FakeBotApi(BotApiMethods):
             self._deactivated.clear()
             self._missing.clear()
             self._migrated.clear()
+            self._files.clear()
             self._updates.clear()
             self._presses.clear()
             self._callback_answers.clear()
@@ -357,6 +389,22 @@ class _MethodHandler(tornado.web.RequestHandler):
         self.write(json.dumps(body))
         with contextlib.suppress(tornado.iostream.StreamClosedError):
             self.finish()  # the client may have given up waiting
+
+
+class _FileHandler(tornado.web.RequestHandler):
+    """The Bot API's file download: /file/bot<token>/<file_path of getFile>."""
+
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    def get(self, token: str, path: str) -> None:
+        content = self.api.file_content(path) if token in self.api.tokens else None
+        if content is None:
+            self.set_status(404)
+            self.finish()
+            return
+        self.set_header("Content-Type", "application/octet-stream")
+        self.finish(content)
 
 
 def _error_body(error: ApiError) -> JSONDict:

@@ -1,0 +1,1 @@
+"""A PoC sends a document in the chat: /submit (issue 16)."""
