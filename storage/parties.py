@@ -8,6 +8,7 @@ from typing import Final
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
+from storage.problems import RefusedChange
 
 
 class PartyKind(StrEnum):
@@ -111,13 +112,8 @@ def languages(*, session: Session) -> list[Language]:
     return list(session.exec(select(Language).order_by(col(Language.code))))
 
 
-class PartyError(Exception):
+class PartyError(RefusedChange):
     """A refused organisation; `code` names a message of templates/cli/<lang>/messages.j2."""
-
-    def __init__(self, code: str, **params: str) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code} {params}")
 
 
 def _key(text: str) -> str:

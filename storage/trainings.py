@@ -18,6 +18,7 @@ from storage.columns import UTCDateTime
 from storage.events import Event, EventType
 from storage.parties import Party
 from storage.pocs import PointOfContact, emails_of
+from storage.problems import RefusedChange
 
 
 class TrainingRegion(StrEnum):
@@ -56,13 +57,8 @@ class TrainingAttendance(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class TrainingError(Exception):
+class TrainingError(RefusedChange):
     """A refused change: `code` names the message (templates/cli/en/messages.j2)."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -85,9 +81,9 @@ def course(*, session: Session, event_id: int) -> Event:
     """The live poc_training event with this id, or a TrainingError saying why not."""
     event = session.get(Event, event_id)
     if event is None or event.deleted_at is not None:
-        raise TrainingError("training_unknown_course", id=event_id)
+        raise TrainingError("training_unknown_course", id=str(event_id))
     if event.type != EventType.POC_TRAINING:
-        raise TrainingError("training_not_a_course", id=event_id, type=event.type)
+        raise TrainingError("training_not_a_course", id=str(event_id), type=event.type)
     return event
 
 

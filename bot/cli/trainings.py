@@ -107,7 +107,7 @@ def attend(
         for poc_id in dict.fromkeys(poc_ids):
             poc = pocs.get(session=session, poc_id=poc_id)
             if poc is None:
-                raise TrainingError("training_unknown_poc_id", id=poc_id)
+                raise TrainingError("training_unknown_poc_id", id=str(poc_id))
             write = trainings.unattend if undo else trainings.attend
             changed += write(session=session, event=event, poc=poc, actor=cli.actor,
                              now=cli.clock())

@@ -29,18 +29,14 @@ from storage.assistance.model import (
     WeaponCategory,
 )
 from storage.parties import Party, PartyKind
+from storage.problems import RefusedChange
 from storage.submissions import RESOLUTION_ADOPTED
 
 ENTITY = "assistance_request"
 
 
-class AssistanceError(Exception):
+class AssistanceError(RefusedChange):
     """A refused change; `code` names a message of templates/cli/<lang>/messages.j2."""
-
-    def __init__(self, code: str, **params: str) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code} {params}")
 
 
 @dataclass(frozen=True)

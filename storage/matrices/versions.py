@@ -23,6 +23,7 @@ from storage.matrices.model import (
     MatrixVersion,
 )
 from storage.parties import Party, PartyKind
+from storage.problems import RefusedChange
 from storage.submissions import RESOLUTION_ADOPTED
 
 ENTITY = "matrix_version"
@@ -31,13 +32,8 @@ CELLS: tuple[tuple[str, str], ...] = tuple(
     (section.value, category.value) for section in MatrixSection for category in MatrixCategory)
 
 
-class MatrixError(Exception):
+class MatrixError(RefusedChange):
     """A refused change; `code` names a message of templates/cli/<lang>/messages.j2."""
-
-    def __init__(self, code: str, **params: str) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code} {params}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage import audit
 from storage.events import Event, EventType, LeadBody
 from storage.parties import Party, PartyKind
+from storage.problems import RefusedChange
 from storage.submissions import RESOLUTION_ADOPTED, Submission
 from storage.visits.model import (
     AUTHORITY_DETAIL_MAX,
@@ -32,13 +33,8 @@ from storage.visits.model import (
 OWN_VISIT_LEADS: tuple[str, ...] = (LeadBody.COMMITTEE,)
 
 
-class VisitError(Exception):
+class VisitError(RefusedChange):
     """A refused change; `code` names a message of templates/cli/<lang>/messages.j2."""
-
-    def __init__(self, code: str, **params: str) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code} {params}")
 
 
 @dataclass(frozen=True)

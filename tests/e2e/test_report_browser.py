@@ -77,8 +77,10 @@ def test_the_page_renders_every_figure_and_requests_nothing(
             shown = [(row[0], row[1]) for row in page.eval_on_selector_all(
                 "tr.item[data-figure]",
                 "rows => rows.map(r => [r.dataset.figure, r.querySelector('td').innerText])")]
-            box = page.locator("figure svg").bounding_box()
-            chart_size = (box["width"], box["height"]) if box else (0.0, 0.0)
+            charts = page.locator("figure svg")  # the outreach chart, then the matrices'
+            boxes = [charts.nth(index).bounding_box() for index in range(charts.count())]
+            chart_sizes = [(box["width"], box["height"]) if box else (0.0, 0.0)
+                           for box in boxes]
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             ARTIFACTS.mkdir(exist_ok=True)
@@ -102,7 +104,9 @@ def test_the_page_renders_every_figure_and_requests_nothing(
                           ("outreach.by_audience.parliamentarians", "10")):
         assert values[figure] == value
     assert "26 April 2016" in heading and "15 April 2022" in heading
-    assert chart_size[0] > 200 and chart_size[1] > 200, "the chart did not render"
+    assert len(chart_sizes) == 2, chart_sizes
+    for width, height in chart_sizes:
+        assert width > 200 and height > 200, f"a chart did not render: {chart_sizes}"
     assert overflow <= 0, "the page is wider than a phone's screen"
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
 
