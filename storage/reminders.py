@@ -173,14 +173,15 @@ def state_statuses(
 
 
 def active_contacts(*, session: Session) -> list[tuple[PointOfContact, datetime | None, bool]]:
-    """Active PoCs of States, each with its latest snooze end and whether it said "not me"."""
+    """Active PoCs (of States and organisations: only the letter reminders reach the
+    latter), each with its latest snooze end and whether it said "not me"."""
     replies: dict[int, list[PocReply]] = {}
     for reply in session.exec(select(PocReply).order_by(col(PocReply.at))):
         replies.setdefault(reply.poc_id, []).append(reply)
     query = (
         select(PointOfContact)
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
-        .where(PointOfContact.status == PocStatus.ACTIVE, Party.kind == PartyKind.STATE)
+        .where(PointOfContact.status == PocStatus.ACTIVE)
     )
     result = []
     for poc in session.exec(query.order_by(col(PointOfContact.id))):

@@ -41,6 +41,7 @@ from bot.chat.access import poc_of, role_of_sender, sender_id, staff_role
 from bot.chat.assistance import ASSISTANCE_COMMANDS
 from bot.chat.common import fitted, reply, say, services
 from bot.chat.poc import poc_commands
+from bot.chat.responses import RESPONSES_COMMANDS
 from bot.chat.stats import STATS_COMMANDS
 from storage import invitations, pocs, submissions
 from storage.figures.status import reporting_status
@@ -70,13 +71,15 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
-                   *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS)
+                   *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS,
+                   *RESPONSES_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
 }
 # The chat template describing a command, when not staff.html.j2.
 _DESCRIBED_IN = {name: "assistance" for name in ASSISTANCE_COMMANDS}
+_DESCRIBED_IN.update({name: "responses" for name in RESPONSES_COMMANDS})
 # Every staff command the bot registers, with the least role that may use it.
 COMMANDS: dict[str, StaffRole] = {
     "start": StaffRole.STAFF,

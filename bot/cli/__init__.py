@@ -24,6 +24,7 @@ from bot.cli import (
     registry,
     reminders,
     report,
+    responses,
     service,
     staff,
     translations,
@@ -66,6 +67,7 @@ app.add_typer(translations.app, name="translations")
 app.add_typer(registry.orgs_app, name="orgs")
 app.add_typer(assistance.app, name="assistance")
 app.add_typer(providers.app, name="providers")
+app.add_typer(responses.app, name="responses")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

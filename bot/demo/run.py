@@ -14,8 +14,10 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.letters import load_invented_letter
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
+from bot.render.report import report_data
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
 from bot.render.words import chart_labels
 from bot.settings import Settings
@@ -59,6 +61,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
         if report.problems:
             raise RuntimeError(f"the invented data set failed its own import: {report.problems}")
     load_invented_assistance(session, now)
+    load_invented_letter(session)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -102,7 +105,9 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
     end = long_date(PAPER_PERIOD.end, DEFAULT_LANGUAGE)
     outreach = message("demo_outreach", outreach=figures.outreach, start=start, end=end)
     assistance = render("report/assistance.txt.j2", figures=figures, start=start, end=end)
-    return page, chart, f"{outreach}\n\n{assistance}"
+    letters = render("report/letters.txt.j2", figures=figures, data=report_data(figures),
+                     start=start, end=end)
+    return page, chart, f"{outreach}\n\n{assistance}\n{letters}"
 
 
 def run_demo(settings: Settings, now: datetime, links: LinkSettings) -> None:

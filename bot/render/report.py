@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
+from bot.render.letters import letters_data
 from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
 from bot.render.words import labels
@@ -31,7 +32,7 @@ class ReportFormat(StrEnum):
 # Sections of report_data, in the order of the page (the paper's order: 7 and 6 first, as
 # the report is about outreach, then 4.2, 4.4, 4.6, 4.5, 4.7 and 5).
 SECTIONS = ("outreach", "reporting", "points_of_contact", "action_plans", "visits",
-            "peer_reviews", "assistance")
+            "peer_reviews", "assistance", "letters")
 CSV_COLUMNS = ("section", "figure", "value")
 
 
@@ -101,6 +102,7 @@ def report_data(figures: TransparencyFigures) -> dict[str, Any]:
         "visits": _event_kind(figures.visits),
         "peer_reviews": _event_kind(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
+        "letters": letters_data(figures.letters),
     }
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
+from storage.figures.letters import LetterSummary, letter_summaries
 from storage.figures.period import Period as Period
 from storage.figures.status import ReportingStatus, reporting_status
 from storage.figures.tally import TallyDimension, tallies
@@ -108,6 +109,8 @@ class TransparencyFigures:
     peer_reviews: EventKindFigures
     # section 5, as storage/figures/assistance.py counts it
     assistance: AssistanceFigures
+    # sections 2 and 6: letters expecting a response sent in the period (figures/letters.py)
+    letters: tuple[LetterSummary, ...] = ()
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -218,4 +221,5 @@ def transparency_figures(*, session: Session, period: Period) -> TransparencyFig
         peer_reviews=event_kind_figures(session=session, period=period,
                                         event_type=EventType.PEER_REVIEW),
         assistance=assistance_figures(session=session, period=period),
+        letters=tuple(letter_summaries(session=session, today=period.end, period=period)),
     )
