@@ -29,6 +29,7 @@ DUE_ON: Final = date(2020, 7, 31)
 SUBSTANTIVE: Final = 13
 NOT_SUBSTANTIVE: Final = 2
 PROMISED_BY: Final = date(2020, 9, 30)
+SUBJECT: Final = "Comprehensive review of resolution 1540 (2004): written submissions"
 TEXT: Final = ("*Invented for the demo.* The Chair of the 1540 Committee invites your "
                "organisation to submit in writing its views on the implementation of "
                "resolution 1540 (2004) for the comprehensive review.")
@@ -45,7 +46,7 @@ def load_invented_letter(session: Session) -> int:
     audience = outbox.audience_of(session=session, poc_ids=poc_ids)
     message = outbox.enqueue(
         session=session, kind="one_off", template="chair_message",
-        context={"markdown": TEXT}, audience="demo: the Chair's letter to organisations",
+        context={"subject": SUBJECT, "markdown": TEXT}, audience="demo: the Chair's letter to organisations",
         recipients=audience.recipients, created_by=ACTOR, now=SENT_AT)
     for delivery in session.exec(select(Delivery).where(Delivery.message_id == message.id)):
         delivery.state, delivery.sent_at, delivery.attempts = DeliveryState.SENT, SENT_AT, 1

@@ -35,7 +35,8 @@ def write_letter(session: Session, chat_ids: dict[str, int] | None = None,
                           chat_id=chat_ids.get(code), language=language)
             for code in PARTIES}
     message = queue(session, list(pocs.values()), template="chair_message", now=SENT)
-    message.context = {"markdown": "An invented letter requesting written submissions."}
+    message.context = {"subject": "Written submissions requested",
+                       "markdown": "An invented letter requesting written submissions."}
     session.add(message)
     letter = letters.expect_for_message(session=session, outbox_message_id=message.id or 0,
                                         due_on=DUE, actor="test", now=SENT)
