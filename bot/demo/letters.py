@@ -46,7 +46,8 @@ def load_invented_letter(session: Session) -> int:
     audience = outbox.audience_of(session=session, poc_ids=poc_ids)
     message = outbox.enqueue(
         session=session, kind="one_off", template="chair_message",
-        context={"subject": SUBJECT, "markdown": TEXT}, audience="demo: the Chair's letter to organisations",
+        context={"subject": SUBJECT, "markdown": TEXT},
+        audience="demo: the Chair's letter to organisations",
         recipients=audience.recipients, created_by=ACTOR, now=SENT_AT)
     for delivery in session.exec(select(Delivery).where(Delivery.message_id == message.id)):
         delivery.state, delivery.sent_at, delivery.attempts = DeliveryState.SENT, SENT_AT, 1

@@ -80,7 +80,7 @@ def test_a_second_sweep_and_a_restart_send_nothing_twice(session: Session) -> No
     first = sweep(session=session, now=DAY_AFTER)
     again = sweep(session=session, now=DAY_AFTER)
     assert len(first.queued) == 4 and again.queued == []
-    keys = [m.dedupe_key for m in session.exec(select(OutboxMessage).where(
+    keys = [str(m.dedupe_key) for m in session.exec(select(OutboxMessage).where(
         OutboxMessage.kind == "reminder"))]
     assert sorted(keys) == sorted(f"reminder:{written.policy_id}:{party}:1"
                                   for party in written.parties.values())

@@ -105,4 +105,4 @@ def test_the_figures_count_written_to_responded_and_substantive(session: Session
     assert rows["INTERPOL"]["answer"] == "none" and rows["KEN"]["answer"] == "promise"
     assert rows["OPCW"]["substantive"] is False and rows["IAEA"]["substantive"] is True
     assert all(row["document"] is None for row in rows.values())
-    assert DUE == summary.due_on
+    assert summary.due_on == DUE
