@@ -12,7 +12,7 @@ What is owed and when to remind is decided in scheduler/letters.py from plain va
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -111,7 +111,7 @@ def _create(session: Session, letter: Letter, actor: str, now: datetime, label: 
     policy = ReminderPolicy(
         name=f"letter-{letter.id}: {label}"[:80], target=LETTER_TARGET,
         template=LETTER_TEMPLATE, channels=["email", "telegram"],
-        first_send_on=date.fromordinal(letter.due_on.toordinal() + 1), paused=True,
+        first_send_on=letter.due_on + timedelta(days=1), paused=True,
         created_by=actor, created_at=now, cadence_days=LETTER_CADENCE_DAYS,
         max_reminders=LETTER_MAX_REMINDERS, escalate_after=LETTER_ESCALATE_AFTER)
     session.add(policy)
@@ -151,6 +151,7 @@ def expect_for_message(*, session: Session, outbox_message_id: int, due_on: date
 
 def _move_due(session: Session, letter: Letter, due_on: date, actor: str,
               now: datetime) -> Letter:
+    """A new due date; its policy's first send moves with it (both audited)."""
     if letter.due_on != due_on:
         before = letter.due_on.isoformat()
         letter.due_on = due_on
@@ -158,6 +159,14 @@ def _move_due(session: Session, letter: Letter, due_on: date, actor: str,
         audit.record(session=session, actor=actor, action="move_due", entity="letter",
                      entity_id=letter.id or 0, before={"due_on": before},
                      after={"due_on": due_on.isoformat()}, now=now)
+        policy = session.get(ReminderPolicy, letter.policy_id) if letter.policy_id else None
+        if policy is not None:
+            old = policy_snapshot(policy)
+            policy.first_send_on = due_on + timedelta(days=1)
+            session.add(policy)
+            audit.record(session=session, actor=actor, action="update",
+                         entity="reminder_policy", entity_id=policy.id or 0, before=old,
+                         after=policy_snapshot(policy), now=now)
     return letter
 
 

@@ -12,6 +12,7 @@ from storage.audit import AuditEntry
 from storage.figures.letters import letter_rows, letter_summaries
 from storage.letters import LetterError, LetterResponse, ResponseKind
 from storage.reminders import ReminderPolicy
+from tests.support.chair import draft
 from tests.support.letters import DUE, write_letter
 
 AT = datetime(2026, 7, 10, 9, 0, tzinfo=UTC)
@@ -106,3 +107,23 @@ def test_the_figures_count_written_to_responded_and_substantive(session: Session
     assert rows["OPCW"]["substantive"] is False and rows["IAEA"]["substantive"] is True
     assert all(row["document"] is None for row in rows.values())
     assert summary.due_on == DUE
+
+
+def test_marking_a_chairs_message_again_moves_its_due_date_and_its_policy(
+    session: Session
+) -> None:
+    message_id = draft(session)
+    first = letters.expect_for_chair(session=session, chair_message_id=message_id,
+                                     due_on=date(2026, 7, 31), actor="ana", now=AT)
+    moved = letters.expect_for_chair(session=session, chair_message_id=message_id,
+                                     due_on=date(2026, 9, 30), actor="ben", now=AT)
+    session.commit()
+    assert moved.id == first.id and moved.due_on == date(2026, 9, 30)
+    policy = session.get(ReminderPolicy, moved.policy_id)
+    assert policy is not None and policy.first_send_on == date(2026, 10, 1)
+    assert [e.action for e in session.exec(select(AuditEntry).where(
+        AuditEntry.entity == "letter").order_by(AuditEntry.id))  # type: ignore[arg-type]
+    ] == ["expect_response", "move_due"]
+    with pytest.raises(LetterError):
+        letters.expect_for_chair(session=session, chair_message_id=999,
+                                 due_on=date(2026, 9, 30), actor="ben", now=AT)
