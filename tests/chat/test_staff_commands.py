@@ -212,7 +212,7 @@ TYPED = {"start": "/start", "help": "/help", "log": "/log", "events": "/events",
          "revoke": "/revoke", "invite": "/invite", "mystatus": "/mystatus",
          "language": "/language", "stop": "/stop", "chair": "/chair list",
          "stats": "/stats yesterday", "report": "/report yesterday",
-         "assist": "/assist KEN", "requests": "/requests"}
+         "assist": "/assist KEN", "requests": "/requests", "responses": "/responses"}
 USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
 POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
@@ -231,7 +231,7 @@ def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
                                 "nonreporting", "invite", "stats", "report", "chair",
-                                "language", "assist", "requests"}
+                                "language", "assist", "requests", "responses"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "language", "stop", "assist"}
 
