@@ -18,6 +18,4 @@ def test_the_demo_letter_has_13_substantive_responses_of_22_organisations(
     data = report_data(transparency_figures(session=session, period=PAPER_PERIOD))["letters"]
     assert (data["letters"], data["written_to"], data["written_to_organisations"],
             data["responded"], data["substantive"]) == (1, 22, 22, 15, 13)
-    [key] = data["substantive_by_letter"]
-    assert key.startswith("2020-06-02 #")
     assert data["promised"] == 0  # its promise (30 September 2020) lapsed unkept
