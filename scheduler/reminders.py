@@ -17,6 +17,10 @@ passes plain values. The rules, in the order they apply:
   if the policy says so, the Permanent Mission address staff registered (a PoC of role
   "mission", never written to otherwise).
 - "Action plan update due" targets States whose latest action plan is older than N years.
+- "Unanswered letter" targets the parties (States or organisations) a letter expecting a
+  response was written to, from the day scheduler.letters.remind_from names (after the due
+  date, or after a promised date); a response stops it. Only that policy reaches
+  organisations: every other target is for States.
 - A State the policy targets but that has no active PoC at all is reported to staff.
 """
 
@@ -31,6 +35,7 @@ class Target(StrEnum):
     NO_SUBMISSION_FOR_YEARS = "no_submission_for_years"
     NO_SUBMISSION_SINCE = "no_submission_since"
     ACTION_PLAN_UPDATE_DUE = "action_plan_update_due"
+    UNANSWERED_LETTER = "unanswered_letter"
 
 
 class EscalateTo(StrEnum):
@@ -51,6 +56,7 @@ class Policy:
     escalate_after: int | None = None
     escalate_to: EscalateTo = EscalateTo.OTHER_POCS
     paused: bool = False
+    letter_id: int | None = None  # the letter an "unanswered letter" policy chases
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class StateStatus:
     last_submission_on: date | None
     paused: bool = False
     last_action_plan_on: date | None = None
+    is_state: bool = True  # False: an organisation, reached only by letter reminders
+    # (letter id, first day it may be reminded) for each letter it still owes an answer to
+    letters_owed: tuple[tuple[int, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,11 @@ def _years_before(day: date, years: int) -> date:
 
 
 def targets(policy: Policy, state: StateStatus, today: date) -> bool:
+    if policy.target is Target.UNANSWERED_LETTER:
+        return any(letter == policy.letter_id and today >= start
+                   for letter, start in state.letters_owed)
+    if not state.is_state:
+        return False
     if policy.group is not None and state.electoral_group != policy.group:
         return False
     if policy.target is Target.NO_FIRST_REPORT:

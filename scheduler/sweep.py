@@ -6,12 +6,13 @@ unique key (policy, State, cycle), and a second attempt finds it and adds nothin
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from scheduler.letters import Answer, remind_from
 from scheduler.reminders import (
     Contact,
     EscalateTo,
@@ -23,6 +24,7 @@ from scheduler.reminders import (
     Target,
 )
 from scheduler.working_hours import WorkingHours, next_working_moment
+from storage import letters as letter_store
 from storage import outbox
 from storage import reminders as store
 from storage.outbox import Channel, Recipient
@@ -48,6 +50,7 @@ class Facts:
     history: list[SentCycle]
     paused: frozenset[tuple[int, int | None]]  # (party, policy or None for all)
     zones: dict[int, str]  # PoC id -> IANA time zone, for working hours
+    letters: dict[int, int] = field(default_factory=dict)  # policy id -> letter id
 
     @cached_property
     def planner(self) -> Planner:
@@ -64,6 +67,7 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
     """`include_paused` plans paused policies as if resumed: what staff would send by resuming
     them (paused States stay paused)."""
     stored = store.policies(session=session)
+    by_policy, owed_letters, _ = letter_store.reminder_facts(session=session)
     active = store.active_contacts(session=session)
     return Facts(
         stored=stored,
@@ -72,15 +76,10 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
                    first_send_on=p.first_send_on, max_reminders=p.max_reminders,
                    years=p.years, since=p.since, group=p.regional_group,
                    escalate_after=p.escalate_after, escalate_to=EscalateTo(p.escalate_to),
-                   paused=p.paused and not include_paused)
+                   paused=p.paused and not include_paused, letter_id=by_policy.get(p.id or 0))
             for p in stored
         ],
-        states=[
-            StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
-                        first_report_on=first, last_submission_on=latest,
-                        last_action_plan_on=plan_on)
-            for party, first, latest, plan_on in store.state_statuses(session=session)
-        ],
+        states=_statuses(session, owed_letters),
         contacts=[
             Contact(poc_id=poc.poc_id, party_id=poc.party_id, national=store.is_national(poc),
                     snoozed_until=poc.snoozed_until, wrong_contact=poc.wrong_contact,
@@ -94,7 +93,32 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
         ],
         paused=frozenset((p.party_id, p.policy_id) for p in store.pauses(session=session)),
         zones={poc.poc_id: poc.timezone for poc in active},
+        letters=by_policy,
     )
+
+
+def _statuses(session: Session, owed: list[letter_store.Owed]) -> list[StateStatus]:
+    """Every State, and every organisation that still owes a letter an answer."""
+    starts: dict[int, list[tuple[int, date]]] = {}
+    for item in owed:
+        answer = (None if item.kind is None else Answer(
+            promise=item.kind == letter_store.ResponseKind.PROMISE,
+            promised_by=item.promised_by))
+        start = remind_from(item.due_on, answer)
+        if start is not None:
+            starts.setdefault(item.party_id, []).append((item.letter_id, start))
+    states = [
+        StateStatus(party_id=party.id or 0, electoral_group=party.electoral_group,
+                    first_report_on=first, last_submission_on=latest,
+                    last_action_plan_on=plan_on,
+                    letters_owed=tuple(starts.pop(party.id or 0, ())))
+        for party, first, latest, plan_on in store.state_statuses(session=session)
+    ]
+    states += [StateStatus(party_id=party_id, electoral_group=None, first_report_on=None,
+                           last_submission_on=None, is_state=False,
+                           letters_owed=tuple(letters))
+               for party_id, letters in sorted(starts.items())]
+    return states
 
 
 def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None) -> SweepReport:
@@ -118,6 +142,10 @@ def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None)
             continue
         context: dict[str, object] = {"cycle": due.cycle, "policy": policy.name,
                                       "escalated": due.escalated}
+        if due.policy_id in facts.letters:
+            context["letter"] = facts.letters[due.policy_id]
+            context.update(letter_store.reminder_context(session=session,
+                                                         letter_id=facts.letters[due.policy_id]))
         latest = last_submission.get(due.party_id)
         if latest is not None:
             context["last_submission"] = latest.isoformat()

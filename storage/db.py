@@ -18,6 +18,7 @@ from storage import (  # noqa: F401
     chair,
     events,
     invitations,
+    letters,
     outbox,
     parties,
     pocs,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0018"
+SCHEMA_HEAD = "0019"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

@@ -173,8 +173,8 @@ def state_statuses(
 
 
 class ActiveContact(NamedTuple):
-    """What the reminder rules read of an active PoC of a State (not the whole row: a
-    registry may hold tens of thousands)."""
+    """What the reminder rules read of an active PoC (not the whole row: a registry may hold
+    tens of thousands)."""
 
     poc_id: int
     party_id: int
@@ -185,7 +185,8 @@ class ActiveContact(NamedTuple):
 
 
 def active_contacts(*, session: Session) -> list[ActiveContact]:
-    """Active PoCs of States, each with its latest snooze end and whether it said "not me"."""
+    """Active PoCs (of States and organisations: only the letter reminders reach the
+    latter), each with its latest snooze end and whether it said "not me"."""
     snoozes: dict[int, datetime] = {}
     wrong: set[int] = set()
     for poc_id, answer, snooze_until in session.exec(
@@ -198,7 +199,7 @@ def active_contacts(*, session: Session) -> list[ActiveContact]:
         select(PointOfContact.id, PointOfContact.party_id, PointOfContact.role,
                PointOfContact.timezone)
         .join(Party, col(Party.id) == col(PointOfContact.party_id))
-        .where(PointOfContact.status == PocStatus.ACTIVE, Party.kind == PartyKind.STATE)
+        .where(PointOfContact.status == PocStatus.ACTIVE)
         .order_by(col(PointOfContact.id))
     )
     return [ActiveContact(poc_id, party_id, role, timezone, snoozes.get(poc_id),

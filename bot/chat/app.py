@@ -60,15 +60,18 @@ from bot.chat.assistance_answers import on_answer_button
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
+from bot.chat.letter_answers import on_letter_button
 from bot.chat.log import conversation as guided_log
 from bot.chat.log import one_liner
 from bot.chat.log.answers import on_stale
 from bot.chat.log.steps import Step as LogStep
 from bot.chat.persistence import DatabasePersistence
+from bot.chat.responses import on_responses
 from bot.chat.submit import conversation as poc_submit
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
 from bot.delivery.assistance_answer_words import CALLBACK_PATTERN as ANSWER_PATTERN
+from bot.delivery.letter_words import CALLBACK_PATTERN as LETTER_PATTERN
 from bot.delivery.reply_words import CALLBACK_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.clock import utc_now
@@ -93,6 +96,8 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
         # A State's answer to an assistance follow-up: as first, for the same reason.
         CallbackQueryHandler(on_answer_button, pattern=ANSWER_PATTERN),
+        # A party's answer to a letter that expects a response: as first, for the same reason.
+        CallbackQueryHandler(on_letter_button, pattern=LETTER_PATTERN),
         # /assist: the staff's, before anything else that may take /assist; anyone else's
         # goes on to the next handler that takes it (a PoC's /assist, wherever it is listed
         # below: bot.chat.assistance.pass_on).
@@ -133,6 +138,7 @@ def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, 
         CommandHandler("invite", staff.on_invite),
         CommandHandler("matrix", matrices.on_matrix),
         CommandHandler("stats", stats.on_stats),
+        CommandHandler("responses", on_responses),
         CommandHandler("report", stats.on_report),
         CommandHandler("grant", staff.on_grant),
         CommandHandler("revoke", staff.on_revoke),

@@ -43,6 +43,7 @@ from bot.chat.common import fitted, reply, say, services
 from bot.chat.inbox import INBOX_COMMANDS
 from bot.chat.matrices import MATRIX_COMMANDS
 from bot.chat.poc import poc_commands
+from bot.chat.responses import RESPONSES_COMMANDS
 from bot.chat.stats import STATS_COMMANDS
 from storage import invitations, pocs, submissions
 from storage.figures.status import reporting_status
@@ -73,7 +74,7 @@ HISTORY_SHOWN = 10  # the latest submissions /state lists
 # What each role may type, in menu order (only commands that work are listed).
 _STAFF_COMMANDS = ("help", "log", "events", "state", "org", "nonreporting", "invite",
                    *STATS_COMMANDS, "chair", "language", *ASSISTANCE_COMMANDS,
-                   *MATRIX_COMMANDS, *INBOX_COMMANDS)
+                   *MATRIX_COMMANDS, *INBOX_COMMANDS, *RESPONSES_COMMANDS)
 _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
     StaffRole.STAFF: _STAFF_COMMANDS,
     StaffRole.ADMIN: (*_STAFF_COMMANDS, "grant", "revoke"),
@@ -81,7 +82,8 @@ _COMMANDS: dict[StaffRole, tuple[str, ...]] = {
 # The chat template describing a command, when not staff.html.j2.
 _DESCRIBED_IN = {**{name: "assistance" for name in ASSISTANCE_COMMANDS},
                  **{name: "matrices" for name in MATRIX_COMMANDS},
-                 **{name: "inbox" for name in INBOX_COMMANDS}}
+                 **{name: "inbox" for name in INBOX_COMMANDS},
+                 **{name: "responses" for name in RESPONSES_COMMANDS}}
 # Every staff command the bot registers, with the least role that may use it.
 COMMANDS: dict[str, StaffRole] = {
     "start": StaffRole.STAFF,

@@ -28,6 +28,7 @@ from bot.cli import (
     registry,
     reminders,
     report,
+    responses,
     service,
     staff,
     trainings,
@@ -79,6 +80,7 @@ app.add_typer(action_plans.app, name="action-plans")
 app.add_typer(trainings.app, name="trainings")
 files.import_app.command("trainings")(trainings.import_command)
 app.add_typer(inbox.app, name="inbox")
+app.add_typer(responses.app, name="responses")
 app.command()(registry.status)
 app.command()(service.demo)
 app.command()(service.run)

@@ -15,7 +15,7 @@ import typer
 from sqlmodel import Session
 
 from bot.channels.contract import OutgoingEmail
-from bot.cli.common import FORMAT_HELP, context, registry
+from bot.cli.common import FORMAT_HELP, context, day_option, registry
 from bot.main import AppContext
 from bot.render import previews
 from bot.render.previews import preview as build_preview
@@ -25,7 +25,7 @@ from bot.render.templates import catalogue_message, render
 from bot.web import archive as chair_archive
 from bot.web.links import unsubscribe_url
 from scheduler.quarters import NEW_YORK, default_send_at
-from storage import chair, chair_release
+from storage import chair, chair_release, letters
 from storage.chair import ChairError, ChairMessage, ChairState
 from storage.chair_audience import AudienceFilter, InvalidAudience, allowed_values, validated
 
@@ -240,12 +240,22 @@ def approve(
     message_id: Annotated[int, typer.Argument(metavar="ID", help="The message id.")],
     revision: Annotated[int | None, typer.Option(
         help="The revision you previewed: refused if the message changed since.")] = None,
+    expect_response_by: Annotated[str | None, typer.Option(
+        help="The message expects a response from each party by this day (YYYY-MM-DD): "
+        "see `outreach responses`.")] = None,
 ) -> None:
     """Approve message ID as another staff member than whoever wrote it (four eyes)."""
+    due_on = day_option(expect_response_by, "--expect-response-by")
     with _unit(ctx) as (cli, session):
         approved = previews.approve(session=session, message_id=message_id,
                                          actor=cli.actor, now=cli.clock(), revision=revision)
+        letter = None if due_on is None else letters.expect_for_chair(
+            session=session, chair_message_id=message_id, due_on=due_on, actor=cli.actor,
+            now=cli.clock())
     _say("approved", id=message_id, revision=approved.revision, **_when(approved.send_at))
+    if letter is not None:
+        typer.echo(catalogue_message("letters", "letter_expected", {
+            "letter_id": letter.id, "due_on": letter.due_on, "policy_id": letter.policy_id}))
 
 
 @app.command()

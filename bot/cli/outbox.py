@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from sqlmodel import Session
 
-from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, say
+from bot.cli.common import FORMAT_HELP, day_option, fail, registry, resolve_party, say
 from bot.main import build_dispatcher
 from bot.render.messages import (
     languages_of,
@@ -15,8 +15,9 @@ from bot.render.messages import (
     pick_language,
 )
 from bot.render.tables import ListFormat, listing
+from bot.render.templates import catalogue_message
 from bot.render.templates import message as sentence
-from storage import outbox, pocs
+from storage import letters, outbox, pocs
 from storage.outbox import DeliveryState
 
 if TYPE_CHECKING:
@@ -60,8 +61,12 @@ def send(
     template: Annotated[str, typer.Option(help="Message template (see `outreach templates`).")],
     queue_only: Annotated[bool, typer.Option(
         help="Only queue; `outreach dispatch` or `outreach run` sends later.")] = False,
+    expect_response_by: Annotated[str | None, typer.Option(
+        help="A letter that expects a response from each party by this day (YYYY-MM-DD): "
+        "see `outreach responses`.")] = None,
 ) -> None:
     """Send a one-off message to PoCs, by every channel each one can be reached on."""
+    due_on = day_option(expect_response_by, "--expect-response-by")
     if template not in message_templates():
         fail("unknown_template", value=template, allowed=", ".join(message_templates()))
     with registry(ctx) as (cli, session):
@@ -76,6 +81,9 @@ def send(
             audience=outbox.targets_audience(to), audited={"targets": list(to)},
             recipients=audience.recipients, created_by=cli.actor, now=cli.clock(),
         )
+        letter = None if due_on is None else letters.expect_for_message(
+            session=session, outbox_message_id=message.id or 0, due_on=due_on,
+            actor=cli.actor, now=cli.clock())
     if fallbacks:
         say("english_fallback", languages=", ".join(fallbacks))
     by_channel = {c: sum(1 for r in audience.recipients if r.channel == c) for c in outbox.Channel}
@@ -83,6 +91,9 @@ def send(
         email=by_channel[outbox.Channel.EMAIL], telegram=by_channel[outbox.Channel.TELEGRAM])
     if audience.unreachable:
         say("no_channel", ids=", ".join(str(i) for i in audience.unreachable))
+    if letter is not None:
+        typer.echo(catalogue_message("letters", "letter_expected", {
+            "letter_id": letter.id, "due_on": letter.due_on, "policy_id": letter.policy_id}))
     if not queue_only:
         dispatch(ctx)
 

@@ -110,6 +110,9 @@ def add(
     now = context(ctx).clock()
     with registry(ctx) as (cli, session):
         _checked_new_policy(session, name, group)
+        if target is Target.UNANSWERED_LETTER:  # made with its letter, never alone
+            fail("policy_invalid", exit_code=2, text="unanswered_letter policies are created "
+                 "with their letter (outreach send or chair approve --expect-response-by)")
         policy = store.ReminderPolicy(
             name=name, target=target.value, years=years, since=day_option(since, "--since"),
             regional_group=group.upper() if group else None, template=template,

@@ -29,11 +29,13 @@ from bot.channels.contract import (
     UncertainDelivery,
 )
 from bot.delivery.assistance_answer_words import answer_buttons
+from bot.delivery.letter_words import letter_buttons
 from bot.delivery.reply_words import reply_buttons
 from bot.render.messages import render_message
 from bot.web.links import (
     assistance_answer_urls,
     assistance_form_url,
+    letter_answer_urls,
     reply_urls,
     unsubscribe_url,
     upload_url,
@@ -41,7 +43,7 @@ from bot.web.links import (
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
 from scheduler.working_hours import WorkingHours, next_working_moment
-from storage import outbox, pocs
+from storage import letters, outbox, pocs
 from storage.outbox import Channel, Delivery, OutboxMessage
 from storage.parties import Party, PartyKind
 
@@ -85,6 +87,7 @@ class _Batch:
     pocs: dict[int, pocs.PointOfContact]
     parties: dict[int, Party]
     emails: dict[int, tuple[str, ...]]
+    letters: set[int]  # message ids of letters expecting a response, and of their reminders
 
     @classmethod
     def load(cls, session: Session, ids: list[int]) -> "_Batch":
@@ -106,7 +109,8 @@ class _Batch:
                  .execution_options(**fresh))
         for row in session.exec(query):
             emails[row.poc_id] = (*emails.get(row.poc_id, ()), row.address)
-        return cls(deliveries, messages, contacts, parties, emails)
+        found = letters.letter_message_ids(session=session, messages=list(messages.values()))
+        return cls(deliveries, messages, contacts, parties, emails, found)
 
 
 class NotDeliverable(Exception):
@@ -244,7 +248,10 @@ class Dispatcher:
         unsubscribe = answers = None
         if self.links.public_url and self.links.secret:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
-            if message.kind == REMINDER_KIND:
+            if message.id in batch.letters:
+                answers = letter_answer_urls(self.links.public_url, self.links.secret,
+                                             delivery.id)
+            elif message.kind == REMINDER_KIND:
                 answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
                 if party.kind == PartyKind.STATE:  # a State's PoC may request assistance
                     answers["assistance_form"] = assistance_form_url(
@@ -281,7 +288,9 @@ class Dispatcher:
         if poc.telegram_unreachable_at is not None or poc.telegram_chat_id is None:
             raise NotDeliverable("the Point of Contact cannot be reached on Telegram")
         buttons: tuple[tuple[str, str], ...] = ()
-        if message.kind == REMINDER_KIND:
+        if message.id in batch.letters:
+            buttons = letter_buttons(delivery.id, rendered.language)
+        elif message.kind == REMINDER_KIND:
             buttons = reply_buttons(delivery.id, rendered.language)
         elif message.template == FOLLOW_UP_TEMPLATE:
             buttons = answer_buttons(delivery.id, rendered.language)

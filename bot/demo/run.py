@@ -14,6 +14,7 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from bot.demo.assistance import load_invented_assistance
 from bot.demo.dataset import POC_COLUMNS, SUBMISSION_COLUMNS, build_paper_dataset, write_csv
 from bot.demo.events import EVENT_COLUMNS, build_paper_events
+from bot.demo.letters import load_invented_letter
 from bot.demo.matrices import load_invented_matrices
 from bot.demo.monitoring import invented_text, load_invented_monitoring
 from bot.demo.trainings import (
@@ -26,6 +27,7 @@ from bot.demo.trainings import (
 from bot.demo.visits import load_invented_visits
 from bot.render.charts import outreach_chart_png
 from bot.render.page import report_html
+from bot.render.report import report_data
 from bot.render.templates import DEFAULT_LANGUAGE, long_date, message, render
 from bot.render.words import chart_labels
 from bot.render.words import labels as report_words
@@ -76,6 +78,7 @@ def load_invented_data(session: Session, folder: Path, now: datetime) -> None:
     load_invented_visits(session, now)
     load_invented_monitoring(session, now)
     load_invented_trainings(session, now)
+    load_invented_letter(session)
 
 
 def _send_sample(engine: Engine, folder: Path, now: datetime, settings: Settings,
@@ -127,6 +130,8 @@ def _write_report(engine: Engine, folder: Path, now: datetime) -> tuple[Path, Pa
         render("report/assistance.txt.j2", figures=figures, start=start, end=end),
         render("report/matrices.txt.j2", figures=figures, start=start, end=end, words=words),
         render("report/cooperation.txt.j2", figures=figures, start=start, end=end),
+        render("report/letters.txt.j2", figures=figures, data=report_data(figures),
+               start=start, end=end),
         invented_text(figures, start, end),
     ]
     return page, chart, "\n\n".join(sections)

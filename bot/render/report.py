@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
+from bot.render.letters import letters_data
 from bot.render.monitoring import action_plan_drafts, coordinators, peer_reviews
 from bot.render.tables import append_row, as_csv, as_json
 from bot.render.templates import DEFAULT_LANGUAGE, environment, long_date, render
@@ -34,10 +35,11 @@ class ReportFormat(StrEnum):
 
 
 # Sections of report_data, in the order of the page (the paper's order: 7 first, as the
-# report is about outreach, then 4.2, 4.3, 4.4, 6 (coordinators), 4.6, 4.5, 4.7, 5 and 6).
+# report is about outreach, then 4.2, 4.3, 4.4, 6 (coordinators), 4.6, 4.5, 4.7, 5, 6 and the
+# letters of sections 2 and 6).
 SECTIONS = ("outreach", "reporting", "matrices", "points_of_contact", "trainings",
             "coordinators", "action_plans", "visits", "peer_reviews", "assistance",
-            "cooperation")
+            "cooperation", "letters")
 # The sections counted over the monitoring window (TransparencyFigures.monitoring, `outreach
 # report --since`) rather than the outreach period: one line each.
 MONITORED_SECTIONS = (
@@ -193,6 +195,7 @@ def _sections(figures: TransparencyFigures) -> dict[str, Any]:
         "peer_reviews": peer_reviews(figures.peer_reviews),
         "assistance": _assistance(figures.assistance),
         "cooperation": _cooperation(figures.cooperation),
+        "letters": letters_data(figures.letters),
     }
 
 

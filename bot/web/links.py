@@ -1,5 +1,5 @@
-"""Signed links a PoC can follow without logging in: unsubscribe, answers to reminders and
-to assistance follow-ups, the assistance request form."""
+"""Signed links a PoC can follow without logging in: unsubscribe, answers to reminders, to
+assistance follow-ups and to letters that expect a response, the assistance request form."""
 
 import hashlib
 import hmac
@@ -82,3 +82,19 @@ def upload_url(public_url: str, secret: str, poc_id: int, purpose: str, issued: 
 def upload_signature_valid(secret: str, poc_id: int, purpose: str, issued: str,
                            signature: str) -> bool:
     return _valid(secret, signature, "upload", poc_id, purpose, issued)
+LETTER_ANSWERS = ("responded", "promise")
+
+
+def letter_answer_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
+    """One link per answer a PoC can give to a letter that expects a response."""
+    base = public_url.rstrip("/")
+    return {
+        answer: f"{base}/letter-answer/{delivery_id}/{answer}/"
+        f"{_signature(secret, 'letter-answer', delivery_id, answer)}"
+        for answer in LETTER_ANSWERS
+    }
+
+
+def letter_answer_signature_valid(secret: str, delivery_id: int, answer: str,
+                                  signature: str) -> bool:
+    return _valid(secret, signature, "letter-answer", delivery_id, answer)

@@ -5,6 +5,8 @@
     GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
     GET, POST /assistance-answer/<delivery id>/<answer>/<sig>
                                                    bot.web.assistance_answers
+    GET, POST /letter-answer/<delivery id>/<answer>/<sig>
+                                                   bot.web.letter_answers
     GET, POST /assistance-request/<poc id>/<issued YYYYMMDD>/<sig>
                                                    bot.web.assistance_form
     GET, POST /upload/<poc id>/<purpose>/<issued YYYYMMDD>/<sig>
@@ -29,7 +31,8 @@ from tornado.web import Application, RequestHandler
 from bot.web.assistance_answers import AssistanceAnswerHandler
 from bot.web.assistance_form import AssistanceFormHandler
 from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
-from bot.web.links import ASSISTANCE_ANSWERS, REPLY_ANSWERS
+from bot.web.letter_answers import LetterAnswerHandler
+from bot.web.links import ASSISTANCE_ANSWERS, LETTER_ANSWERS, REPLY_ANSWERS
 from bot.web.safety import NotFoundHandler, loggable_path
 from bot.web.upload import UploadHandler
 from storage.inbox.model import Purpose
@@ -59,6 +62,8 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
         (rf"/assistance-answer/([0-9]{{1,12}})/({assistance})/([0-9a-f]{{32}})",
          AssistanceAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
+        (rf"/letter-answer/([0-9]{{1,12}})/({'|'.join(LETTER_ANSWERS)})/([0-9a-f]{{32}})",
+         LetterAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
         (r"/assistance-request/([0-9]{1,12})/([0-9]{8})/([0-9a-f]{32})", AssistanceFormHandler,
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
         *([] if data_dir is None else [(

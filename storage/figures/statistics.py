@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from storage.events import AUDIENCE_BITS, Audience, Event, EventType, IroInvolvement
 from storage.figures.assistance import AssistanceFigures, assistance_figures
 from storage.figures.freshness import DEFAULT_SILENT_SINCE, ReportingFreshness, reporting_freshness
+from storage.figures.letters import LetterSummary, letter_summaries
 from storage.figures.matrices import MatrixFigures, matrix_figures
 from storage.figures.monitoring import (
     CoordinatorFigures,
@@ -145,6 +146,8 @@ class TransparencyFigures:
     freshness: ReportingFreshness
     # 4.4: the PoC Training Programme over the monitoring window (trainings.py)
     trainings: TrainingFigures
+    # sections 2 and 6: letters expecting a response sent in the period (figures/letters.py)
+    letters: tuple[LetterSummary, ...] = ()
 
 
 def _live_in(period: Period) -> list[ColumnElement[bool]]:
@@ -273,4 +276,5 @@ def transparency_figures(
         freshness=reporting_freshness(session=session, window=window,
                                       silent_since=silent_since),
         trainings=training_figures(session=session, period=window),
+        letters=tuple(letter_summaries(session=session, today=period.end, period=period)),
     )

@@ -213,7 +213,7 @@ TYPED = {"start": "/start", "help": "/help", "log": "/log", "events": "/events",
          "language": "/language", "stop": "/stop", "chair": "/chair list",
          "stats": "/stats yesterday", "report": "/report yesterday",
          "assist": "/assist KEN", "requests": "/requests", "matrix": "/matrix KEN",
-         "inbox": "/inbox", "submit": "/submit"}
+         "inbox": "/inbox", "submit": "/submit", "responses": "/responses"}
 USERS = {"admin": ADMIN, "staff": STAFF, "poc": POC, "unknown": STRANGER}
 POC_ONLY = set(POC_COMMANDS) - set(COMMANDS)
 ALLOWED: dict[str, set[str]] = {
@@ -232,7 +232,8 @@ def test_the_matrix_covers_every_registered_command() -> None:
     assert set(TYPED) == set(COMMANDS) | set(POC_COMMANDS)
     assert ALLOWED["staff"] == {"start", "help", "log", "events", "state", "org",
                                 "nonreporting", "invite", "stats", "report", "chair",
-                                "language", "assist", "requests", "matrix", "inbox"}
+                                "language", "assist", "requests", "matrix", "inbox",
+                                "responses"}
     assert ALLOWED["admin"] - ALLOWED["staff"] == {"grant", "revoke"}
     assert ALLOWED["poc"] == {"start", "help", "mystatus", "submit", "language", "stop",
                               "assist"}

@@ -28,6 +28,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "bot.web": ("bot.delivery.reply_words", "bot.render", *LOWER),
     # bot.web.safety: the webhook is served by the same tornado application, with its headers
     "bot.chat": ("bot.delivery.reply_words", "bot.delivery.assistance_answer_words",
+                 "bot.delivery.letter_words",
                  "bot.channels.contract", "bot.web.safety",
                  "bot.render", *LOWER),
     "bot.demo": ("bot.settings", "bot.delivery", "bot.channels", "bot.render", *LOWER),

@@ -52,6 +52,10 @@ PAGES: list[tuple[str, str, dict[str, Any]]] = [
       for state in ("received", "snooze", "wrong_contact", "expired", "invalid")],
     *[("web/reply_confirm.html.j2", lang, {"answer": answer})
       for lang in LANGUAGES for answer in ("received", "snooze", "wrong_contact")],
+    *[("web/letter_answer.html.j2", lang, {"state": state, "until": "2026-05-01"})
+      for lang in LANGUAGES for state in ("responded", "promise", "expired", "invalid")],
+    *[("web/letter_answer_confirm.html.j2", lang, {"answer": answer, "days": 30})
+      for lang in LANGUAGES for answer in ("responded", "promise")],
     *[("web/unsubscribe.html.j2", lang, {"state": state})
       for lang in LANGUAGES for state in ("confirm", "done", "invalid")],
     ("web/chair_archive_index.html.j2", "en", {"messages": [MESSAGE], "feed": "atom.xml"}),
