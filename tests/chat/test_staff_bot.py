@@ -156,10 +156,12 @@ async def test_command_menus_are_set_per_staff_chat_and_a_refusal_is_tolerated(
         ({"type": "default"}, ["help"]),
         ({"type": "chat", "chat_id": STAFF},
          ["help", "log", "events", "state", "org", "nonreporting", "invite", "stats", "report",
-          "chair", "language", "assist", "requests", "matrix", "inbox"]),
+          "chair", "language", "assist", "requests", "matrix", "inbox",
+          "responses"]),
         ({"type": "chat", "chat_id": ADMIN},
          ["help", "log", "events", "state", "org", "nonreporting", "invite", "stats", "report",
-          "chair", "language", "assist", "requests", "matrix", "inbox", "grant", "revoke"]),
+          "chair", "language", "assist", "requests", "matrix", "inbox",
+          "responses", "grant", "revoke"]),
     ]
     api.reset()
     api.refuse_set_my_commands()
