@@ -23,19 +23,20 @@ from bot.channels.email.eml import EmlFileSender
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.channels.email.smtp import SmtpSender
+    from bot.channels.email.pool import SmtpPool
 
 __all__ = ["sender_from_settings"]
 
 
-def sender_from_settings(settings: Settings) -> "SmtpSender | EmlFileSender":
+def sender_from_settings(settings: Settings) -> "SmtpPool | EmlFileSender":
     """SMTP when OUTREACH_SMTP_URL is set (aiosmtplib loads only then), else the .eml folder."""
     url = settings.smtp_url.get_secret_value().strip() if settings.smtp_url else ""
     if not url:
         return EmlFileSender(settings.data_dir / "outbox-mail", mail_from=settings.mail_from,
                              reply_to=settings.reply_to)
     from bot.channels.email.config import SmtpConfig
-    from bot.channels.email.smtp import SmtpSender
+    from bot.channels.email.pool import SmtpPool
 
-    return SmtpSender(SmtpConfig.from_url(url), settings.mail_from, settings.reply_to,
-                      per_minute=settings.mail_per_minute)
+    # OUTREACH_MAIL_WINDOW connections at most, one rate cap for them all
+    return SmtpPool(SmtpConfig.from_url(url), settings.mail_from, settings.reply_to,
+                    per_minute=settings.mail_per_minute, connections=settings.mail_window)
