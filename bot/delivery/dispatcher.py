@@ -267,7 +267,8 @@ class Dispatcher:
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
             rendered = render_message(message.template, language, context, unsubscribe,
-                                      answers if delivery.channel == Channel.EMAIL else None)
+                                      answers if delivery.channel == Channel.EMAIL else None,
+                                      channel=delivery.channel)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error
         if delivery.channel == Channel.EMAIL:

@@ -5,12 +5,18 @@ once, their outcomes recorded together; every guarantee of the one-at-a-time led
 import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels.contract import OutgoingEmail, OutgoingTelegram, SendResult, UncertainDelivery
+from bot.channels.email.pool import SmtpPool
 from bot.delivery.dispatcher import Dispatcher
+from bot.main import AppContext, build_dispatcher
+from bot.render.messages import render_message
+from bot.settings import Settings
 from storage import outbox, outbox_window, pocs
 from storage.outbox import Delivery, DeliveryState
 from tests.support.outbox import NOW, ScriptedSender, add_poc, invent_pocs, queue
@@ -161,3 +167,27 @@ def test_only_the_owner_records_a_windows_outcomes_even_after_a_sweep(
     assert outbox_window.record_outcomes(session=session, owner="mine", now=NOW,
                                          outcomes=outcomes, commit=True) == 2
     assert {row.state for row in by_id(session).values()} == {DeliveryState.SENT}
+
+
+def test_the_service_sends_with_the_window_and_connections_of_its_settings(
+    engine: Engine, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path, mail_window=6,
+                        smtp_url=SecretStr("smtps://u:p@mail.example.org"))
+    built = build_dispatcher(AppContext(settings=settings, engine=engine, actor="test"))
+    assert built.window == 6
+    assert isinstance(built.email, SmtpPool) and len(built.email.lanes) == 6
+    assert Settings(data_dir=tmp_path).mail_window == 4  # the default the README gives
+
+
+def test_a_delivery_is_rendered_for_its_own_channel_only() -> None:
+    context = {"poc": {"full_name": "Amina Diallo", "title": "", "emails": ["a@example.org"]},
+               "party": {"code": "BHS", "name": "Bahamas"}, "message": {}}
+    whole = render_message("contact_check", "fr", context, "https://x.example.org/u/1")
+    email = render_message("contact_check", "fr", context, "https://x.example.org/u/1",
+                           channel="email")
+    telegram = render_message("contact_check", "fr", context, channel="telegram")
+    assert (email.subject, email.text, email.html) == (whole.subject, whole.text, whole.html)
+    assert email.telegram == ""
+    assert telegram.telegram == render_message("contact_check", "fr", context).telegram
+    assert telegram.text == telegram.html == ""

@@ -2,7 +2,10 @@
 .eml folder used without SMTP (eml.py); `sender_from_settings` picks the one to use.
 
 The SMTP sender keeps one connection for a batch (`async with sender:`), opened on the first
-message and reopened once when the server dropped it. It answers every message with a
+message and reopened once when the server dropped it; the service sends through an `SmtpPool`
+(pool.py) of OUTREACH_MAIL_WINDOW such senders, which share one rate cap, so that the
+dispatcher's window goes out at once. Each message is filled in from a MIME template built
+once per message and language (mime_template.py). It answers every message with a
 SendResult and never raises for a delivery's own failure, with one deliberate exception:
 
 A connection that fails after the end of the message data (the final ".") was handed to the
