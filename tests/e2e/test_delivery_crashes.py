@@ -2,7 +2,8 @@
 never loses one. (An SMTP outage clearing up by itself: tests/delivery/test_smtp_outage.py.)
 
 The specs run the dispatcher in child processes (tests/support/dispatch_child.py) against a
-real SMTP sink on loopback and SIGKILL them at random moments, so a kill can land between
+real SMTP sink on loopback and SIGKILL them at random points of their progress (after a random
+number of further messages reached the sink, never after a time), so a kill can land between
 the claim and the hand-over to SMTP (the lease runs out and the delivery is taken again),
 or between the hand-over and the record of the outcome (the row is left `sending` and the
 next sweep calls it `uncertain`, for a person to check). With a window of K (OUTREACH_MAIL_WINDOW)
@@ -127,6 +128,14 @@ def running(sink: SmtpSink, database_url: str, logs: Path) -> Iterator[Children]
         sink.stop()
 
 
+def wait_for_messages(sink: SmtpSink, count: int, process: subprocess.Popen[str]) -> None:
+    """Until the sink holds `count` messages, or the child has ended (nothing left to send)."""
+    deadline = time.monotonic() + FINISH_TIMEOUT
+    while len(sink.messages) < count and process.poll() is None:
+        assert time.monotonic() < deadline, "the dispatcher made no progress"
+        time.sleep(0.002)
+
+
 # --- what arrived, what was recorded -----------------------------------------------------
 
 
@@ -159,7 +168,8 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
     rng = random.Random(seed)
     sink = SmtpSink()
     sink.delay = SINK_DELAY_SECONDS
-    kill_after: list[float] = []
+    kill_after: list[int] = []
+    arrived = 0
     with running(sink, database_url, tmp_path) as children:
         upcoming = children.spawn("killed-0", lease_seconds=KILL_LEASE_SECONDS, window=window)
         children.wait_ready(upcoming)
@@ -169,9 +179,13 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
             # the next one imports while this one works, so the kills are not spent waiting
             owner = f"killed-{kill + 1}" if kill + 1 < KILLS else "final"
             upcoming = children.spawn(owner, lease_seconds=KILL_LEASE_SECONDS, window=window)
-            kill_after.append(round(rng.uniform(0.05, 0.6), 3))
-            time.sleep(kill_after[-1])
+            # by progress, not by the clock: once the sink holds `more` new messages (whose
+            # replies it delays, so a window is in flight), or at once (before any sending)
+            more = rng.choice([0, 1, 2, 3, 5, 8])
+            kill_after.append(more)
+            wait_for_messages(sink, arrived + more, current)
             children.kill(current)
+            arrived = len(sink.messages)
             children.wait_ready(upcoming)
         time.sleep(KILL_LEASE_SECONDS + 0.3)  # every lease of the dead has run out
         children.go(upcoming)
@@ -186,7 +200,7 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
     # the sweep leaves a dead child's name on what it called uncertain: at most K each
     per_crash = Counter(str(row.lease_owner) for row in rows
                         if row.state == DeliveryState.UNCERTAIN)
-    context = (f"seed {seed}, window {window}, kills after {kill_after} s: "
+    context = (f"seed {seed}, window {window}, kills after {kill_after} more messages: "
                f"states {dict(states)}, uncertain per crash {dict(per_crash)}, "
                f"received {dict(received)}, final child {final}")
     log.info("%s, seed %s: %d uncertain (%d of them arrived), final child %s",
