@@ -116,7 +116,8 @@ def build_dispatcher(context: AppContext) -> "Dispatcher":
                                   base_url=settings.telegram_api_url)
     return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
                       telegram=telegram, links=link_settings(settings),
-                      working_hours=settings.working_hours, clock=context.clock)
+                      working_hours=settings.working_hours, clock=context.clock,
+                      window=settings.mail_window)
 
 
 # -- `outreach run` ---------------------------------------------------------------------------

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     mail_per_minute: int | None = Field(
         default=None, ge=1, description="Cap on e-mails per minute (Exchange Online: 30)."
     )
+    mail_window: int = Field(
+        default=4, ge=1, le=32,
+        description="E-mails in flight at once, each on its own SMTP connection; a crash "
+        "leaves at most this many deliveries `uncertain` for a person to check.",
+    )
     public_url: str | None = Field(
         default=None,
         description="Public base URL of the bot's HTTP endpoint, for unsubscribe links.",

@@ -5,8 +5,15 @@ message is handed to the network; the outcome is committed after. A crash before
 leaves a lease that expires and the delivery is sent later; a crash after it leaves `sending`,
 which the next sweep turns into `uncertain` for a person to check. Nothing is sent twice by
 the machine, and nothing disappears.
+
+E-mail goes a window at a time (`window`, OUTREACH_MAIL_WINDOW): the window's deliveries are
+marked `sending` in one commit (which also carries the previous window's outcomes), sent at
+once over as many SMTP connections, and their outcomes written in one batched statement. A
+crash therefore leaves at most `window` deliveries `uncertain`, some of which may never have
+left. Telegram keeps a window of one, paced by its own sender.
 """
 
+import asyncio
 import logging
 import random
 import socket
@@ -43,8 +50,9 @@ from bot.web.links import (
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
 from scheduler.working_hours import WorkingHours, next_working_moment
-from storage import letters, outbox, pocs
-from storage.outbox import Channel, Delivery, OutboxMessage
+from storage import letters, outbox, outbox_window, pocs
+from storage.outbox import Channel, Delivery, DeliveryState, OutboxMessage
+from storage.outbox_window import RecordedOutcome
 from storage.parties import Party, PartyKind
 
 log = logging.getLogger(__name__)
@@ -113,6 +121,20 @@ class _Batch:
         return cls(deliveries, messages, contacts, parties, emails, found)
 
 
+async def _send(sender: Sender[Any], item: OutgoingEmail | OutgoingTelegram
+                ) -> SendResult | str:
+    """The sender's answer, or why the delivery is uncertain: the far end went silent after
+    the hand-over, or a sender bug struck after it (nobody can know whether it left)."""
+    try:
+        result: SendResult = await sender.send(item)
+    except UncertainDelivery as error:
+        return str(error) or "no answer after sending"
+    except Exception:
+        log.exception("delivery %s: sender failed unexpectedly", item.delivery_id)
+        return "internal error while sending"
+    return result
+
+
 class NotDeliverable(Exception):
     """Known before sending that this delivery cannot go out (opted out, no address...)."""
 
@@ -125,6 +147,9 @@ class Dispatcher:
     links: LinkSettings = field(default_factory=LinkSettings)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
     batch_size: int = 50
+    # e-mails in flight at once (OUTREACH_MAIL_WINDOW): at most this many `uncertain` after
+    # a crash; Telegram goes one at a time, paced by its sender
+    window: int = 1
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 8
     clock: Callable[[], datetime] = utc_now
@@ -152,56 +177,51 @@ class Dispatcher:
                             await opened.enter_async_context(sender)
                             entered = True
                         batch = _Batch.load(session, ids)
+                        size = self.window if channel == Channel.EMAIL else 1
                         try:
-                            for delivery_id in ids:
-                                stats.add(await self._deliver(session, sender, batch,
-                                                              delivery_id))
+                            for first in range(0, len(ids), size):
+                                stats.add(await self._send_window(
+                                    session, sender, batch, ids[first:first + size]))
                         finally:
-                            session.commit()  # the last outcome staged in the batch
+                            session.commit()  # the last window's outcomes
         return stats
 
-    async def _deliver(
-        self, session: Session, sender: Sender[Any], batch: "_Batch", delivery_id: int
-    ) -> DispatchStats:
+    async def _send_window(self, session: Session, sender: Sender[Any], batch: "_Batch",
+                           ids: list[int]) -> DispatchStats:
+        """Prepare, mark `sending` in one commit, send all at once, stage the outcomes."""
         stats = DispatchStats()
-        delivery = batch.deliveries[delivery_id]
-        try:
-            item = self._prepare(batch, delivery)
-        except NotDeliverable as reason:
-            outbox.record_failed(session=session, delivery_id=delivery_id, owner=self.owner,
-                                 now=self.clock(), reason=str(reason), commit=False)
-            stats.failed += 1
-            return stats
-        attempt = delivery.attempts + 1  # read before mark_sending counts it in SQL
-        now = self.clock()
-        if not outbox.mark_sending(session=session, delivery_id=delivery_id, owner=self.owner,
-                                   now=now, lease=self.lease):
-            return stats  # the lease ran out and someone else has it now
-        try:
-            result = await sender.send(item)
-        except UncertainDelivery as error:
-            outbox.record_uncertain(
-                session=session, delivery_id=delivery_id, owner=self.owner, now=self.clock(),
-                reason=str(error) or "no answer after sending", commit=False,
-            )
-            stats.uncertain += 1
-            return stats
-        except Exception:
-            # A sender bug after the hand-over: we cannot know whether it left.
-            log.exception("delivery %s: sender failed unexpectedly", delivery_id)
-            outbox.record_uncertain(session=session, delivery_id=delivery_id, owner=self.owner,
-                                    now=self.clock(), reason="internal error while sending",
-                                    commit=False)
-            stats.uncertain += 1
-            return stats
-        self._record(session, batch, delivery, attempt, result, stats)
+        ready: dict[int, OutgoingEmail | OutgoingTelegram] = {}
+        for delivery_id in ids:
+            try:
+                ready[delivery_id] = self._prepare(batch, batch.deliveries[delivery_id])
+            except NotDeliverable as reason:
+                outbox.record_failed(session=session, delivery_id=delivery_id,
+                                     owner=self.owner, now=self.clock(), reason=str(reason),
+                                     commit=False)
+                stats.failed += 1
+        # the last word before the network, committed with the previous window's outcomes;
+        # a row whose lease ran out (someone else has it now) is left alone
+        marked = outbox_window.mark_window_sending(
+            session=session, delivery_ids=list(ready), owner=self.owner, now=self.clock(),
+            lease=self.lease)
+        going = [delivery_id for delivery_id in ready if delivery_id in marked]
+        results = await asyncio.gather(*(_send(sender, ready[i]) for i in going))
+        outcomes = [self._outcome(session, batch, batch.deliveries[delivery_id], result, stats)
+                    for delivery_id, result in zip(going, results, strict=True)]
+        outbox_window.record_outcomes(session=session, owner=self.owner, now=self.clock(),
+                                      outcomes=outcomes)
         return stats
 
-    def _record(self, session: Session, batch: "_Batch", delivery: Delivery, attempts: int,
-                result: SendResult,
-                stats: DispatchStats) -> None:
+    def _outcome(self, session: Session, batch: "_Batch", delivery: Delivery,
+                 result: SendResult | str, stats: DispatchStats) -> RecordedOutcome:
+        """The row after its send (a string: the reason it is uncertain), counted in stats."""
         assert delivery.id is not None
         now = self.clock()
+        attempts = delivery.attempts + 1  # as read before the window counted it in SQL
+        kept = (delivery.next_attempt_at, delivery.external_id, delivery.sent_at)  # as they are
+        if isinstance(result, str):
+            stats.uncertain += 1
+            return RecordedOutcome(delivery.id, DeliveryState.UNCERTAIN, result, *kept)
         if result.migrated_to_chat_id is not None:
             pocs.move_telegram_chat(session=session, poc_id=delivery.poc_id,
                                     chat_id=result.migrated_to_chat_id, actor=DISPATCHER_ACTOR,
@@ -210,26 +230,23 @@ class Dispatcher:
             pocs.mark_telegram_unreachable(session=session, poc_id=delivery.poc_id,
                                            actor=DISPATCHER_ACTOR, now=now)
         if result.outcome is Outcome.SENT:
-            outbox.record_sent(session=session, delivery_id=delivery.id, owner=self.owner,
-                               now=now, external_id=result.external_id, commit=False)
             stats.sent += 1
-        elif result.outcome is Outcome.TRANSIENT and attempts < self.max_attempts:
+            return RecordedOutcome(delivery.id, DeliveryState.SENT, "", delivery.next_attempt_at,
+                                   result.external_id, now)
+        if result.outcome is Outcome.TRANSIENT and attempts < self.max_attempts:
             retry_at = now + retry_delay(attempts, result.retry_after, self.rng)
             if batch.messages[delivery.message_id].kind == REMINDER_KIND:
                 # a reminder retried is still a reminder: in the PoC's working hours
                 zone = batch.pocs[delivery.poc_id].timezone
                 retry_at = next_working_moment(retry_at, zone, self.working_hours)
-            outbox.record_retry(session=session, delivery_id=delivery.id, owner=self.owner,
-                                now=now, reason=result.reason, next_attempt_at=retry_at,
-                                commit=False)
             stats.retried += 1
-        else:
-            reason = result.reason
-            if result.outcome is Outcome.TRANSIENT:
-                reason = f"gave up after {attempts} attempts: {reason}"
-            outbox.record_failed(session=session, delivery_id=delivery.id, owner=self.owner,
-                                 now=now, reason=reason, commit=False)
-            stats.failed += 1
+            return RecordedOutcome(delivery.id, DeliveryState.RETRY, result.reason, retry_at,
+                                   delivery.external_id, delivery.sent_at)
+        reason = result.reason
+        if result.outcome is Outcome.TRANSIENT:
+            reason = f"gave up after {attempts} attempts: {reason}"
+        stats.failed += 1
+        return RecordedOutcome(delivery.id, DeliveryState.FAILED, reason, *kept)
 
     def _prepare(self, batch: "_Batch", delivery: Delivery) -> OutgoingEmail | OutgoingTelegram:
         assert delivery.id is not None
@@ -270,7 +287,8 @@ class Dispatcher:
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
             rendered = render_message(message.template, language, context, unsubscribe,
-                                      answers if delivery.channel == Channel.EMAIL else None)
+                                      answers if delivery.channel == Channel.EMAIL else None,
+                                      channel=delivery.channel)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error
         if delivery.channel == Channel.EMAIL:

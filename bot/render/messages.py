@@ -97,7 +97,10 @@ def pick_language(template: str, wanted: str) -> tuple[str, bool]:
 
 def render_message(template: str, wanted_language: str, context: dict[str, Any],
                    unsubscribe_url: str | None = None,
-                   reply_urls: dict[str, str] | None = None) -> RenderedMessage:
+                   reply_urls: dict[str, str] | None = None,
+                   channel: str | None = None) -> RenderedMessage:
+    """Every part; with `channel` "email" or "telegram", only that channel's (the others
+    are left empty: the dispatcher renders a delivery for its one channel)."""
     language, fell_back = pick_language(template, wanted_language)
     env = environment(language)
     values = {
@@ -118,8 +121,10 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
                                              state_name=state_namer(language, html=html)).strip()
 
     subject = " ".join(part("subject.txt.j2").split())  # one line, whatever the template did
+    email, telegram = channel != "telegram", channel != "email"
     return RenderedMessage(
         language=language, fell_back=fell_back, subject=subject,
-        text=part("email.txt.j2"), html=part("email.html.j2", subject=subject),
-        telegram=part("telegram.html.j2"),
+        text=part("email.txt.j2") if email else "",
+        html=part("email.html.j2", subject=subject) if email else "",
+        telegram=part("telegram.html.j2") if telegram else "",
     )

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from bot.channels.email import sender_from_settings
 from bot.channels.email.config import SmtpConfig, TlsMode
 from bot.channels.email.eml import EmlFileSender
+from bot.channels.email.pool import SmtpPool
 from bot.channels.email.smtp import SmtpSender
 from bot.settings import Settings
 from tests.support.mail import FROM, PASSWORD
@@ -65,6 +66,9 @@ def test_without_an_smtp_url_mail_goes_to_files_in_the_data_folder(tmp_path: Pat
     files = sender_from_settings(Settings(data_dir=tmp_path, smtp_url=None))
     assert isinstance(files, EmlFileSender)
     assert files.folder == tmp_path / "outbox-mail"
-    smtp = sender_from_settings(Settings(data_dir=tmp_path, mail_per_minute=30,
+    smtp = sender_from_settings(Settings(data_dir=tmp_path, mail_per_minute=30, mail_window=3,
                                          smtp_url=SecretStr("smtps://u:p@mail.example.org")))
-    assert isinstance(smtp, SmtpSender)
+    assert isinstance(smtp, SmtpPool)  # OUTREACH_MAIL_WINDOW connections, one rate cap
+    assert len(smtp.lanes) == 3
+    assert all(isinstance(lane, SmtpSender) for lane in smtp.lanes)
+    assert len({id(lane._pacer) for lane in smtp.lanes}) == 1

@@ -2,10 +2,13 @@
 never loses one. (An SMTP outage clearing up by itself: tests/delivery/test_smtp_outage.py.)
 
 The specs run the dispatcher in child processes (tests/support/dispatch_child.py) against a
-real SMTP sink on loopback and SIGKILL them at random moments, so a kill can land between
+real SMTP sink on loopback and SIGKILL them at random points of their progress (after a random
+number of further messages reached the sink, never after a time), so a kill can land between
 the claim and the hand-over to SMTP (the lease runs out and the delivery is taken again),
 or between the hand-over and the record of the outcome (the row is left `sending` and the
-next sweep calls it `uncertain`, for a person to check).
+next sweep calls it `uncertain`, for a person to check). With a window of K (OUTREACH_MAIL_WINDOW)
+the children mark K deliveries `sending` at once and send them over K connections: a kill
+then leaves at most K of them `uncertain`, some possibly never sent.
 """
 
 import json
@@ -57,13 +60,15 @@ class Children:
         self.logs = logs
         self.started: list[tuple[subprocess.Popen[str], Path]] = []
 
-    def spawn(self, owner: str, *, lease_seconds: float) -> subprocess.Popen[str]:
+    def spawn(self, owner: str, *, lease_seconds: float, window: int = 1
+              ) -> subprocess.Popen[str]:
         """A child that imports and builds everything, says "ready", and waits for `go`."""
         log = self.logs / f"{owner}.log"
         with log.open("w") as stderr:
             process = subprocess.Popen(
                 [sys.executable, str(CHILD), self.database_url, self.smtp_url, owner,
-                 "--lease-seconds", str(lease_seconds), "--wait-for-go"],
+                 "--lease-seconds", str(lease_seconds), "--window", str(window),
+                 "--wait-for-go"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
                 cwd=REPO,
             )
@@ -123,6 +128,14 @@ def running(sink: SmtpSink, database_url: str, logs: Path) -> Iterator[Children]
         sink.stop()
 
 
+def wait_for_messages(sink: SmtpSink, count: int, process: subprocess.Popen[str]) -> None:
+    """Until the sink holds `count` messages, or the child has ended (nothing left to send)."""
+    deadline = time.monotonic() + FINISH_TIMEOUT
+    while len(sink.messages) < count and process.poll() is None:
+        assert time.monotonic() < deadline, "the dispatcher made no progress"
+        time.sleep(0.002)
+
+
 # --- what arrived, what was recorded -----------------------------------------------------
 
 
@@ -147,27 +160,32 @@ def backend_of(database_url: str) -> str:
 # --- specs -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [1540, 2004, 3113])
+@pytest.mark.parametrize(("seed", "window"), [(1540, 4), (2004, 4), (3113, 1), (1267, 8)])
 def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delivery(
-    database_url: str, session: Session, tmp_path: Path, seed: int
+    database_url: str, session: Session, tmp_path: Path, seed: int, window: int
 ) -> None:
     queue(session, invent_pocs(session, 30), now=datetime.now(UTC))  # children: real clock
     rng = random.Random(seed)
     sink = SmtpSink()
     sink.delay = SINK_DELAY_SECONDS
-    kill_after: list[float] = []
+    kill_after: list[int] = []
+    arrived = 0
     with running(sink, database_url, tmp_path) as children:
-        upcoming = children.spawn("killed-0", lease_seconds=KILL_LEASE_SECONDS)
+        upcoming = children.spawn("killed-0", lease_seconds=KILL_LEASE_SECONDS, window=window)
         children.wait_ready(upcoming)
         for kill in range(KILLS):
             current = upcoming
             children.go(current)
             # the next one imports while this one works, so the kills are not spent waiting
             owner = f"killed-{kill + 1}" if kill + 1 < KILLS else "final"
-            upcoming = children.spawn(owner, lease_seconds=KILL_LEASE_SECONDS)
-            kill_after.append(round(rng.uniform(0.05, 0.6), 3))
-            time.sleep(kill_after[-1])
+            upcoming = children.spawn(owner, lease_seconds=KILL_LEASE_SECONDS, window=window)
+            # by progress, not by the clock: once the sink holds `more` new messages (whose
+            # replies it delays, so a window is in flight), or at once (before any sending)
+            more = rng.choice([0, 1, 2, 3, 5, 8])
+            kill_after.append(more)
+            wait_for_messages(sink, arrived + more, current)
             children.kill(current)
+            arrived = len(sink.messages)
             children.wait_ready(upcoming)
         time.sleep(KILL_LEASE_SECONDS + 0.3)  # every lease of the dead has run out
         children.go(upcoming)
@@ -179,13 +197,19 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
     states = Counter(str(row.state) for row in rows)
     uncertain = [row.id for row in rows if row.state == DeliveryState.UNCERTAIN]
     arrived_uncertain = [i for i in uncertain if received[i or 0]]
-    context = (f"seed {seed}, kills after {kill_after} s: states {dict(states)}, "
+    # the sweep leaves a dead child's name on what it called uncertain: at most K each
+    per_crash = Counter(str(row.lease_owner) for row in rows
+                        if row.state == DeliveryState.UNCERTAIN)
+    context = (f"seed {seed}, window {window}, kills after {kill_after} more messages: "
+               f"states {dict(states)}, uncertain per crash {dict(per_crash)}, "
                f"received {dict(received)}, final child {final}")
     log.info("%s, seed %s: %d uncertain (%d of them arrived), final child %s",
              backend_of(database_url), seed, len(uncertain), len(arrived_uncertain), final)
 
     assert len(rows) == 30
     assert all(row.state in SETTLED for row in rows), context
+    assert all(owner.startswith("killed-") for owner in per_crash), context
+    assert all(count <= window for count in per_crash.values()), context
     assert {i: n for i, n in received.items() if n > 1} == {}, context
     assert {a: n for a, n in recipients.items() if n > 1} == {}, context
     assert set(received) <= {row.id for row in rows}, context
@@ -201,12 +225,13 @@ def test_a_dispatcher_killed_at_random_points_never_duplicates_or_loses_a_delive
 def test_two_dispatcher_processes_never_send_the_same_delivery(
     database_url: str, session: Session, tmp_path: Path
 ) -> None:
-    """Also run on SQLite: two processes there share one writer (WAL, busy timeout)."""
+    """Also run on SQLite: two processes there share one writer (WAL, busy timeout). Each
+    sends a window of 4 at once over 4 connections."""
     queue(session, invent_pocs(session, 200), now=datetime.now(UTC))
     sink = SmtpSink()
     with running(sink, database_url, tmp_path) as children:
-        both = [children.spawn(owner, lease_seconds=60) for owner in ("dispatcher-a",
-                                                                       "dispatcher-b")]
+        both = [children.spawn(owner, lease_seconds=60, window=4)
+                for owner in ("dispatcher-a", "dispatcher-b")]
         for process in both:
             children.wait_ready(process)
         for process in both:

@@ -10,7 +10,6 @@ import logging
 import re
 import socket
 import ssl
-from email.message import EmailMessage
 from email.utils import parseaddr
 from types import TracebackType
 from typing import Self
@@ -20,13 +19,8 @@ from aiosmtplib.protocol import SMTPProtocol
 
 from bot.channels.contract import Outcome, OutgoingEmail, SendResult, UncertainDelivery
 from bot.channels.email.config import SmtpConfig, TlsMode
-from bot.channels.email.mime import (
-    build_mime,
-    needs_smtputf8,
-    parse_address,
-    recipient_addresses,
-    wire_bytes,
-)
+from bot.channels.email.mime import needs_smtputf8, parse_address, recipient_addresses
+from bot.channels.email.mime_template import TemplateCache
 from bot.channels.pacing import Pacer
 from storage.columns import within
 
@@ -120,15 +114,16 @@ class SmtpSender:
         tls_context: ssl.SSLContext | None = None,
         pacer: Pacer | None = None,
         local_hostname: str | None = None,
+        templates: TemplateCache | None = None,
     ) -> None:
         config.check()
         envelope_from = parseaddr(mail_from)[1]
         if "@" not in envelope_from:
             raise ValueError("the From address (OUTREACH_MAIL_FROM) has no e-mail address")
         self._config = config
-        self._mail_from = mail_from
         self._envelope_from = str(parse_address(envelope_from).addr_spec)
-        self._reply_to = reply_to
+        # one MIME build per message and language (mime_template.py); shareable by senders
+        self._templates = templates or TemplateCache(mail_from, reply_to)
         self._timeout = timeout
         self._tls_context = tls_context
         self._local_hostname = local_hostname
@@ -149,18 +144,23 @@ class SmtpSender:
         await self._disconnect(polite=exc_type is None)
         self._fatal = None
 
+    @property
+    def fatal(self) -> SendResult | None:
+        """The configuration error that answers the rest of the batch, if one was met."""
+        return self._fatal
+
     async def send(self, item: OutgoingEmail) -> SendResult:
         if self._fatal is not None:
             return self._fatal
         try:
-            message = build_mime(item, self._mail_from, self._reply_to)
             recipients = recipient_addresses(item)
+            data = self._templates.wire(item, needs_smtputf8([self._envelope_from, *recipients]))
         except ValueError as exc:
             log.warning("delivery %d: message not built: %s", item.delivery_id, exc)
             return SendResult.permanent(f"the message could not be built: {exc}")
         if self._pacer is not None:
             await self._pacer.wait()
-        result = await self._send_with_one_reconnect(item, message, recipients)
+        result = await self._send_with_one_reconnect(item, data, recipients)
         if result.outcome is Outcome.SENT:
             log.info("delivery %d: sent by SMTP (queue id %s)", item.delivery_id,
                      result.external_id or "none")
@@ -169,7 +169,7 @@ class SmtpSender:
         return result
 
     async def _send_with_one_reconnect(
-        self, item: OutgoingEmail, message: EmailMessage, recipients: list[str]
+        self, item: OutgoingEmail, data: bytes, recipients: list[str]
     ) -> SendResult:
         for attempt in (1, 2):
             reused = self._smtp is not None and self._smtp.is_connected
@@ -180,7 +180,7 @@ class SmtpSender:
                     self._fatal = failure.result
                 return failure.result
             try:
-                return await self._transaction(smtp, item, message, recipients)
+                return await self._transaction(smtp, item, data, recipients)
             except _Dropped as dropped:
                 await self._disconnect(polite=False)
                 if not reused or attempt == 2:
@@ -291,7 +291,7 @@ class SmtpSender:
         self,
         smtp: aiosmtplib.SMTP,
         item: OutgoingEmail,
-        message: EmailMessage,
+        data: bytes,
         recipients: list[str],
     ) -> SendResult:
         """MAIL, RCPT for each address, DATA. Raises _Dropped before the data's end left."""
@@ -303,7 +303,7 @@ class SmtpSender:
             refusals = await self._envelope(smtp, recipients, smtputf8)
             if isinstance(refusals, SendResult):
                 return refusals
-            protocol = await self._hand_over(smtp, wire_bytes(message, smtputf8))
+            protocol = await self._hand_over(smtp, data)
             if isinstance(protocol, SendResult):
                 return protocol
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
