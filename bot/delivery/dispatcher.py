@@ -38,7 +38,7 @@ from bot.channels.contract import (
 from bot.delivery.assistance_answer_words import answer_buttons
 from bot.delivery.letter_words import letter_buttons
 from bot.delivery.reply_words import reply_buttons
-from bot.render.messages import render_message
+from bot.render.message_fill import MessageFills
 from bot.web.links import (
     assistance_answer_urls,
     assistance_form_url,
@@ -155,10 +155,13 @@ class Dispatcher:
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.Random)
     working_hours: WorkingHours = field(default_factory=WorkingHours)
+    # each message rendered once per language and channel in a run, filled in per delivery
+    _renders: MessageFills = field(default_factory=MessageFills, init=False, repr=False)
 
     async def run_once(self) -> DispatchStats:
         """Send everything due now, batch by batch, then return what happened."""
         stats = DispatchStats()
+        self._renders = MessageFills()  # a message's id means the same message within a run
         with Session(self.engine, expire_on_commit=False) as session:
             stats.swept_to_uncertain = outbox.sweep_abandoned(session=session, now=self.clock())
             channels: list[tuple[Channel, Sender[Any]]] = [(Channel.EMAIL, self.email)]
@@ -286,9 +289,9 @@ class Dispatcher:
                                                  delivery.id)
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
-            rendered = render_message(message.template, language, context, unsubscribe,
-                                      answers if delivery.channel == Channel.EMAIL else None,
-                                      channel=delivery.channel)
+            rendered = self._renders.render(
+                message.id, message.template, language, context, unsubscribe,
+                answers if delivery.channel == Channel.EMAIL else None, channel=delivery.channel)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error
         if delivery.channel == Channel.EMAIL:
