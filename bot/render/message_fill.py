@@ -120,7 +120,7 @@ class _Probe(str):
         return probe
 
     def __getattribute__(self, name: str) -> Any:
-        if not name.startswith("__") and name != "seen":
+        if not name.startswith("__") and name not in ("seen", "_note"):
             object.__getattribute__(self, "seen").append(name)
         return super().__getattribute__(name)
 
@@ -293,6 +293,11 @@ class MessageFills:
         self._languages: dict[tuple[str, str], tuple[str, bool]] = {}
         self.full_renders = 0  # every full render: the first of a shape, and the fall-backs
         self.unfillable: set[tuple[str, str]] = set()  # (template, language) that fell back
+
+    @property
+    def shapes(self) -> int:
+        """How many (message, language, channel, shape) were rendered in full once."""
+        return len(self._filled)
 
     def render(self, key: Hashable, template: str, wanted_language: str,
                context: dict[str, Any], unsubscribe_url: str | None = None,
