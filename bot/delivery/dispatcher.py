@@ -11,6 +11,10 @@ marked `sending` in one commit (which also carries the previous window's outcome
 once over as many SMTP connections, and their outcomes written in one batched statement. A
 crash therefore leaves at most `window` deliveries `uncertain`, some of which may never have
 left. Telegram keeps a window of one, paced by its own sender.
+
+A message is rendered once per language and channel in a run (bot.render.message_fill) and
+each delivery's own values (the PoC's name, the party, the links) are filled in; a template
+that does more with them than print them is rendered in full for each delivery, as before.
 """
 
 import asyncio
