@@ -11,6 +11,10 @@ marked `sending` in one commit (which also carries the previous window's outcome
 once over as many SMTP connections, and their outcomes written in one batched statement. A
 crash therefore leaves at most `window` deliveries `uncertain`, some of which may never have
 left. Telegram keeps a window of one, paced by its own sender.
+
+A message is rendered once per language and channel in a run (bot.render.message_fill) and
+each delivery's own values (the PoC's name, the party, the links) are filled in; a template
+that does more with them than print them is rendered in full for each delivery, as before.
 """
 
 import asyncio
@@ -36,7 +40,7 @@ from bot.channels.contract import (
     UncertainDelivery,
 )
 from bot.delivery.answer_links import REMINDER_KIND, email_links, telegram_buttons
-from bot.render.messages import render_message
+from bot.render.message_fill import MessageFills
 from bot.web.links import unsubscribe_url
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
@@ -139,10 +143,13 @@ class Dispatcher:
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.Random)
     working_hours: WorkingHours = field(default_factory=WorkingHours)
+    # each message rendered once per language and channel in a run, filled in per delivery
+    _renders: MessageFills = field(default_factory=MessageFills, init=False, repr=False)
 
     async def run_once(self) -> DispatchStats:
         """Send everything due now, batch by batch, then return what happened."""
         stats = DispatchStats()
+        self._renders = MessageFills()  # a message's id means the same message within a run
         with Session(self.engine, expire_on_commit=False) as session:
             stats.swept_to_uncertain = outbox.sweep_abandoned(session=session, now=self.clock())
             channels: list[tuple[Channel, Sender[Any]]] = [(Channel.EMAIL, self.email)]
@@ -256,9 +263,9 @@ class Dispatcher:
                                   party_kind=party.kind, today=self.clock().date())
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
-            rendered = render_message(message.template, language, context, unsubscribe,
-                                      answers if delivery.channel == Channel.EMAIL else None,
-                                      channel=delivery.channel)
+            rendered = self._renders.render(
+                message.id, message.template, language, context, unsubscribe,
+                answers if delivery.channel == Channel.EMAIL else None, channel=delivery.channel)
         except Exception as error:  # a broken template must fail the delivery, not the batch
             raise NotDeliverable(f"template {message.template!r} failed: {error}") from error
         if delivery.channel == Channel.EMAIL:

@@ -8,6 +8,7 @@ every word the template's files mark, else wholly in English, and the fall-back 
 staff see it before and after a send: never a message half in one language, half in another.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,6 +19,7 @@ from bot.render.templates import DEFAULT_LANGUAGE, direction, environment
 from storage.parties import UN_LANGUAGES
 
 MESSAGE_FILES = ("subject.txt.j2", "email.txt.j2", "email.html.j2", "telegram.html.j2")
+HTML_PART = "email.html.j2"  # the part whose party names are marked with lang=
 DOMAIN = "messages"
 
 
@@ -102,6 +104,22 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
     """Every part; with `channel` "email" or "telegram", only that channel's (the others
     are left empty: the dispatcher renders a delivery for its one channel)."""
     language, fell_back = pick_language(template, wanted_language)
+
+    def party(html: bool) -> dict[str, Any]:
+        # the State's or organisation's name in the message's language; an HTML part marks
+        # one that is in another language (lang=, dir=), a text or Telegram part cannot
+        return localised_party(context.get("party"), language, html=html)
+
+    return render_parts(template, language, fell_back, context, party, unsubscribe_url,
+                        reply_urls, channel)
+
+
+def render_parts(template: str, language: str, fell_back: bool, context: dict[str, Any],
+                 party: Callable[[bool], dict[str, Any]], unsubscribe_url: str | None,
+                 reply_urls: dict[str, str] | None, channel: str | None) -> RenderedMessage:
+    """render_message in `language`, already picked, with `party(html)` the values that
+    replace the context's party in an HTML part (html=True) or another one
+    (bot.render.message_fill renders with stand-ins for the recipient's values)."""
     env = environment(language)
     values = {
         **context,
@@ -113,11 +131,8 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
 
     def part(filename: str, **extra: Any) -> str:
         name = f"messages/{template}/{filename}"
-        # the State's or organisation's name in the message's language; an HTML part marks
-        # one that is in another language (lang=, dir=), a text or Telegram part cannot
-        html = filename == "email.html.j2"
-        party = localised_party(context.get("party"), language, html=html)
-        return env.get_template(name).render({**values, **party}, **extra,
+        html = filename == HTML_PART
+        return env.get_template(name).render({**values, **party(html)}, **extra,
                                              state_name=state_namer(language, html=html)).strip()
 
     subject = " ".join(part("subject.txt.j2").split())  # one line, whatever the template did
@@ -125,6 +140,6 @@ def render_message(template: str, wanted_language: str, context: dict[str, Any],
     return RenderedMessage(
         language=language, fell_back=fell_back, subject=subject,
         text=part("email.txt.j2") if email else "",
-        html=part("email.html.j2", subject=subject) if email else "",
+        html=part(HTML_PART, subject=subject) if email else "",
         telegram=part("telegram.html.j2") if telegram else "",
     )
