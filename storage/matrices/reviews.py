@@ -99,6 +99,16 @@ def check_draft(*, session: Session, party: Party, number: int, content: bytes,
     return Draft(party, version, content, found.value, poc_ids)
 
 
+def _file_name(given: str, detected_type: str) -> str:
+    """The name the PoC sees: as staff gave it, or cut visibly keeping its extension (a mail
+    client opens an attachment by it)."""
+    name = given.strip() or f"matrix.{detected_type}"
+    stem, dot, suffix = name.rpartition(".")
+    if len(name) <= FILE_NAME_MAX or not dot or len(suffix) > 10:
+        return within(name, FILE_NAME_MAX)
+    return within(stem, FILE_NAME_MAX - len(suffix) - 1) + "." + suffix
+
+
 def _write(data_dir: Path, name: str, content: bytes) -> None:
     target = data_dir / FOLDER
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,8 +142,7 @@ def send_for_review(*, session: Session, draft: Draft, file_name: str, due_on: d
         raise MatrixError("matrix_review_bad_due", value=due.isoformat())
     stored_name = f"{secrets.token_hex(16)}.{draft.detected_type}"
     review = MatrixReview(
-        version_id=draft.version.id or 0, file_name=within(file_name.strip() or "-",
-                                                           FILE_NAME_MAX),
+        version_id=draft.version.id or 0, file_name=_file_name(file_name, draft.detected_type),
         stored_name=stored_name, checksum=hashlib.sha256(draft.content).hexdigest(),
         size=len(draft.content), detected_type=draft.detected_type, due_on=due,
         created_by=actor, created_at=now)
