@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.channels.contract import Attachment, Outcome, OutgoingTelegram
 from bot.channels.email.config import SmtpConfig
 from bot.channels.email.smtp import SmtpSender
 from bot.channels.telegram import TelegramSender
@@ -112,3 +113,13 @@ def test_the_caption_holds_in_telegram_s_limit_in_every_language(language: str) 
     rendered = render_message("matrix_review", language, context, channel="telegram")
     assert rendered.language == language
     assert 0 < len(rendered.telegram) <= CAPTION_LIMIT
+
+
+async def test_a_caption_over_telegram_s_limit_fails_for_a_person_to_see(
+        api: FakeBotApi) -> None:
+    item = OutgoingTelegram(delivery_id=1, chat_id=CHAT, html="x" * (CAPTION_LIMIT + 1),
+                            document=Attachment("m.pdf", "application/pdf", PDF))
+    async with TelegramSender(FakeBotApi.TOKEN, api.base_url) as telegram:
+        result = await telegram.send(item)
+    assert result.outcome is Outcome.PERMANENT and "caption is too long" in result.reason
+    assert api.uploads == []
