@@ -57,7 +57,8 @@ def send_for_review(
         try:
             draft = reviews.check_draft(session=session, party=party, number=version,
                                         content=content,
-                                        max_bytes=cli.settings.upload_max_bytes)
+                                        max_bytes=min(cli.settings.upload_max_bytes,
+                                                      reviews.DRAFT_MAX_BYTES))
         except MatrixError as error:
             refuse(error.code, dict(error.params))
         audience = outbox.audience_of(session=session, poc_ids=list(draft.poc_ids))

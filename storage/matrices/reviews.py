@@ -42,6 +42,9 @@ ENTITY = "matrix_review"
 # A review's reminder policy, created paused with the review: staff resume it to send.
 REVIEW_CADENCE_DAYS, REVIEW_MAX_REMINDERS, REVIEW_ESCALATE_AFTER = 30, 3, 2
 DEFAULT_RESPOND_DAYS = 60  # when staff give no --respond-by
+# The largest draft sent, whatever OUTREACH_UPLOAD_MAX_BYTES: base64 makes an e-mail a third
+# larger, and many relays refuse messages over 25 MB (15 MiB of PDF is about 21 MB sent).
+DRAFT_MAX_BYTES = 15 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,13 @@ def test_a_review_policy_cannot_be_added_alone(outreach: Invoke, session: Sessio
                       "--template", "reminder_matrix", "--every", "30")
     assert result.exit_code == 2 and "send-for-review" in result.output
     assert session.exec(select(ReminderPolicy)).all() == []
+
+
+def test_a_draft_over_15_mib_is_refused_whatever_the_upload_cap(
+        outreach: Invoke, session: Session, tmp_path: Path) -> None:
+    _state(session)
+    big = _file(tmp_path, PDF + b"0" * (15 * 1024 * 1024), "big.pdf")
+    result = outreach("matrices", "send-for-review", "KEN", "--version", "2", "--file", big,
+                      "--respond-by", FAR, "--confirm")
+    assert result.exit_code == 1 and "larger than 15728640 bytes" in result.output
+    assert session.exec(select(MatrixReview)).all() == []
