@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from scheduler.sweep import load_facts, sweep
 from storage.audit import AuditEntry
 from storage.figures.matrices import matrix_shares
+from storage.inbox import store
 from storage.matrices import reviews
 from storage.matrices.model import MatrixVersion
 from storage.matrices.review_answers import ReviewAnswer, ReviewOutcome, answer_review
@@ -203,3 +204,17 @@ def test_the_sweep_queues_a_review_reminder_once_across_runs(
     assert reminder.template == "reminder_matrix"
     assert reminder.context["matrix_review"] == sent.review.id
     assert reminder.context["respond_by"] == DUE.isoformat()
+
+
+def test_the_comments_come_back_as_an_inbox_document_of_their_own_purpose(
+        session: Session, tmp_path: Path) -> None:
+    sent = send(session, tmp_path)
+    document = store.receive(session=session, incoming=store.Incoming(
+        poc_id=sent.pocs["email"], purpose="matrix_comments", original_name="comments.docx",
+        content=docx("Our comments"), channel="web"), data_dir=tmp_path, max_bytes=CAP,
+        now=later(5))
+    session.commit()
+    session.expire_all()
+    assert [(d.purpose, d.party_id) for d, _ in store.listing(session=session)] == [
+        ("matrix_comments", party(session, "KEN").id)]
+    assert document.status == "received"
