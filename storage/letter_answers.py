@@ -2,24 +2,29 @@
 "our response has been sent" (a response, not yet judged substantive by staff) or "we will
 respond within PROMISE_DAYS days" (a promise: reminders wait until that date).
 
-The rules are the reminders' (storage.reminders.reply_target) and the assistance
-follow-ups' (storage.assistance.follow_up_answers): an answer is taken only for a delivery
-of the letter itself or of one of its reminders, only from the chat of the PoC it went to
-when it comes from Telegram, and only within `valid_for` (OUTREACH_REPLY_LINK_DAYS) of its
-sending. It is recorded for the PoC's party through storage.letters.record (audited; the
-same answer again changes nothing; a promise never replaces a response).
+Taken as every answer to a delivery is (storage.delivery_answers): only for a delivery of
+the letter itself or of one of its reminders, only from the chat of the PoC it went to when
+it comes from Telegram, and only within OUTREACH_REPLY_LINK_DAYS of its sending. It is
+recorded for the PoC's party through storage.letters.record (audited; the same answer again
+changes nothing; a promise never replaces a response).
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session
 
 from storage import letters
+from storage.delivery_answers import (
+    AnswerOutcome,
+    AnswerTaken,
+    AnswerTarget,
+    answer_target,
+    outcome,
+)
 from storage.letters import ResponseKind
 from storage.outbox import Delivery, OutboxMessage
-from storage.pocs import PointOfContact
 
 PROMISE_DAYS = 30
 
@@ -29,70 +34,42 @@ class LetterAnswer(StrEnum):
     PROMISE = "promise"
 
 
-class LetterOutcome(StrEnum):
-    RECORDED = "recorded"
-    REPEATED = "repeated"  # nothing changed (the same answer, or a promise after a response)
-    EXPIRED = "expired"  # the message is older than its answers last: nothing changed
-
-
-@dataclass(frozen=True)
-class LetterTarget:
-    letter_id: int
-    party_id: int
-    poc_id: int
-    language: str  # the PoC's, for what they read next
-    expired: bool
-
-
-@dataclass(frozen=True)
-class LetterTaken:
-    outcome: LetterOutcome
-    letter_id: int
-    language: str
-    promised_by: str | None  # YYYY-MM-DD, for a promise
+def _letter(session: Session) -> Callable[[Delivery, OutboxMessage], int | None]:
+    def letter_id(_: Delivery, message: OutboxMessage) -> int | None:
+        letter = letters.letter_of_message(session=session, message=message)
+        return letter.id if letter is not None else None
+    return letter_id
 
 
 def letter_target(*, session: Session, delivery_id: int, now: datetime,
                   valid_for: timedelta, telegram_chat_id: int | None = None,
-                  ) -> LetterTarget | None:
-    """The letter and PoC a delivery of a letter (or of its reminder) went to; None when no
-    answer can be taken for it (unknown delivery, a message that is no letter, another
-    chat)."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
-        return None
-    message = session.get(OutboxMessage, delivery.message_id)
-    poc = session.get(PointOfContact, delivery.poc_id)
-    if message is None or poc is None or poc.id is None:
-        return None
-    letter = letters.letter_of_message(session=session, message=message)
-    if letter is None or letter.id is None:
-        return None
-    if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
-        return None
-    sent = delivery.sent_at or delivery.created_at
-    return LetterTarget(letter.id, poc.party_id, poc.id, poc.language, now > sent + valid_for)
+                  ) -> AnswerTarget[int] | None:
+    """The letter (the subject: its id) a delivery of a letter or of its reminder went with;
+    None when no answer can be taken for it (unknown delivery, a message that is no letter,
+    another chat)."""
+    return answer_target(session=session, delivery_id=delivery_id, now=now,
+                         valid_for=valid_for, subject=_letter(session),
+                         telegram_chat_id=telegram_chat_id)
 
 
 def answer_letter(*, session: Session, delivery_id: int, answer: LetterAnswer, channel: str,
                   now: datetime, valid_for: timedelta, telegram_chat_id: int | None = None,
-                  ) -> LetterTaken | None:
+                  ) -> AnswerTaken | None:
     """Record the PoC's `answer` for its party; None when it cannot be taken (see
-    letter_target). The caller commits."""
+    letter_target); `until` is a promise's date. The caller commits."""
     target = letter_target(session=session, delivery_id=delivery_id, now=now,
                            valid_for=valid_for, telegram_chat_id=telegram_chat_id)
     if target is None:
         return None
     if target.expired:
-        return LetterTaken(LetterOutcome.EXPIRED, target.letter_id, target.language, None)
+        return AnswerTaken(AnswerOutcome.EXPIRED, target.language)
     promise = answer is LetterAnswer.PROMISE
     promised_by = (now + timedelta(days=PROMISE_DAYS)).date() if promise else None
     done = letters.record(
-        session=session, letter_id=target.letter_id, party_id=target.party_id,
+        session=session, letter_id=target.subject, party_id=target.party_id,
         kind=ResponseKind.PROMISE if promise else ResponseKind.RESPONSE, on=now.date(),
         channel=channel, actor=f"poc:{target.poc_id}", now=now, promised_by=promised_by,
         poc_id=target.poc_id)
     stored = done.response.promised_by
-    return LetterTaken(LetterOutcome.RECORDED if done.changed else LetterOutcome.REPEATED,
-                       target.letter_id, target.language,
-                       stored.isoformat() if stored and promise else None)
+    return AnswerTaken(outcome(done.changed), target.language,
+                       stored if stored and promise else None)

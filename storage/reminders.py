@@ -4,7 +4,6 @@ What is due is decided in scheduler/reminders.py from plain values; this module 
 facts that decision needs and reads them back in bulk.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -15,6 +14,13 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import audit
 from storage.columns import UTCDateTime
+from storage.delivery_answers import (
+    AnswerOutcome,
+    AnswerTaken,
+    AnswerTarget,
+    answer_target,
+    outcome,
+)
 from storage.outbox import Delivery, OutboxMessage
 from storage.parties import Party, PartyKind
 from storage.pocs import PocRole, PocStatus, PointOfContact
@@ -265,64 +271,31 @@ def _record_once(session: Session, poc_id: int, message_id: int, answer: ReplyAn
     return stored, new_id is not None
 
 
-class ReplyOutcome(StrEnum):
-    RECORDED = "recorded"
-    REPEATED = "repeated"  # this answer was given before: nothing changed
-    EXPIRED = "expired"  # the reminder is older than its links last: nothing changed
+def _reminder(delivery: Delivery, message: OutboxMessage) -> int | None:
+    return message.id if message.kind == "reminder" else None
 
 
-@dataclass(frozen=True)
-class ReplyTaken:
-    """What a PoC's answer came to, in plain values for the page or the chat to show."""
-
-    outcome: ReplyOutcome
-    language: str  # the PoC's
-    snooze_until: datetime | None  # the stored answer's, when it is a snooze
+def reply_target(*, session: Session, delivery_id: int, now: datetime, valid_for: timedelta,
+                 telegram_chat_id: int | None = None) -> AnswerTarget[int] | None:
+    """The PoC a reminder's delivery went to (the subject: the reminder's message id) and
+    whether its answer links have expired; None when no answer can be taken for it."""
+    return answer_target(session=session, delivery_id=delivery_id, now=now,
+                         valid_for=valid_for, subject=_reminder,
+                         telegram_chat_id=telegram_chat_id)
 
 
 def reply_to_delivery(
     *, session: Session, delivery_id: int, answer: ReplyAnswer, channel: str, now: datetime,
     valid_for: timedelta, telegram_chat_id: int | None = None,
-) -> ReplyTaken | None:
-    """Record a PoC's answer to the reminder behind `delivery_id`, unless the reminder was
-    sent more than `valid_for` ago (OUTREACH_REPLY_LINK_DAYS): an old link must not answer
-    (or snooze again) today.
-
-    None when the delivery is unknown, is not a reminder, or (Telegram) the button was pressed
-    in another chat than the PoC's: an answer is only ever taken from its addressee.
-    """
+) -> AnswerTaken | None:
+    """Record a PoC's answer to the reminder behind `delivery_id` (storage.delivery_answers
+    says when one is taken); `until` is the stored snooze's end."""
     target = reply_target(session=session, delivery_id=delivery_id, now=now,
                           valid_for=valid_for, telegram_chat_id=telegram_chat_id)
     if target is None:
         return None
-    poc, message_id, expired = target
-    if expired:
-        return ReplyTaken(ReplyOutcome.EXPIRED, poc.language, None)
-    reply, new = _record_once(session, poc.id or 0, message_id, answer, channel, now)
-    return ReplyTaken(ReplyOutcome.RECORDED if new else ReplyOutcome.REPEATED,
-                      poc.language, reply.snooze_until)
-
-
-class ReplyTarget(NamedTuple):
-    poc: PointOfContact
-    message_id: int
-    expired: bool  # sent more than the links' period ago: no answer is taken any more
-
-
-def reply_target(
-    *, session: Session, delivery_id: int, now: datetime, valid_for: timedelta,
-    telegram_chat_id: int | None = None,
-) -> ReplyTarget | None:
-    """The PoC a reminder's delivery went to, the reminder's message id, and whether its
-    answer links have expired; None when no answer can be taken for it (see above)."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
-        return None
-    message = session.get(OutboxMessage, delivery.message_id)
-    poc = session.get(PointOfContact, delivery.poc_id)
-    if message is None or message.id is None or poc is None or message.kind != "reminder":
-        return None
-    if telegram_chat_id is not None and poc.telegram_chat_id != telegram_chat_id:
-        return None
-    sent = delivery.sent_at or delivery.created_at
-    return ReplyTarget(poc, message.id, now > sent + valid_for)
+    if target.expired:
+        return AnswerTaken(AnswerOutcome.EXPIRED, target.language)
+    reply, new = _record_once(session, target.poc_id, target.subject, answer, channel, now)
+    until = reply.snooze_until.date() if reply.snooze_until is not None else None
+    return AnswerTaken(outcome(new), target.language, until)

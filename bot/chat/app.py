@@ -49,18 +49,16 @@ from bot.chat import (
     inbox,
     matrices,
     poc,
-    replies,
     staff,
     staff_language,
     stats,
 )
 from bot.chat.access import remember_language
+from bot.chat.answers import on_answer_button
 from bot.chat.assist import conversation as poc_assist
-from bot.chat.assistance_answers import on_answer_button
 from bot.chat.chair import commands as chair
 from bot.chat.chair import conversation as chair_steps
 from bot.chat.common import SERVICES_KEY, Services, say, send
-from bot.chat.letter_answers import on_letter_button
 from bot.chat.log import conversation as guided_log
 from bot.chat.log import one_liner
 from bot.chat.log.answers import on_stale
@@ -70,9 +68,7 @@ from bot.chat.responses import on_responses
 from bot.chat.submit import conversation as poc_submit
 from bot.chat.tolerant_bot import TolerantBot
 from bot.chat.webhook import ALLOWED_UPDATES, TelegramWebhook
-from bot.delivery.assistance_answer_words import CALLBACK_PATTERN as ANSWER_PATTERN
-from bot.delivery.letter_words import CALLBACK_PATTERN as LETTER_PATTERN
-from bot.delivery.reply_words import CALLBACK_PATTERN
+from bot.delivery.answer_kinds import CALLBACK_PATTERN as ANSWER_PATTERN
 from bot.render.templates import DEFAULT_LANGUAGE
 from scheduler.clock import utc_now
 from storage.parties import UN_LANGUAGES
@@ -92,12 +88,9 @@ App = Application[Any, Any, Any, Any, Any, Any]
 def handlers(log_timeout: timedelta, persistent: bool) -> list[BaseHandler[Any, Any, Any]]:
     """Every handler of the chat, in the order an update tries them."""
     return [
-        # A PoC's answer to a reminder: first, so that nothing added below can take it.
-        CallbackQueryHandler(replies.on_reply_button, pattern=CALLBACK_PATTERN),
-        # A State's answer to an assistance follow-up: as first, for the same reason.
+        # A PoC's answer to a reminder, an assistance follow-up or a letter (every kind of
+        # bot.delivery.answer_kinds): first, so that nothing added below can take it.
         CallbackQueryHandler(on_answer_button, pattern=ANSWER_PATTERN),
-        # A party's answer to a letter that expects a response: as first, for the same reason.
-        CallbackQueryHandler(on_letter_button, pattern=LETTER_PATTERN),
         # /assist: the staff's, before anything else that may take /assist; anyone else's
         # goes on to the next handler that takes it (a PoC's /assist, wherever it is listed
         # below: bot.chat.assistance.pass_on).

@@ -2,7 +2,7 @@
 with `outreach send`, marked with --expect-response-by), who was written to, who answered.
 
 A response that came by note verbale is recorded by staff here; a PoC's own comes from the
-buttons and links of the letter (bot/chat/letter_answers.py, bot/web/letter_answers.py).
+buttons and links of the letter (bot/delivery/answer_kinds.py LETTER).
 Every write is audited under the CLI's actor; a refusal names its reason and writes
 nothing."""
 

@@ -37,38 +37,20 @@ from bot.channels.contract import (
     SendResult,
     UncertainDelivery,
 )
-from bot.delivery.assistance_answer_words import answer_buttons
-from bot.delivery.letter_words import letter_buttons
+from bot.delivery.answer_links import REMINDER_KIND, email_links, telegram_buttons
 from bot.delivery.matrix_review_files import MissingDraft, drafts_of
-from bot.delivery.matrix_words import review_buttons
-from bot.delivery.reply_words import reply_buttons
 from bot.render.messages import render_message
-from bot.web.links import (
-    assistance_answer_urls,
-    assistance_form_url,
-    letter_answer_urls,
-    reply_urls,
-    unsubscribe_url,
-    upload_url,
-)
+from bot.web.links import unsubscribe_url
 from scheduler.backoff import retry_delay
 from scheduler.clock import utc_now
 from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import letters, outbox, outbox_window, pocs
-from storage.matrices.reviews import review_of_message
 from storage.outbox import Channel, Delivery, DeliveryState, OutboxMessage
 from storage.outbox_window import RecordedOutcome
-from storage.parties import Party, PartyKind
+from storage.parties import Party
 
 log = logging.getLogger(__name__)
 DISPATCHER_ACTOR = "system:dispatcher"
-REMINDER_KIND = "reminder"  # messages whose recipients can answer: received, later, not me
-# a year after a match the requesting State answers: met, partly met, still needed
-FOLLOW_UP_TEMPLATE = "assistance_follow_up"
-CHAIR_TEMPLATE = "chair_message"
-# what a reminder's upload link sends a document as (storage.inbox.model.Purpose)
-UPLOAD_PURPOSES = {"reminder_first_report": "national_report",
-                   "reminder_update": "additional_info"}
 
 
 @dataclass
@@ -282,31 +264,13 @@ class Dispatcher:
             "message": message.context,
         }
         unsubscribe = answers = None
-        review_id = review_of_message(message)  # a draft matrix sent for review, or its reminder
         if self.links.public_url and self.links.secret:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
-            if review_id is not None:  # comments on the draft come back by the upload page
-                answers = {"upload": upload_url(self.links.public_url, self.links.secret,
-                                                poc.id, "matrix_comments", self.clock().date())}
-            elif message.id in batch.letters:
-                answers = letter_answer_urls(self.links.public_url, self.links.secret,
-                                             delivery.id)
-            elif message.kind == REMINDER_KIND:
-                answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
-                if party.kind == PartyKind.STATE:  # a State's PoC may request assistance
-                    answers["assistance_form"] = assistance_form_url(
-                        self.links.public_url, self.links.secret, poc.id, self.clock().date())
-                    # ... and send its report through the upload page
-                    answers["upload"] = upload_url(
-                        self.links.public_url, self.links.secret, poc.id,
-                        UPLOAD_PURPOSES.get(message.template, "additional_info"),
-                        self.clock().date())
-            elif message.template == CHAIR_TEMPLATE:  # a written answer to the Chair's letter
-                answers = {"upload": upload_url(self.links.public_url, self.links.secret,
-                                                poc.id, "letter_response", self.clock().date())}
-            elif message.template == FOLLOW_UP_TEMPLATE:
-                answers = assistance_answer_urls(self.links.public_url, self.links.secret,
-                                                 delivery.id)
+            answers = email_links(public_url=self.links.public_url,
+                                  secret=self.links.secret, message=message,
+                                  is_letter=message.id in batch.letters,
+                                  delivery_id=delivery.id, poc_id=poc.id,
+                                  party_kind=party.kind, today=self.clock().date())
         try:
             language = str(message.context.get(outbox.WRITTEN_IN) or poc.language)
             rendered = render_message(message.template, language, context, unsubscribe,
@@ -330,15 +294,8 @@ class Dispatcher:
             )
         if poc.telegram_unreachable_at is not None or poc.telegram_chat_id is None:
             raise NotDeliverable("the Point of Contact cannot be reached on Telegram")
-        buttons: tuple[tuple[str, str], ...] = ()
-        if review_id is not None:
-            buttons = review_buttons(delivery.id, rendered.language)
-        elif message.id in batch.letters:
-            buttons = letter_buttons(delivery.id, rendered.language)
-        elif message.kind == REMINDER_KIND:
-            buttons = reply_buttons(delivery.id, rendered.language)
-        elif message.template == FOLLOW_UP_TEMPLATE:
-            buttons = answer_buttons(delivery.id, rendered.language)
+        buttons = telegram_buttons(message, message.id in batch.letters, delivery.id,
+                                   rendered.language)
         return OutgoingTelegram(delivery_id=delivery.id, chat_id=poc.telegram_chat_id,
                                 html=rendered.telegram, buttons=buttons,
                                 document=_draft(batch, message))

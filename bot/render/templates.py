@@ -197,6 +197,18 @@ def macro(path: str, name: str, language: str = DEFAULT_LANGUAGE, /, **params: A
     return str(found(**params)).strip()
 
 
+def macro_taking(path: str, name: str, language: str = DEFAULT_LANGUAGE, /,
+                 **offered: Any) -> str:
+    """As macro, passing only the `offered` parameters the macro declares: one caller can
+    word answers whose macros take different parameters (a promise's days, a snooze's end)."""
+    found = getattr(localised(path, language).module, name, None)
+    if found is None:
+        raise KeyError(f"no macro {name!r} in templates/{path}")
+    declared = set(getattr(found, "arguments", ()))
+    return str(found(**{key: value for key, value in offered.items() if key in declared})
+               ).strip()
+
+
 def has_macro(path: str, name: str, language: str = DEFAULT_LANGUAGE) -> bool:
     return hasattr(localised(path, language).module, name)
 

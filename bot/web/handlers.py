@@ -1,5 +1,6 @@
 """The service's HTTP pages: /healthz for monitors, and the signed links PoCs follow from an
-e-mail (/unsubscribe, /reply). Every process of `outreach run` serves them (bot.web.server).
+e-mail (/unsubscribe; the answers' pages are bot.web.answers). Every process of `outreach
+run` serves them (bot.web.server).
 
 A link's signature is checked before anything is read or written (bot.web.links); a GET
 only shows a page with a button, a POST acts, because mail scanners open every link and must
@@ -9,20 +10,18 @@ not answer for the PoC. Logs name ids and answers only, never a person.
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine, text
 
-from bot.delivery.reply_words import WRONG_CONTACT_ALERT
 from bot.render.templates import render
-from bot.web.links import reply_signature_valid, unsubscribe_signature_valid
+from bot.web.links import unsubscribe_signature_valid
 from bot.web.safety import SafeHeaders
 from storage import pocs
 from storage.db import session_scope
 from storage.parties import UN_LANGUAGES
-from storage.reminders import ReplyAnswer, ReplyOutcome, reply_target, reply_to_delivery
 
-__all__ = ["HealthHandler", "ReplyHandler", "UnsubscribeHandler"]
+__all__ = ["HealthHandler", "UnsubscribeHandler"]
 
 log = logging.getLogger(__name__)
 
@@ -114,66 +113,3 @@ class UnsubscribeHandler(_SignedLink):
         log.info("poc %s: e-mail unsubscribe (%s)", poc_id,
                  "recorded" if opted_out else "already recorded")
         self._page(UNSUBSCRIBE_PAGE, language, state="done")
-
-
-class ReplyHandler(_SignedLink):
-    """A PoC's answer to a reminder by e-mail link: GET asks to confirm, POST records. The
-    same answer twice is one answer; a link older than `valid_for` (OUTREACH_REPLY_LINK_DAYS)
-    shows the expired page (410) and changes nothing."""
-
-    def initialize(self, engine: Engine, secret: str | None, clock: Clock,  # type: ignore[override]
-                   valid_for: timedelta) -> None:
-        super().initialize(engine, secret, clock)
-        self.valid_for = valid_for
-
-    def _target(self, delivery_id: int) -> tuple[str, bool] | None:
-        """The PoC's language and whether the link has expired; None: no answer to take."""
-        with session_scope(self.engine) as session:
-            target = reply_target(session=session, delivery_id=delivery_id, now=self.clock(),
-                                  valid_for=self.valid_for)
-            return (target.poc.language, target.expired) if target else None
-
-    def _valid(self, delivery_id: str, answer: str, signature: str) -> bool:
-        return self.secret is not None and reply_signature_valid(
-            self.secret, int(delivery_id), answer, signature)
-
-    def _invalid(self) -> None:
-        self._page("web/reply.html.j2", self._reader_language(), 404, state="invalid",
-                   snooze_until="")
-
-    def _expired(self, delivery_id: str, answer: str, language: str) -> None:
-        log.info("delivery %s: reply %s refused, the link has expired", delivery_id, answer)
-        self._page("web/reply.html.j2", language, 410, state="expired", snooze_until="")
-
-    def get(self, delivery_id: str, answer: str, signature: str) -> None:
-        target = self._target(int(delivery_id)) if self._valid(
-            delivery_id, answer, signature) else None
-        if target is None:
-            self._invalid()
-        elif target[1]:
-            self._expired(delivery_id, answer, target[0])
-        else:
-            self._page("web/reply_confirm.html.j2", target[0], answer=answer)
-
-    def post(self, delivery_id: str, answer: str, signature: str) -> None:
-        if not self._valid(delivery_id, answer, signature):
-            self._invalid()
-            return
-        with session_scope(self.engine) as session:
-            taken = reply_to_delivery(session=session, delivery_id=int(delivery_id),
-                                      answer=ReplyAnswer(answer), channel="email",
-                                      now=self.clock(), valid_for=self.valid_for)
-        if taken is None:
-            self._invalid()
-            return
-        if taken.outcome is ReplyOutcome.EXPIRED:
-            self._expired(delivery_id, answer, taken.language)
-            return
-        first = taken.outcome is ReplyOutcome.RECORDED
-        log.info("delivery %s: reply %s %s", delivery_id, answer,
-                 "recorded" if first else "already recorded")
-        if first and answer == ReplyAnswer.WRONG_CONTACT:
-            log.warning(WRONG_CONTACT_ALERT, delivery_id)
-        until = taken.snooze_until
-        self._page("web/reply.html.j2", taken.language, state=answer,
-                   snooze_until=until.date().isoformat() if until else "")

@@ -3,9 +3,8 @@ assistance follow-ups and to letters that expect a response, the assistance requ
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from datetime import date
-
-REPLY_ANSWERS = ("received", "snooze", "wrong_contact")
 
 
 def _signature(secret: str, purpose: str, *parts: object) -> str:
@@ -25,36 +24,20 @@ def unsubscribe_signature_valid(secret: str, poc_id: int, signature: str) -> boo
     return _valid(secret, signature, "unsub", poc_id)
 
 
-def reply_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
-    """One link per answer a PoC can give to the reminder of this delivery."""
+def answer_urls(public_url: str, secret: str, path: str, delivery_id: int,
+                answers: Iterable[str]) -> dict[str, str]:
+    """One link per answer a PoC can give to the message of this delivery: the answer kinds
+    of bot.delivery.answer_kinds, "/<path>/<delivery id>/<answer>/<signature>" (the path is
+    signed, so one kind's link never answers for another)."""
     base = public_url.rstrip("/")
-    return {
-        answer: f"{base}/reply/{delivery_id}/{answer}/"
-        f"{_signature(secret, 'reply', delivery_id, answer)}"
-        for answer in REPLY_ANSWERS
-    }
+    return {answer: f"{base}/{path}/{delivery_id}/{answer}/"
+                    f"{_signature(secret, path, delivery_id, answer)}"
+            for answer in answers}
 
 
-def reply_signature_valid(secret: str, delivery_id: int, answer: str, signature: str) -> bool:
-    return _valid(secret, signature, "reply", delivery_id, answer)
-
-
-ASSISTANCE_ANSWERS = ("met", "partly_met", "still_needed")
-
-
-def assistance_answer_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
-    """One link per answer a requesting State's PoC can give to an assistance follow-up."""
-    base = public_url.rstrip("/")
-    return {
-        answer: f"{base}/assistance-answer/{delivery_id}/{answer}/"
-        f"{_signature(secret, 'assistance-answer', delivery_id, answer)}"
-        for answer in ASSISTANCE_ANSWERS
-    }
-
-
-def assistance_answer_signature_valid(secret: str, delivery_id: int, answer: str,
-                                      signature: str) -> bool:
-    return _valid(secret, signature, "assistance-answer", delivery_id, answer)
+def answer_signature_valid(secret: str, path: str, delivery_id: int, answer: str,
+                           signature: str) -> bool:
+    return _valid(secret, signature, path, delivery_id, answer)
 
 
 def assistance_form_url(public_url: str, secret: str, poc_id: int, issued: date) -> str:
@@ -82,19 +65,3 @@ def upload_url(public_url: str, secret: str, poc_id: int, purpose: str, issued: 
 def upload_signature_valid(secret: str, poc_id: int, purpose: str, issued: str,
                            signature: str) -> bool:
     return _valid(secret, signature, "upload", poc_id, purpose, issued)
-LETTER_ANSWERS = ("responded", "promise")
-
-
-def letter_answer_urls(public_url: str, secret: str, delivery_id: int) -> dict[str, str]:
-    """One link per answer a PoC can give to a letter that expects a response."""
-    base = public_url.rstrip("/")
-    return {
-        answer: f"{base}/letter-answer/{delivery_id}/{answer}/"
-        f"{_signature(secret, 'letter-answer', delivery_id, answer)}"
-        for answer in LETTER_ANSWERS
-    }
-
-
-def letter_answer_signature_valid(secret: str, delivery_id: int, answer: str,
-                                  signature: str) -> bool:
-    return _valid(secret, signature, "letter-answer", delivery_id, answer)

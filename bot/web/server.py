@@ -2,11 +2,9 @@
 
     GET  /healthz                                  bot.web.handlers.HealthHandler
     GET, POST /unsubscribe/<poc id>/<signature>     ...UnsubscribeHandler (RFC 8058)
-    GET, POST /reply/<delivery id>/<answer>/<sig>   ...ReplyHandler
-    GET, POST /assistance-answer/<delivery id>/<answer>/<sig>
-                                                   bot.web.assistance_answers
+    GET, POST /reply/<delivery id>/<answer>/<sig>   bot.web.answers, one rule per kind of
+    GET, POST /assistance-answer/<delivery id>/<answer>/<sig>  bot.delivery.answer_kinds
     GET, POST /letter-answer/<delivery id>/<answer>/<sig>
-                                                   bot.web.letter_answers
     GET, POST /assistance-request/<poc id>/<issued YYYYMMDD>/<sig>
                                                    bot.web.assistance_form
     GET, POST /upload/<poc id>/<purpose>/<issued YYYYMMDD>/<sig>
@@ -28,11 +26,9 @@ from sqlalchemy import Engine
 from tornado.log import access_log
 from tornado.web import Application, RequestHandler
 
-from bot.web.assistance_answers import AssistanceAnswerHandler
+from bot.web.answers import answer_routes
 from bot.web.assistance_form import AssistanceFormHandler
-from bot.web.handlers import HealthHandler, ReplyHandler, UnsubscribeHandler
-from bot.web.letter_answers import LetterAnswerHandler
-from bot.web.links import ASSISTANCE_ANSWERS, LETTER_ANSWERS, REPLY_ANSWERS
+from bot.web.handlers import HealthHandler, UnsubscribeHandler
 from bot.web.safety import NotFoundHandler, loggable_path
 from bot.web.upload import UploadHandler
 from storage.inbox.model import Purpose
@@ -53,17 +49,10 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
     answer links (and a PoC's assistance form link after its issue) are taken; unsubscribe
     links never expire (RFC 8058)."""
     signed: dict[str, Any] = {"engine": engine, "secret": secret, "clock": clock}
-    answers = "|".join(REPLY_ANSWERS)
-    assistance = "|".join(ASSISTANCE_ANSWERS)
     return Application([
         (r"/healthz", HealthHandler, {"engine": engine}),
         (r"/unsubscribe/([0-9]{1,12})/([0-9a-f]{32})", UnsubscribeHandler, signed),
-        (rf"/reply/([0-9]{{1,12}})/({answers})/([0-9a-f]{{32}})", ReplyHandler,
-         {**signed, "valid_for": timedelta(days=reply_link_days)}),
-        (rf"/assistance-answer/([0-9]{{1,12}})/({assistance})/([0-9a-f]{{32}})",
-         AssistanceAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
-        (rf"/letter-answer/([0-9]{{1,12}})/({'|'.join(LETTER_ANSWERS)})/([0-9a-f]{{32}})",
-         LetterAnswerHandler, {**signed, "valid_for": timedelta(days=reply_link_days)}),
+        *answer_routes(signed, timedelta(days=reply_link_days)),
         (r"/assistance-request/([0-9]{1,12})/([0-9]{8})/([0-9a-f]{32})", AssistanceFormHandler,
          {**signed, "valid_for": timedelta(days=reply_link_days)}),
         *([] if data_dir is None else [(

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from bot.channels.contract import OutgoingEmail
 from bot.channels.telegram import TelegramSender
 from bot.chat.app import build_application, run_bot
-from bot.delivery.assistance_answer_words import (
-    answer_buttons,
+from bot.delivery.answer_kinds import (
+    ASSISTANCE,
+    buttons,
     expired,
     not_yours,
     parse_callback,
@@ -94,24 +95,25 @@ def audited(session: Session) -> list[str]:
 
 
 def test_labels_are_in_the_pocs_language_with_short_callback_data() -> None:
-    assert answer_buttons(7, "fr") == (
+    assert buttons(ASSISTANCE, 7, "fr") == (
         ("L'assistance a été fournie", "af:7:met"),
         ("L'assistance a été partiellement fournie", "af:7:partly_met"),
         ("L'assistance est toujours nécessaire", "af:7:still_needed"),
     )
-    assert all(len(data.encode()) <= 64 for _, data in answer_buttons(10**17, "en"))
-    labels = {language: answer_buttons(1, language) for language in LANGUAGES}
+    assert all(len(data.encode()) <= 64 for _, data in buttons(ASSISTANCE, 10**17, "en"))
+    labels = {language: buttons(ASSISTANCE, 1, language) for language in LANGUAGES}
     assert len(set(labels.values())) == len(LANGUAGES)  # every language its own words
     assert labels["zh"][1][0] == "援助已部分满足"
     assert labels["ar"][2][0] == "لا تزال المساعدة مطلوبة"
     for language in LANGUAGES:
-        texts = [thanks(language), not_yours(language), expired(language)]
+        texts = [thanks(ASSISTANCE, "met", language), not_yours(ASSISTANCE, language),
+                 expired(ASSISTANCE, language)]
         assert all(0 < len(text) <= 200 for text in texts), language
 
 
 def test_callback_data_parses_back_and_anything_else_is_refused() -> None:
-    assert parse_callback("af:7:met") == (7, FeedbackAnswer.MET)
-    assert parse_callback("af:12:still_needed") == (12, FeedbackAnswer.STILL_NEEDED)
+    assert parse_callback("af:7:met") == (ASSISTANCE, 7, FeedbackAnswer.MET)
+    assert parse_callback("af:12:still_needed") == (ASSISTANCE, 12, FeedbackAnswer.STILL_NEEDED)
     for junk in ("", "af:7:received", "r:7:met", "af::met", "af:0:met", "af:7:met\n",
                  "af:" + "9" * 40 + ":met"):
         assert parse_callback(junk) is None, junk
@@ -128,7 +130,8 @@ async def test_the_follow_up_carries_three_buttons_and_a_press_records_the_answe
     [sent] = api.messages_to(CHAT)
     assert "Kenya" in sent.text and "10 mars 2026" in sent.text
     assert sent.reply_markup == {"inline_keyboard": [
-        [{"text": label, "callback_data": data}] for label, data in answer_buttons(delivery, "fr")]}
+        [{"text": label, "callback_data": data}]
+        for label, data in buttons(ASSISTANCE, delivery, "fr")]}
     [mail] = [item for item in email.sent if isinstance(item, OutgoingEmail)]
     assert "/assistance-answer/" in mail.text and "Merci" not in mail.text
 
@@ -138,7 +141,7 @@ async def test_the_follow_up_carries_three_buttons_and_a_press_records_the_answe
         await until(lambda: len(api.edited_markups) == 1)
         again = await press(api, f"af:{delivery}:partly_met", message_id=sent.message_id)
     assert stranger == not_yours()
-    assert first == again == thanks("fr") == (
+    assert first == again == thanks(ASSISTANCE, "met", "fr") == (
         "Merci ; votre réponse a été enregistrée et le secrétariat en a été informé.")
     assert api.edited_markups[0] == EditedMarkup(CHAT, sent.message_id, reply_markup=None)
     [answer] = feedback.answers(session=session, request_id=request_id)
@@ -173,5 +176,5 @@ async def test_a_button_pressed_after_the_links_expired_records_nothing(
     delivery = follow_up_deliveries(session)["telegram"]
     async with reply_bot(api, engine, now=LATER + timedelta(days=31), reply_link_days=30):
         text = await press(api, f"af:{delivery}:still_needed")
-    assert text == expired("es") != expired("en")
+    assert text == expired(ASSISTANCE, "es") != expired(ASSISTANCE, "en")
     assert feedback.answers(session=session, request_id=request_id) == []

@@ -17,13 +17,7 @@ from sqlmodel import Session, col, select
 from bot.channels.contract import Outcome, OutgoingTelegram
 from bot.channels.telegram import TelegramSender
 from bot.chat.app import build_application, run_bot
-from bot.delivery.reply_words import (
-    acknowledgement,
-    expired,
-    not_yours,
-    parse_callback,
-    reply_buttons,
-)
+from bot.delivery.answer_kinds import REPLY, buttons, expired, not_yours, parse_callback, thanks
 from storage import outbox
 from storage.outbox import Channel, Delivery
 from storage.reminders import REPLY_LINK_DAYS, SNOOZE_DAYS, PocReply, ReplyAnswer
@@ -102,13 +96,13 @@ def replies(engine: Engine) -> list[PocReply]:
 async def test_buttons_go_out_as_an_inline_keyboard_one_a_row_even_after_a_migration(
     api: FakeBotApi,
 ) -> None:
-    buttons = reply_buttons(5, "fr")
+    labelled = buttons(REPLY, 5, "fr")
     keyboard = {"inline_keyboard": [[{"text": label, "callback_data": data}]
-                                    for label, data in buttons]}
+                                    for label, data in labelled]}
     api.migrate_chat(-4001, -1000000004001)
     async with TelegramSender(FakeBotApi.TOKEN, api.base_url) as sender:
-        first = await sender.send(OutgoingTelegram(5, CHAT, "Rappel", buttons=buttons))
-        moved = await sender.send(OutgoingTelegram(6, -4001, "Rappel", buttons=buttons))
+        first = await sender.send(OutgoingTelegram(5, CHAT, "Rappel", buttons=labelled))
+        moved = await sender.send(OutgoingTelegram(6, -4001, "Rappel", buttons=labelled))
         plain = await sender.send(OutgoingTelegram(7, STRANGER, "Message"))
     assert first.outcome == moved.outcome == plain.outcome == Outcome.SENT
     assert moved.migrated_to_chat_id == -1000000004001
@@ -121,24 +115,24 @@ async def test_buttons_go_out_as_an_inline_keyboard_one_a_row_even_after_a_migra
 
 
 def test_labels_are_in_the_pocs_language_with_short_callback_data() -> None:
-    assert reply_buttons(7, "ar") == (
+    assert buttons(REPLY, 7, "ar") == (
         ("تم الاستلام", "r:7:received"),
         ("التقرير قيد الإعداد: يرجى التذكير بعد 30 يوماً", "r:7:snooze"),
         ("لست جهة الاتصال المعنية", "r:7:wrong_contact"),
     )
-    assert [label for label, _ in reply_buttons(7, "xx")] == [
+    assert [label for label, _ in buttons(REPLY, 7, "xx")] == [
         "Received", "Report in preparation: remind me in 30 days", "I am not the right contact"]
-    assert all(len(data.encode()) <= 64 for _, data in reply_buttons(10**17, "en"))
-    labels = {language: reply_buttons(1, language) for language in LANGUAGES}
+    assert all(len(data.encode()) <= 64 for _, data in buttons(REPLY, 10**17, "en"))
+    labels = {language: buttons(REPLY, 1, language) for language in LANGUAGES}
     assert len({buttons for buttons in labels.values()}) == len(LANGUAGES)  # all translated
     assert "联络点" in labels["zh"][2][0] and "point de contact" in labels["fr"][2][0]
     assert "punto de contacto" in labels["es"][2][0] and "контактным пунктом" in labels["ru"][2][0]
 
 
 def test_callback_data_parses_back_and_anything_else_is_refused() -> None:
-    assert parse_callback("r:7:received") == (7, ReplyAnswer.RECEIVED)
-    assert parse_callback("r:12:snooze") == (12, ReplyAnswer.SNOOZE)
-    assert parse_callback("r:3:wrong_contact") == (3, ReplyAnswer.WRONG_CONTACT)
+    assert parse_callback("r:7:received") == (REPLY, 7, "received")
+    assert parse_callback("r:12:snooze") == (REPLY, 12, "snooze")
+    assert parse_callback("r:3:wrong_contact") == (REPLY, 3, "wrong_contact")
     for junk in ("", "r:7:later", "r::snooze", "r:-1:snooze", "r:0:snooze", "r:7:snooze\n",
                  "x:7:snooze", "r:٣:snooze", "r:" + "9" * 40 + ":snooze"):
         assert parse_callback(junk) is None, junk
@@ -146,17 +140,18 @@ def test_callback_data_parses_back_and_anything_else_is_refused() -> None:
 
 def test_every_acknowledgement_fits_a_callback_answer_in_every_language() -> None:
     until = (NOW + timedelta(days=SNOOZE_DAYS)).date()
-    english = [acknowledgement(answer, "en", until) for answer in ReplyAnswer] + [not_yours()]
+    english = [thanks(REPLY, answer, "en", until.isoformat()) for answer in ReplyAnswer]
+    english.append(not_yours())
     for language in LANGUAGES:
-        texts = [acknowledgement(answer, language, until) for answer in ReplyAnswer]
-        texts.append(not_yours(language))
+        texts = [thanks(REPLY, answer, language, until.isoformat()) for answer in ReplyAnswer]
+        texts.append(not_yours(REPLY, language))
         assert all(0 < len(text) <= 200 for text in texts), language
         assert "\n" not in "".join(texts) and "{" not in "".join(texts)
         if language != "en":
             assert not set(texts) & set(english), language
-    assert acknowledgement(ReplyAnswer.SNOOZE, "fr", until) == (
+    assert thanks(REPLY, ReplyAnswer.SNOOZE, "fr", until.isoformat()) == (
         "Merci ; nous vous écrirons de nouveau après le 27 décembre 2026.")
-    assert acknowledgement(ReplyAnswer.WRONG_CONTACT, "en") == (
+    assert thanks(REPLY, ReplyAnswer.WRONG_CONTACT, "en") == (
         "Thank you; the secretariat has been informed.")
 
 
@@ -166,12 +161,12 @@ def test_every_acknowledgement_fits_a_callback_answer_in_every_language() -> Non
 async def test_received_from_the_pocs_chat_is_recorded_thanked_in_french_and_buttons_removed(
     api: FakeBotApi, engine: Engine, session: Session, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.chat.replies")
+    caplog.set_level(logging.INFO, logger="bot.chat.answers")
     poc = add_poc(session, "FRA", "Claire Martin-Test", chat_id=CHAT, language="fr")
     delivery = reminder_delivery(session, poc)
     async with TelegramSender(FakeBotApi.TOKEN, api.base_url) as sender:
         await sender.send(OutgoingTelegram(delivery, CHAT, "Rappel",
-                                           buttons=reply_buttons(delivery, "fr")))
+                                           buttons=buttons(REPLY, delivery, "fr")))
     [sent] = api.messages
     async with reply_bot(api, engine):
         text = await press(api, f"r:{delivery}:received", message_id=sent.message_id)
@@ -182,7 +177,7 @@ async def test_received_from_the_pocs_chat_is_recorded_thanked_in_french_and_but
     assert (reply.poc_id, reply.answer, reply.channel) == (poc, "received", "telegram")
     assert reply.snooze_until is None and reply.at == NOW
     assert api.pending_updates == 0  # the bot confirmed what it handled
-    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.replies")
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "bot.chat.answers")
     assert f"delivery {delivery}: received recorded" in ours
     assert str(CHAT) not in ours and "Claire" not in ours
 
@@ -264,9 +259,9 @@ async def test_a_button_of_an_expired_reminder_records_nothing_and_says_so_in_th
     async with reply_bot(api, engine, now=NOW + timedelta(days=31), reply_link_days=30):
         text = await press(api, f"r:{delivery}:snooze")
         await until(lambda: len(api.edited_markups) == 1)  # the dead buttons go
-    assert text == expired("es") and "caducado" not in expired("en")
+    assert text == expired(REPLY, "es") and "caducado" not in expired(REPLY, "en")
     assert "no se ha modificado nada" in text
     assert replies(engine) == []
     for language in LANGUAGES:
-        assert 0 < len(expired(language)) <= 200
-    assert len({expired(language) for language in LANGUAGES}) == len(LANGUAGES)
+        assert 0 < len(expired(REPLY, language)) <= 200
+    assert len({expired(REPLY, language) for language in LANGUAGES}) == len(LANGUAGES)

@@ -12,8 +12,9 @@ import pytest
 from bot.channels.contract import OutgoingEmail
 from bot.channels.email.mime import build_mime, wire_bytes
 from bot.channels.email.mime_template import MimeTemplate, TemplateCache
+from bot.delivery.answer_kinds import REPLY
+from bot.delivery.answer_links import urls
 from bot.render.messages import render_message
-from bot.web.links import reply_urls
 from storage.parties import UN_LANGUAGES
 from tests.support.mail import FROM, REPLY_TO
 
@@ -60,7 +61,7 @@ def decoded(message: EmailMessage) -> dict[str, object]:
 def test_every_recipient_gets_the_message_build_mime_builds(template: str, language: str) -> None:
     shared = MimeTemplate(FROM, REPLY_TO, "", language)
     for index, (name, to) in enumerate(RECIPIENTS, start=1):
-        answers = reply_urls("https://outreach.example.org", "secret", index)  # their own
+        answers = urls(REPLY, "https://outreach.example.org", "secret", index)  # their own
         mail = mail_for(template, language, index, name, to,
                         answers if template == "reminder_update" else None)
         shared.subject = mail.subject  # one message: the same subject for everyone

@@ -189,7 +189,7 @@ def test_the_reply_page_renders_every_state(language: str) -> None:
     direction = "rtl" if language == "ar" else "ltr"
     pages = {
         state: render("web/reply.html.j2", language, state=state,
-                      **({"snooze_until": "2026-12-27"} if state == "snooze" else {}))
+                      **({"until": "2026-12-27"} if state == "snooze" else {}))
         for state in REPLY_STATES
     }
     for state, page in pages.items():
@@ -199,7 +199,7 @@ def test_the_reply_page_renders_every_state(language: str) -> None:
     assert "2026" in pages["snooze"] and "2026-12-27" not in pages["snooze"]
     undated = render("web/reply.html.j2", language, state="snooze")
     assert undated != pages["snooze"] and "30" in undated
-    hostile = render("web/reply.html.j2", language, state="snooze", snooze_until="<i>x</i>")
+    hostile = render("web/reply.html.j2", language, state="snooze", until="<i>x</i>")
     assert "&lt;i&gt;x&lt;/i&gt;" in hostile and "<i>" not in hostile
     assert render("web/reply.html.j2", language, state="nonsense") == pages["invalid"]
 
@@ -210,7 +210,7 @@ def test_the_english_reply_page_says_what_was_recorded() -> None:
 
     assert "Thank you, your acknowledgement has been recorded." in page("received")
     assert "we will write again after 27 December 2026." in page(
-        "snooze", snooze_until="2026-12-27")
+        "snooze", until="2026-12-27")
     assert "until the contact is confirmed" in page("wrong_contact")
     assert "not valid" in page("invalid")
 

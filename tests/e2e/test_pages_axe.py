@@ -34,7 +34,7 @@ def pages(language: str) -> dict[str, str]:
         for state in ("confirm", "done", "invalid")}
     for state in ("received", "snooze", "wrong_contact", "expired", "invalid"):
         found[f"reply-{state}"] = render("web/reply.html.j2", language, state=state,
-                                         snooze_until="2026-05-01")
+                                         until="2026-05-01")
     found["reply-confirm"] = render("web/reply_confirm.html.j2", language, answer="received")
     typed = TypedInput(areas=["training"], weapons={"training": "nuclear"})
     for problem in (None, "no_area"):

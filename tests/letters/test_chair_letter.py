@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from storage import chair, letters
 from storage.chair_audience import AudienceFilter
 from storage.chair_release import release
-from storage.letter_answers import LetterAnswer, LetterOutcome, answer_letter
+from storage.delivery_answers import AnswerOutcome
+from storage.letter_answers import LetterAnswer, answer_letter
 from storage.letters import Letter
 from storage.outbox import Delivery
 from tests.support.chair import add_poc, draft
@@ -43,7 +44,7 @@ def test_a_chairs_letter_collects_answers_and_the_plan_names_only_the_silent(
                           answer=LetterAnswer.RESPONDED, channel="email",
                           now=send_at + timedelta(days=1), valid_for=timedelta(days=90))
     session.commit()
-    assert taken is not None and taken.outcome is LetterOutcome.RECORDED
+    assert taken is not None and taken.outcome is AnswerOutcome.RECORDED
 
     rows = json.loads(outreach("reminders", "plan", "--days", "1", "--include-paused",
                                "--format", "json").output)

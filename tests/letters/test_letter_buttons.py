@@ -17,14 +17,8 @@ from sqlmodel import Session, select
 
 from bot.channels.telegram import TelegramSender
 from bot.chat.app import build_application, run_bot
+from bot.delivery.answer_kinds import LETTER, buttons, expired, not_yours, parse_callback, thanks
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
-from bot.delivery.letter_words import (
-    expired,
-    letter_buttons,
-    not_yours,
-    parse_callback,
-    thanks,
-)
 from scheduler.sweep import sweep
 from storage.letter_answers import LetterAnswer
 from storage.letters import LetterResponse
@@ -102,23 +96,24 @@ def stored(session: Session) -> list[tuple[int, str, str, date | None]]:
 
 
 def test_labels_are_in_the_pocs_language_with_short_callback_data() -> None:
-    assert letter_buttons(7, "fr") == (
+    assert buttons(LETTER, 7, "fr") == (
         ("Notre réponse a été envoyée", "lt:7:responded"),
         ("Nous répondrons dans un délai de 30 jours", "lt:7:promise"),
     )
-    assert all(len(data.encode()) <= 64 for _, data in letter_buttons(10**17, "en"))
-    labels = {language: letter_buttons(1, language) for language in LANGUAGES}
+    assert all(len(data.encode()) <= 64 for _, data in buttons(LETTER, 10**17, "en"))
+    labels = {language: buttons(LETTER, 1, language) for language in LANGUAGES}
     assert len(set(labels.values())) == len(LANGUAGES)
     for language in LANGUAGES:
-        texts = [thanks(LetterAnswer.RESPONDED, language, None),
-                 thanks(LetterAnswer.PROMISE, language, "2026-07-02"), not_yours(language),
-                 expired(language)]
+        texts = [thanks(LETTER, LetterAnswer.RESPONDED, language, None),
+                 thanks(LETTER, LetterAnswer.PROMISE, language, "2026-07-02"),
+                 not_yours(LETTER, language),
+                 expired(LETTER, language)]
         assert all(0 < len(text) <= 200 for text in texts), language
         assert "2026-07-02" in texts[1]
 
 
 def test_callback_data_parses_back_and_anything_else_is_refused() -> None:
-    assert parse_callback("lt:7:responded") == (7, LetterAnswer.RESPONDED)
+    assert parse_callback("lt:7:responded") == (LETTER, 7, LetterAnswer.RESPONDED)
     for junk in ("", "lt:7:received", "af:7:promise", "lt:0:promise", "lt::promise",
                  "lt:7:promise\n", "lt:" + "9" * 40 + ":promise"):
         assert parse_callback(junk) is None, junk
@@ -133,7 +128,7 @@ async def test_the_letter_carries_two_buttons_and_a_press_records_the_partys_ans
     [sent] = api.messages_to(CHAT)
     assert sent.reply_markup == {"inline_keyboard": [
         [{"text": label, "callback_data": data}]
-        for label, data in letter_buttons(delivery, "fr")]}
+        for label, data in buttons(LETTER, delivery, "fr")]}
     now = SENT + timedelta(days=10)
     async with letter_bot(api, engine, now=now):
         stranger = await press(api, f"lt:{delivery}:responded", chat_id=STRANGER)
@@ -142,8 +137,8 @@ async def test_the_letter_carries_two_buttons_and_a_press_records_the_partys_ans
         response = await press(api, f"lt:{delivery}:responded", message_id=sent.message_id)
         again = await press(api, f"lt:{delivery}:responded", message_id=sent.message_id)
     assert stranger == not_yours()
-    assert promise == thanks(LetterAnswer.PROMISE, "fr", "2026-07-12")
-    assert response == again == thanks(LetterAnswer.RESPONDED, "fr", None)
+    assert promise == thanks(LETTER, LetterAnswer.PROMISE, "fr", "2026-07-12")
+    assert response == again == thanks(LETTER, LetterAnswer.RESPONDED, "fr", None)
     assert api.edited_markups[0] == EditedMarkup(CHAT, sent.message_id, reply_markup=None)
     assert stored(session) == [(written.parties["OPCW"], "response", "telegram", None)]
 
@@ -165,10 +160,10 @@ async def test_the_reminder_of_an_unanswered_letter_carries_the_same_buttons(
     [sent] = [m for m in api.messages_to(CHAT) if "31 de julio de 2026" in m.text]
     assert sent.reply_markup == {"inline_keyboard": [
         [{"text": label, "callback_data": data}]
-        for label, data in letter_buttons(reminder, "es")]}
+        for label, data in buttons(LETTER, reminder, "es")]}
     async with letter_bot(api, engine, now=late + timedelta(hours=2)):
         text = await press(api, f"lt:{reminder}:promise", message_id=sent.message_id)
-    assert text == thanks(LetterAnswer.PROMISE, "es", "2026-09-02")
+    assert text == thanks(LETTER, LetterAnswer.PROMISE, "es", "2026-09-02")
     assert stored(session) == [(written.parties["KEN"], "promise", "telegram",
                                 date(2026, 9, 2))]
 
@@ -181,5 +176,5 @@ async def test_a_button_pressed_after_the_links_expired_records_nothing(
     delivery = telegram_delivery(session, written.pocs["IAEA"], "one_off")
     async with letter_bot(api, engine, now=SENT + timedelta(days=31), reply_link_days=30):
         text = await press(api, f"lt:{delivery}:responded")
-    assert text == expired("ru") != expired("en")
+    assert text == expired(LETTER, "ru") != expired(LETTER, "en")
     assert stored(session) == []

@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.channels.contract import OutgoingEmail
+from bot.delivery.answer_kinds import LETTER
+from bot.delivery.answer_links import urls
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
-from bot.web.links import letter_answer_urls
 from storage.letters import LetterResponse
 from tests.support.letters import SENT, write_letter
 from tests.support.outbox import ScriptedSender, add_poc
@@ -104,7 +105,7 @@ async def test_a_tampered_or_foreign_link_is_refused_and_records_nothing(
     swapped = links["promise"].replace("/promise/", "/responded/")
     other = add_poc(session, "FRA", "Claire Example-Test", "claire@example.org")
     reminder = delivery_to(session, other)  # a reminder about reporting: no letter
-    foreign = letter_answer_urls(site.base, SECRET, reminder)["responded"]
+    foreign = urls(LETTER, site.base, SECRET, reminder)["responded"]
     async with httpx.AsyncClient() as client:
         answers = [await client.get(tampered), await client.post(tampered),
                    await client.post(swapped), await client.get(foreign),

@@ -13,11 +13,12 @@ from sqlmodel import Session, col, select
 
 from scheduler.sweep import load_facts, sweep
 from storage.audit import AuditEntry
+from storage.delivery_answers import AnswerOutcome
 from storage.figures.matrices import matrix_shares
 from storage.inbox import store
 from storage.matrices import reviews
 from storage.matrices.model import MatrixVersion
-from storage.matrices.review_answers import ReviewAnswer, ReviewOutcome, answer_review
+from storage.matrices.review_answers import ReviewAnswer, answer_review
 from storage.matrices.review_model import MatrixReview, ReviewState
 from storage.matrices.versions import MatrixError
 from storage.outbox import Delivery, OutboxMessage
@@ -105,7 +106,7 @@ def _approved_on(session: Session) -> date | None:
 
 
 def _answer(session: Session, delivery_id: int, answer: ReviewAnswer, days: int = 3,
-            chat: int | None = None, channel: str = "telegram") -> ReviewOutcome | None:
+            chat: int | None = None, channel: str = "telegram") -> AnswerOutcome | None:
     taken = answer_review(session=session, delivery_id=delivery_id, answer=answer,
                           channel=channel, now=later(days), valid_for=VALID,
                           telegram_chat_id=chat)
@@ -119,7 +120,7 @@ def test_an_approval_by_button_approves_the_version_and_the_figures_count_it(
     day = later(3).date()
     before = matrix_shares(session=session, on=day)
     delivery = delivery_of(session, sent.pocs["telegram"])
-    assert _answer(session, delivery, ReviewAnswer.APPROVED, chat=CHAT) is ReviewOutcome.RECORDED
+    assert _answer(session, delivery, ReviewAnswer.APPROVED, chat=CHAT) is AnswerOutcome.RECORDED
     after = matrix_shares(session=session, on=day)
     assert (before.overall.percent, after.overall.percent) == (30, 80)
     assert before.states == after.states == 1  # Kenya counts with its newer version now
@@ -131,8 +132,8 @@ def test_an_approval_by_button_approves_the_version_and_the_figures_count_it(
     assert review is not None and (review.state, review.answer_channel) == ("approved",
                                                                             "telegram")
     # the same press again changes nothing, comments after an approval neither
-    assert _answer(session, delivery, ReviewAnswer.APPROVED, chat=CHAT) is ReviewOutcome.REPEATED
-    assert _answer(session, delivery, ReviewAnswer.COMMENTS, chat=CHAT) is ReviewOutcome.REPEATED
+    assert _answer(session, delivery, ReviewAnswer.APPROVED, chat=CHAT) is AnswerOutcome.REPEATED
+    assert _answer(session, delivery, ReviewAnswer.COMMENTS, chat=CHAT) is AnswerOutcome.REPEATED
     assert len(session.exec(select(AuditEntry).where(
         col(AuditEntry.action).in_(["approve", "review_approved",
                                     "review_comments"]))).all()) == 2
@@ -143,15 +144,15 @@ def test_comments_keep_the_review_open_until_an_approval(
     sent = send(session, tmp_path)
     delivery = delivery_of(session, sent.pocs["email"])
     assert _answer(session, delivery, ReviewAnswer.COMMENTS, channel="email") is (
-        ReviewOutcome.RECORDED)
+        AnswerOutcome.RECORDED)
     assert _answer(session, delivery, ReviewAnswer.COMMENTS, channel="email") is (
-        ReviewOutcome.REPEATED)
+        AnswerOutcome.REPEATED)
     session.expire_all()
     review = session.get(MatrixReview, sent.review.id)
     assert review is not None and review.state == ReviewState.COMMENTS
     assert _approved_on(session) is None
     assert _answer(session, delivery, ReviewAnswer.APPROVED, days=20, channel="email") is (
-        ReviewOutcome.RECORDED)
+        AnswerOutcome.RECORDED)
     assert _approved_on(session) == later(20).date()
 
 
@@ -162,7 +163,7 @@ def test_another_chat_an_unknown_delivery_and_an_old_message_change_nothing(
     assert _answer(session, delivery, ReviewAnswer.APPROVED, chat=777003) is None
     assert _answer(session, 999_999, ReviewAnswer.APPROVED) is None
     assert _answer(session, delivery, ReviewAnswer.APPROVED, days=91, chat=CHAT) is (
-        ReviewOutcome.EXPIRED)
+        AnswerOutcome.EXPIRED)
     assert _approved_on(session) is None
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "approve")).all() == []
 

@@ -25,11 +25,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "bot.render": LOWER,
     "bot.channels": ("bot.settings", "bot.render", *LOWER),
     "bot.delivery": ("bot.channels", "bot.render", "bot.web.links", *LOWER),
-    "bot.web": ("bot.delivery.reply_words", "bot.render", *LOWER),
+    "bot.web": ("bot.delivery.answer_kinds", "bot.render", *LOWER),
     # bot.web.safety: the webhook is served by the same tornado application, with its headers
-    "bot.chat": ("bot.delivery.reply_words", "bot.delivery.assistance_answer_words",
-                 "bot.delivery.letter_words",
-                 "bot.channels.contract", "bot.web.safety",
+    "bot.chat": ("bot.delivery.answer_kinds", "bot.channels.contract", "bot.web.safety",
                  "bot.render", *LOWER),
     "bot.demo": ("bot.settings", "bot.delivery", "bot.channels", "bot.render", *LOWER),
     "bot.cli": ("bot.main", "bot.settings", "bot.demo", "bot.web", "bot.delivery",

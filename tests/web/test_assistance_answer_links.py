@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.channels.contract import OutgoingEmail
+from bot.delivery.answer_kinds import ASSISTANCE
+from bot.delivery.answer_links import urls
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
-from bot.web.links import assistance_answer_urls
 from storage.assistance import feedback
 from storage.audit import AuditEntry
 from storage.outbox import Delivery
@@ -101,7 +102,7 @@ async def test_a_tampered_or_foreign_link_is_refused_and_records_nothing(
     tampered = links["met"][:-4] + ("0000" if not links["met"].endswith("0000") else "1111")
     swapped = links["met"].replace("/met/", "/partly_met/")  # the signature is of "met"
     reminder = delivery_to(session, _poc_of(session))  # a reminder to the same PoC
-    foreign = assistance_answer_urls(site.base, SECRET, reminder)["met"]  # not a follow-up
+    foreign = urls(ASSISTANCE, site.base, SECRET, reminder)["met"]  # not a follow-up
     async with httpx.AsyncClient() as client:
         answers = [await client.get(tampered), await client.post(tampered),
                    await client.post(swapped), await client.get(foreign),

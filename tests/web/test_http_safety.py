@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.web.links import reply_urls, unsubscribe_url
+from bot.delivery.answer_kinds import REPLY
+from bot.delivery.answer_links import urls
+from bot.web.links import unsubscribe_url
 from storage.db import make_engine
 from tests.support.outbox import add_poc
 from tests.support.web import SECRET, assert_safe, delivery_to, serve
@@ -38,7 +40,7 @@ async def test_every_route_answers_with_security_headers_and_no_server_version(
     try:
         async with httpx.AsyncClient() as client:
             unsubscribe = unsubscribe_url(base, SECRET, poc_id)
-            reply = reply_urls(base, SECRET, delivery_id)["received"]
+            reply = urls(REPLY, base, SECRET, delivery_id)["received"]
             pages = [
                 await client.get(unsubscribe),
                 await client.get(reply),
@@ -70,7 +72,8 @@ async def test_the_log_names_the_route_and_the_id_never_a_links_signature(
     server, base = await serve(engine)
     gone = make_engine("sqlite:////nonexistent-folder/for/the/log/spec.sqlite3")
     broken, broken_base = await serve(gone)  # its pages fail: tornado logs the error
-    links = [unsubscribe_url(base, SECRET, poc_id), *reply_urls(base, SECRET, delivery_id).values()]
+    links = [unsubscribe_url(base, SECRET, poc_id),
+             *urls(REPLY, base, SECRET, delivery_id).values()]
     try:
         async with httpx.AsyncClient() as client:
             for link in links:

@@ -47,7 +47,7 @@ MESSAGE = ArchivedMessage(
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 PAGES: list[tuple[str, str, dict[str, Any]]] = [
-    *[("web/reply.html.j2", lang, {"state": state, "snooze_until": "2026-05-01"})
+    *[("web/reply.html.j2", lang, {"state": state, "until": "2026-05-01"})
       for lang in LANGUAGES
       for state in ("received", "snooze", "wrong_contact", "expired", "invalid")],
     *[("web/reply_confirm.html.j2", lang, {"answer": answer})

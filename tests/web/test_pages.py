@@ -15,7 +15,9 @@ from sqlmodel import Session, select
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from bot.web.links import reply_urls, unsubscribe_url
+from bot.delivery.answer_kinds import REPLY
+from bot.delivery.answer_links import urls
+from bot.web.links import unsubscribe_url
 from bot.web.server import build_web_application
 from storage import pocs
 from storage.audit import AuditEntry
@@ -128,7 +130,7 @@ async def test_a_reminder_answered_by_link_is_confirmed_then_recorded_in_the_poc
 ) -> None:
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org", language="fr")
     delivery_id = delivery_to(session, poc_id)
-    links = reply_urls(site, SECRET, delivery_id)
+    links = urls(REPLY, site, SECRET, delivery_id)
     async with httpx.AsyncClient() as client:
         confirm = await client.get(links["snooze"])
         assert session.exec(select(PocReply)).all() == []  # a GET records nothing
@@ -149,6 +151,6 @@ async def test_an_answer_to_a_message_that_is_not_a_reminder_is_refused(
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org")
     delivery_id = delivery_to(session, poc_id, kind="one_off", template="contact_check")
     async with httpx.AsyncClient() as client:
-        answer = await client.post(reply_urls(site, SECRET, delivery_id)["received"])
+        answer = await client.post(urls(REPLY, site, SECRET, delivery_id)["received"])
     assert answer.status_code == 404
     assert session.exec(select(PocReply)).all() == []

@@ -15,8 +15,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.delivery.answer_kinds import REPLY
+from bot.delivery.answer_links import urls
 from bot.render.templates import render
-from bot.web.links import reply_urls, unsubscribe_url
+from bot.web.links import unsubscribe_url
 from storage import pocs
 from storage.audit import AuditEntry
 from storage.outbox import Delivery
@@ -72,12 +74,12 @@ async def test_the_same_answer_posted_twice_is_one_answer_and_does_not_snooze_ag
 ) -> None:
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org", language="fr")
     delivery_id = delivery_to(session, poc_id)
-    link = reply_urls(site.base, SECRET, delivery_id)["snooze"]
+    link = urls(REPLY, site.base, SECRET, delivery_id)["snooze"]
     async with httpx.AsyncClient() as client:
         first = await client.post(link)
         site.clock.now = NOW + timedelta(days=25)  # the old link, found again weeks later
         again = await client.post(link)
-        other = await client.post(reply_urls(site.base, SECRET, delivery_id)["received"])
+        other = await client.post(urls(REPLY, site.base, SECRET, delivery_id)["received"])
     assert first.status_code == again.status_code == other.status_code == 200
     assert "27 décembre 2026" in first.text and "27 décembre 2026" in again.text
     replies, audited = stored(session)
@@ -114,8 +116,8 @@ async def test_a_link_older_than_the_reply_period_shows_it_expired_and_changes_n
     poc_id = add_poc(session, "FRA", "Claire Martin-Test", "claire@example.org", language="fr")
     answered, late = delivery_to(session, poc_id), delivery_to(session, poc_id)
     sent_at(session, late, NOW + timedelta(days=10))  # the period runs from the sending
-    answered_link = reply_urls(site.base, SECRET, answered)["snooze"]
-    late_link = reply_urls(site.base, SECRET, late)["received"]
+    answered_link = urls(REPLY, site.base, SECRET, answered)["snooze"]
+    late_link = urls(REPLY, site.base, SECRET, late)["received"]
     async with httpx.AsyncClient() as client:
         await client.post(answered_link)
         site.clock.now = NOW + timedelta(days=REPLY_LINK_DAYS, seconds=1)
@@ -125,7 +127,7 @@ async def test_a_link_older_than_the_reply_period_shows_it_expired_and_changes_n
         site.clock.now = NOW + timedelta(days=3650)  # years on, unsubscribe still works
         unsubscribed = await client.post(unsubscribe_url(site.base, SECRET, poc_id),
                                          content=b"List-Unsubscribe=One-Click")
-    expired_page = render("web/reply.html.j2", "fr", state="expired", snooze_until="")
+    expired_page = render("web/reply.html.j2", "fr", state="expired", until="")
     assert (shown.status_code, reposted.status_code) == (410, 410)
     assert shown.text == reposted.text == expired_page and "expiré" in expired_page
     assert still_open.status_code == 200
@@ -145,7 +147,7 @@ async def test_the_expired_page_is_in_each_of_the_six_languages(
     for number, language in enumerate(LANGUAGES):
         poc_id = add_poc(session, "FRA", f"Test Person {number}", f"p{number}@example.org",
                          language=language)
-        links[language] = reply_urls("", SECRET, delivery_to(session, poc_id))["received"]
+        links[language] = urls(REPLY, "", SECRET, delivery_to(session, poc_id))["received"]
     server, base = await serve(engine, clock=lambda: NOW + timedelta(days=31),
                                reply_link_days=30)  # the period is the setting's
     try:
@@ -168,7 +170,7 @@ async def test_an_arabic_poc_confirms_and_is_thanked_in_arabic_right_to_left(
     site: Site, session: Session
 ) -> None:
     poc_id = add_poc(session, "EGY", "Amal Test-Person", "amal@example.org", language="ar")
-    link = reply_urls(site.base, SECRET, delivery_to(session, poc_id))["received"]
+    link = urls(REPLY, site.base, SECRET, delivery_to(session, poc_id))["received"]
     async with httpx.AsyncClient() as client:
         confirm = await client.get(link)
         thanked = await client.post(link)
