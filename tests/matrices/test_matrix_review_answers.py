@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.channels.contract import OutgoingEmail
-from bot.channels.telegram import TelegramSender
 from bot.chat.app import build_application, run_bot
 from bot.delivery.answer_kinds import MATRIX_REVIEW, expired, not_yours, thanks
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
