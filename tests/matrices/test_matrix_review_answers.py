@@ -21,9 +21,11 @@ from bot.chat.app import build_application, run_bot
 from bot.delivery.answer_kinds import MATRIX_REVIEW, expired, not_yours, thanks
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from storage.figures.matrices import matrix_shares
+from storage.inbox.model import ReceivedDocument
 from storage.matrices.model import MatrixVersion
 from storage.matrices.review_model import MatrixReview
 from tests.matrices.review_support import SENT, delivery_of, later, send
+from tests.support.documents import docx
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import ScriptedSender
 from tests.support.web import SECRET, serve
@@ -144,3 +146,29 @@ async def test_the_email_links_ask_to_confirm_then_approve_once(
     assert done.status_code == again.status_code == 200
     assert "утверждение проекта матрицы зарегистрировано" in done.text
     assert approved_on(session) == later(4).date() and state(session) == "approved"
+
+
+async def test_the_comments_link_of_the_email_takes_the_comments_on_the_upload_page(
+        engine: Engine, session: Session, tmp_path: Path) -> None:
+    sent = send(session, tmp_path, language="es", chat_id=None)
+    server, base = await serve(engine, clock=lambda: later(2), reply_link_days=30,
+                               data_dir=tmp_path)
+    try:
+        email = ScriptedSender()
+        await Dispatcher(engine=engine, email=email, telegram=None, owner="test-1",
+                         clock=lambda: SENT, links=LinkSettings(public_url=base, secret=SECRET),
+                         data_dir=tmp_path).run_once()
+        [mail] = [item for item in email.sent if isinstance(item, OutgoingEmail)]
+        [upload] = re.findall(r"https?://\S+/upload/\d+/matrix_comments/\S+", mail.text)
+        async with httpx.AsyncClient() as client:
+            page = await client.get(upload)
+            answer = await client.post(upload, files={"document": (
+                "observaciones.docx", docx("Observaciones"), "application/octet-stream")})
+    finally:
+        server.stop()
+        await server.close_all_connections()
+    assert page.status_code == 200 and "Observaciones sobre el proyecto de matriz" in page.text
+    assert answer.status_code == 200, answer.text
+    session.expire_all()
+    [document] = session.exec(select(ReceivedDocument)).all()
+    assert (document.poc_id, document.purpose) == (sent.pocs["email"], "matrix_comments")
