@@ -117,7 +117,7 @@ def build_dispatcher(context: AppContext) -> "Dispatcher":
     return Dispatcher(engine=context.engine, email=sender_from_settings(settings),
                       telegram=telegram, links=link_settings(settings),
                       working_hours=settings.working_hours, clock=context.clock,
-                      window=settings.mail_window)
+                      window=settings.mail_window, data_dir=settings.data_dir)
 
 
 # -- `outreach run` ---------------------------------------------------------------------------

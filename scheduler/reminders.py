@@ -21,6 +21,9 @@ passes plain values. The rules, in the order they apply:
   response was written to, from the day scheduler.letters.remind_from names (after the due
   date, or after a promised date); a response stops it. Only that policy reaches
   organisations: every other target is for States.
+- "Unapproved matrix" targets the State a draft matrix was sent to for review, from the day
+  scheduler.matrix_reviews.remind_from names (after the date it was asked to answer by);
+  an approval stops it, comments received pause it.
 - A State the policy targets but that has no active PoC at all is reported to staff.
 """
 
@@ -36,6 +39,7 @@ class Target(StrEnum):
     NO_SUBMISSION_SINCE = "no_submission_since"
     ACTION_PLAN_UPDATE_DUE = "action_plan_update_due"
     UNANSWERED_LETTER = "unanswered_letter"
+    UNAPPROVED_MATRIX = "unapproved_matrix"
 
 
 class EscalateTo(StrEnum):
@@ -57,6 +61,7 @@ class Policy:
     escalate_to: EscalateTo = EscalateTo.OTHER_POCS
     paused: bool = False
     letter_id: int | None = None  # the letter an "unanswered letter" policy chases
+    matrix_review_id: int | None = None  # the review an "unapproved matrix" policy chases
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class StateStatus:
     is_state: bool = True  # False: an organisation, reached only by letter reminders
     # (letter id, first day it may be reminded) for each letter it still owes an answer to
     letters_owed: tuple[tuple[int, date], ...] = ()
+    # (review id, first day it may be reminded) for each draft matrix awaiting its approval
+    matrices_owed: tuple[tuple[int, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ def targets(policy: Policy, state: StateStatus, today: date) -> bool:
     if policy.target is Target.UNANSWERED_LETTER:
         return any(letter == policy.letter_id and today >= start
                    for letter, start in state.letters_owed)
+    if policy.target is Target.UNAPPROVED_MATRIX:
+        return any(review == policy.matrix_review_id and today >= start
+                   for review, start in state.matrices_owed)
     if not state.is_state:
         return False
     if policy.group is not None and state.electoral_group != policy.group:

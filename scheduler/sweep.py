@@ -5,7 +5,7 @@ unique key (policy, State, cycle), and a second attempt finds it and adds nothin
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scheduler.letters import Answer, remind_from
+from scheduler.matrix_reviews import Stand
+from scheduler.matrix_reviews import remind_from as review_remind_from
 from scheduler.reminders import (
     Contact,
     EscalateTo,
@@ -27,6 +29,7 @@ from scheduler.working_hours import WorkingHours, next_working_moment
 from storage import letters as letter_store
 from storage import outbox
 from storage import reminders as store
+from storage.matrices import reviews as review_store
 from storage.outbox import Channel, Recipient
 
 SWEEP_ACTOR = "system:reminders"
@@ -51,6 +54,7 @@ class Facts:
     paused: frozenset[tuple[int, int | None]]  # (party, policy or None for all)
     zones: dict[int, str]  # PoC id -> IANA time zone, for working hours
     letters: dict[int, int] = field(default_factory=dict)  # policy id -> letter id
+    reviews: dict[int, int] = field(default_factory=dict)  # policy id -> matrix review id
 
     @cached_property
     def planner(self) -> Planner:
@@ -68,6 +72,7 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
     them (paused States stay paused)."""
     stored = store.policies(session=session)
     by_policy, owed_letters, _ = letter_store.reminder_facts(session=session)
+    review_policies, owed_reviews = review_store.reminder_facts(session=session)
     active = store.active_contacts(session=session)
     return Facts(
         stored=stored,
@@ -76,10 +81,11 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
                    first_send_on=p.first_send_on, max_reminders=p.max_reminders,
                    years=p.years, since=p.since, group=p.regional_group,
                    escalate_after=p.escalate_after, escalate_to=EscalateTo(p.escalate_to),
-                   paused=p.paused and not include_paused, letter_id=by_policy.get(p.id or 0))
+                   paused=p.paused and not include_paused, letter_id=by_policy.get(p.id or 0),
+                   matrix_review_id=review_policies.get(p.id or 0))
             for p in stored
         ],
-        states=_statuses(session, owed_letters),
+        states=_with_reviews(_statuses(session, owed_letters), owed_reviews),
         contacts=[
             Contact(poc_id=poc.poc_id, party_id=poc.party_id, national=store.is_national(poc),
                     snoozed_until=poc.snoozed_until, wrong_contact=poc.wrong_contact,
@@ -94,7 +100,22 @@ def load_facts(session: Session, *, include_paused: bool = False) -> Facts:
         paused=frozenset((p.party_id, p.policy_id) for p in store.pauses(session=session)),
         zones={poc.poc_id: poc.timezone for poc in active},
         letters=by_policy,
+        reviews=review_policies,
     )
+
+
+def _with_reviews(states: list[StateStatus], owed: list[review_store.Owed]
+                  ) -> list[StateStatus]:
+    """Each State with the draft matrices it has still to answer (scheduler.matrix_reviews)."""
+    starts: dict[int, list[tuple[int, date]]] = {}
+    for item in owed:
+        start = review_remind_from(item.due_on, Stand(item.state))
+        if start is not None:
+            starts.setdefault(item.party_id, []).append((item.review_id, start))
+    if not starts:
+        return states
+    return [replace(state, matrices_owed=tuple(starts.get(state.party_id, ())))
+            if state.party_id in starts else state for state in states]
 
 
 def _statuses(session: Session, owed: list[letter_store.Owed]) -> list[StateStatus]:
@@ -146,6 +167,9 @@ def sweep(*, session: Session, now: datetime, hours: WorkingHours | None = None)
             context["letter"] = facts.letters[due.policy_id]
             context.update(letter_store.reminder_context(session=session,
                                                          letter_id=facts.letters[due.policy_id]))
+        if due.policy_id in facts.reviews:
+            context.update(review_store.reminder_context(
+                session=session, review_id=facts.reviews[due.policy_id]))
         latest = last_submission.get(due.party_id)
         if latest is not None:
             context["last_submission"] = latest.isoformat()

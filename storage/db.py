@@ -35,6 +35,7 @@ from storage.casefold import register_sqlite_functions
 from storage.figures import tally  # noqa: F401
 from storage.inbox import model as inbox_model  # noqa: F401
 from storage.matrices import model as matrices_model  # noqa: F401
+from storage.matrices import review_model as matrix_review_model  # noqa: F401
 from storage.peer_reviews import model as peer_reviews_model  # noqa: F401
 from storage.visits import model as visits_model  # noqa: F401
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0019"
+SCHEMA_HEAD = "0020"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

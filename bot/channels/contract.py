@@ -46,6 +46,16 @@ class SendResult:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a State's draft matrix): its bytes as stored, the name the
+    recipient sees, and its MIME type."""
+
+    filename: str
+    content_type: str  # "application/pdf", ...
+    data: bytes
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     delivery_id: int
     to: tuple[str, ...]  # the PoC's addresses, first one first
@@ -55,6 +65,7 @@ class OutgoingEmail:
     language: str
     message_id: str  # stable per delivery: "<delivery-42.message-7@outreach.example.org>"
     unsubscribe_url: str | None  # one-click (RFC 8058) link; None when no public URL is set
+    attachments: tuple[Attachment, ...] = ()  # MIME attachments (bot.channels.email.attachments)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,8 @@ class OutgoingTelegram:
     html: str  # Telegram HTML parse mode; every interpolated value already escaped
     # Inline keyboard, one button a row: (label, callback data of at most 64 bytes).
     buttons: tuple[tuple[str, str], ...] = ()
+    # sent by sendDocument with `html` as its caption (at most 1024 characters) instead
+    document: Attachment | None = None
 
 
 Item = TypeVar("Item", contravariant=True)

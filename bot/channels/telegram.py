@@ -1,6 +1,7 @@
 """Telegram channel: one message per delivery through the Bot API (python-telegram-bot).
 
-Only sendMessage is used (and getMe, once per batch, to check the token); the bot never
+Only sendMessage is used (sendDocument for an item with a document: telegram_document.py;
+and getMe, once per batch, to check the token); the bot never
 polls getUpdates here (bot/chat/app.py answers the PoCs' button presses). An item's
 buttons go out as an inline keyboard, one button a row. Sends are paced under Telegram's
 limits (about 30 messages a second overall, one a second per chat) by a Pacer keyed on the chat
@@ -47,8 +48,9 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.contract import OutgoingTelegram, SendResult, UncertainDelivery
+from bot.channels.contract import Attachment, OutgoingTelegram, SendResult, UncertainDelivery
 from bot.channels.pacing import Pacer
+from bot.channels.telegram_document import send_document
 
 __all__ = ["TelegramSender", "UncertainDelivery"]
 
@@ -177,33 +179,38 @@ class TelegramSender:
         """Send; if the group became a supergroup, send once more, at once, to its new id."""
         keyboard = _keyboard(item.buttons)
         try:
-            return await self._send_once(item.chat_id, item.html, keyboard)
+            return await self._send_once(item.chat_id, item.html, keyboard, item.document)
         except ChatMigrated as migrated:
             new_chat_id = int(migrated.new_chat_id)
         log.info("telegram delivery %s: group moved to a supergroup, resending", item.delivery_id)
         try:
-            result = await self._send_once(new_chat_id, item.html, keyboard)
+            result = await self._send_once(new_chat_id, item.html, keyboard, item.document)
         except ChatMigrated as again:  # moved twice in a row: the next attempt follows
             new_chat_id = int(again.new_chat_id)
             result = SendResult.transient("group chat was upgraded to a supergroup")
         return dataclasses.replace(result, migrated_to_chat_id=new_chat_id)
 
     async def _send_once(
-        self, chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None
+        self, chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None,
+        document: Attachment | None = None,
     ) -> SendResult:
         """One paced sendMessage; raises ChatMigrated (to retry) and UncertainDelivery."""
         if self._bot is None:
             raise RuntimeError("use `async with sender:` before send()")
         await self._pacer.wait(chat_id)
         try:
-            message = await self._bot.send_message(
-                chat_id=chat_id,
-                text=html,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=keyboard,
-                read_timeout=self._read_timeout,
-            )
+            if document is not None:  # the message as the file's caption
+                message = await send_document(self._bot, chat_id, html, document, keyboard,
+                                              self._read_timeout)
+            else:
+                message = await self._bot.send_message(
+                    chat_id=chat_id,
+                    text=html,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_markup=keyboard,
+                    read_timeout=self._read_timeout,
+                )
         except ChatMigrated:
             raise
         except RetryAfter as error:

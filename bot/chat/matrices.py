@@ -1,6 +1,7 @@
 """/matrix STATE in the staff's chat: a State's latest matrix version (seed paper, section
 4.3), its dates and its shares of possible measures recorded by section and weapon category,
-and which version the figures count today when that is another.
+and which version the figures count today when that is another; then the newest draft sent
+to the State for review through the bot and where its answer stands.
 
 Staff and admins only (bot.chat.access); words in templates/chat/<language>/matrices.html.j2;
 the database is read in a worker thread with a Session of its own.
@@ -18,7 +19,7 @@ from bot.chat.access import staff_role
 from bot.chat.common import reply, say, services
 from storage.figures.matrices import version_shares
 from storage.imports.common import PartyFinder
-from storage.matrices import versions
+from storage.matrices import reviews, versions
 from storage.parties import Party, PartyKind
 
 __all__ = ["MATRIX_COMMANDS", "on_matrix", "state_matrix"]
@@ -38,11 +39,15 @@ def state_matrix(engine: Engine, value: str, today: date) -> str:
                        suggestion=finder.suggestion(value, kind=PartyKind.STATE))
         latest = versions.latest(session=session, party_id=party.id)
         counted = versions.latest(session=session, party_id=party.id, approved_by=today)
+        sent = reviews.of_party(session=session, party_id=party.id)[:1]  # the newest review
     if latest is None:
         return say("matrices", "no_matrix", name=party.name, code=party.code)
-    return say("matrices", "matrix", name=party.name, code=party.code, latest=latest.version,
+    text = say("matrices", "matrix", name=party.name, code=party.code, latest=latest.version,
                shares=version_shares(latest.cells),
                counted=None if counted is None else counted.version)
+    for review, version in sent:  # the draft sent through the bot, and the State's answer
+        text += "\n\n" + say("matrices", "review_line", review=review, number=version.version)
+    return text
 
 
 async def on_matrix(update: Update, context: Context) -> None:

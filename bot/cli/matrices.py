@@ -1,19 +1,23 @@
-"""`outreach matrices`: the Committee's matrices (seed paper, section 4.3) for staff, read
-only; they are written by `outreach import matrices`."""
+"""`outreach matrices`: the Committee's matrices (seed paper, section 4.3) for staff; they
+are written by `outreach import matrices`, and a draft goes to its State for review with
+`outreach matrices send-for-review` (bot/cli/matrices_review.py)."""
 
 from typing import Annotated, Any
 
 import typer
 
 from bot.cli.common import FORMAT_HELP, fail, registry, resolve_party, today
+from bot.cli.matrices_review import send_for_review, words
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import render
 from storage.figures.matrices import version_shares
-from storage.matrices import versions
+from storage.matrices import reviews, versions
 from storage.matrices.versions import VersionView
 
 app = typer.Typer(help="The Committee's matrices (seed paper, section 4.3): each State's "
-                  "versions, their dates and the measures recorded.", no_args_is_help=True)
+                  "versions, their dates and the measures recorded; a draft sent to its "
+                  "State for review.", no_args_is_help=True)
+app.command("send-for-review")(send_for_review)
 
 LIST_COLUMNS = ("state", "state_name", "version", "template", "sent_on", "approved_on",
                 "published_on", "recorded", "possible", "percent")
@@ -51,14 +55,18 @@ def show(
     state: Annotated[str, typer.Argument(help="The State (ISO3 or name).")],
 ) -> None:
     """A State's matrix: each version, newest first, with its dates and its shares by
-    section and weapon category; marks the version the figures count today."""
+    section and weapon category; marks the version the figures count today; then the
+    drafts sent for review through the bot and where the State's answer stands."""
     with registry(ctx) as (_cli, session):
         party = resolve_party(session, state)
         found = versions.listing(session=session, party_id=party.id)
         counted = versions.latest(session=session, party_id=party.id or 0,
                                   approved_by=today(ctx))
+        sent = reviews.of_party(session=session, party_id=party.id or 0)
     if not found:
         fail("matrix_none", state=party.code)
     typer.echo(render("cli/matrix_show.txt.j2", party=party, counted=counted,
                       versions=[(view, version_shares(view.cells))
                                 for view in reversed(found)]))
+    for review, version in sent:
+        typer.echo(words("review_line", review=review, version=version.version))

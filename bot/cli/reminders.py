@@ -113,6 +113,9 @@ def add(
         if target is Target.UNANSWERED_LETTER:  # made with its letter, never alone
             fail("policy_invalid", exit_code=2, text="unanswered_letter policies are created "
                  "with their letter (outreach send or chair approve --expect-response-by)")
+        if target is Target.UNAPPROVED_MATRIX:  # made with its review, never alone
+            fail("policy_invalid", exit_code=2, text="unapproved_matrix policies are created "
+                 "with their review (outreach matrices send-for-review)")
         policy = store.ReminderPolicy(
             name=name, target=target.value, years=years, since=day_option(since, "--since"),
             regional_group=group.upper() if group else None, template=template,

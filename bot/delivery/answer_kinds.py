@@ -1,7 +1,8 @@
 """Every answer a PoC can give to a delivery by a Telegram button or a signed e-mail link, as
 data: a reminder's (received, snooze, wrong contact), an assistance follow-up's (met, partly
-met, still needed), a letter's (responded, promise). One button handler (bot.chat.answers)
-and one link page (bot.web.answers) serve them all; a kind says
+met, still needed), a letter's (responded, promise), a draft matrix's (approved, comments).
+One button handler (bot.chat.answers) and one link page (bot.web.answers) serve them all; a
+kind says
 
 - its callback data "<prefix>:<delivery id>:<answer>" (at most 64 bytes, Telegram's limit)
   and its link "/<path>/<delivery id>/<answer>/<signature>" (the signature signs the path);
@@ -26,6 +27,7 @@ from storage.assistance.follow_up_answers import answer_follow_up, follow_up_tar
 from storage.assistance.model import FeedbackAnswer
 from storage.delivery_answers import AnswerTaken, AnswerTarget
 from storage.letter_answers import PROMISE_DAYS, LetterAnswer, answer_letter, letter_target
+from storage.matrices.review_answers import ReviewAnswer, answer_review, review_target
 from storage.reminders import ReplyAnswer, reply_target, reply_to_delivery
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
@@ -73,7 +75,12 @@ LETTER = AnswerKind(
     done_page="web/letter_answer.html.j2", confirm_page="web/letter_answer_confirm.html.j2",
     params={"days": PROMISE_DAYS})
 
-KINDS: tuple[AnswerKind, ...] = (REPLY, ASSISTANCE, LETTER)
+MATRIX_REVIEW = AnswerKind(
+    name="matrix answer", prefix="mr", path="matrix-answer", answers=ReviewAnswer,
+    words="telegram/matrix_reviews.j2", record=answer_review, target=review_target,
+    done_page="web/matrix_answer.html.j2", confirm_page="web/matrix_answer_confirm.html.j2")
+
+KINDS: tuple[AnswerKind, ...] = (REPLY, ASSISTANCE, LETTER, MATRIX_REVIEW)
 _BY_PREFIX = {kind.prefix: kind for kind in KINDS}
 
 

@@ -1,6 +1,7 @@
 """Which answers go with a message, and the links and buttons that carry them: a reminder's
-(and a State's assistance form and upload page), an assistance follow-up's, a letter's
-(bot.delivery.answer_kinds), the upload page under a Chair's message.
+(and a State's assistance form and upload page), an assistance follow-up's, a letter's, a
+draft matrix's (and the upload page for comments on it) (bot.delivery.answer_kinds), the
+upload page under a Chair's message.
 
 The dispatcher asks once per delivery; the links are signed for that delivery (or PoC) and
 need the service's public address and secret, without which an e-mail carries none.
@@ -8,9 +9,18 @@ need the service's public address and secret, without which an e-mail carries no
 
 from datetime import date
 
-from bot.delivery.answer_kinds import ASSISTANCE, LETTER, REPLY, AnswerKind, answer_names, buttons
+from bot.delivery.answer_kinds import (
+    ASSISTANCE,
+    LETTER,
+    MATRIX_REVIEW,
+    REPLY,
+    AnswerKind,
+    answer_names,
+    buttons,
+)
 from bot.web.links import answer_urls, assistance_form_url, upload_url
 from storage.assistance.feedback import FOLLOW_UP_TEMPLATE
+from storage.matrices.reviews import review_of_message
 from storage.outbox import OutboxMessage
 from storage.parties import PartyKind
 
@@ -24,6 +34,8 @@ UPLOAD_PURPOSES = {"reminder_first_report": "national_report",
 def answer_kind(message: OutboxMessage, is_letter: bool) -> AnswerKind | None:
     """The answers a message's recipients can give; `is_letter`: the message is a letter
     expecting a response or one of its reminders (storage.letters)."""
+    if review_of_message(message) is not None:  # a draft matrix sent for review, or its reminder
+        return MATRIX_REVIEW
     if is_letter:
         return LETTER
     if message.kind == REMINDER_KIND:
@@ -50,6 +62,8 @@ def email_links(*, public_url: str, secret: str, message: OutboxMessage, is_lett
         links["upload"] = upload_url(public_url, secret, poc_id,
                                      UPLOAD_PURPOSES.get(message.template, "additional_info"),
                                      today)
+    elif kind is MATRIX_REVIEW and links is not None:  # the comments, through the upload page
+        links["upload"] = upload_url(public_url, secret, poc_id, "matrix_comments", today)
     elif kind is None and message.template == CHAIR_TEMPLATE:
         # a written answer to the Chair's letter
         links = {"upload": upload_url(public_url, secret, poc_id, "letter_response", today)}

@@ -26,12 +26,14 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels.contract import (
+    Attachment,
     Outcome,
     OutgoingEmail,
     OutgoingTelegram,
@@ -40,6 +42,7 @@ from bot.channels.contract import (
     UncertainDelivery,
 )
 from bot.delivery.answer_links import REMINDER_KIND, email_links, telegram_buttons
+from bot.delivery.matrix_review_files import MissingDraft, drafts_of
 from bot.render.message_fill import MessageFills
 from bot.web.links import unsubscribe_url
 from scheduler.backoff import retry_delay
@@ -84,9 +87,11 @@ class _Batch:
     parties: dict[int, Party]
     emails: dict[int, tuple[str, ...]]
     letters: set[int]  # message ids of letters expecting a response, and of their reminders
+    # message id -> the draft matrix it carries, read once (or why it cannot be attached)
+    drafts: dict[int, Attachment | MissingDraft] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, ids: list[int]) -> "_Batch":
+    def load(cls, session: Session, ids: list[int], data_dir: Path | None = None) -> "_Batch":
         fresh = {"populate_existing": True}  # never trust what an earlier batch cached
         deliveries = {d.id or 0: d for d in session.exec(
             select(Delivery).where(col(Delivery.id).in_(ids)).execution_options(**fresh))}
@@ -106,7 +111,8 @@ class _Batch:
         for row in session.exec(query):
             emails[row.poc_id] = (*emails.get(row.poc_id, ()), row.address)
         found = letters.letter_message_ids(session=session, messages=list(messages.values()))
-        return cls(deliveries, messages, contacts, parties, emails, found)
+        drafts = drafts_of(session=session, messages=list(messages.values()), data_dir=data_dir)
+        return cls(deliveries, messages, contacts, parties, emails, found, drafts)
 
 
 async def _send(sender: Sender[Any], item: OutgoingEmail | OutgoingTelegram
@@ -127,6 +133,15 @@ class NotDeliverable(Exception):
     """Known before sending that this delivery cannot go out (opted out, no address...)."""
 
 
+def _draft(batch: "_Batch", message: OutboxMessage) -> Attachment | None:
+    """The draft matrix the message carries; a message whose draft is gone is not sent
+    without it."""
+    found = batch.drafts.get(message.id or 0)
+    if isinstance(found, MissingDraft):
+        raise NotDeliverable(found.reason)
+    return found
+
+
 @dataclass
 class Dispatcher:
     engine: Engine
@@ -145,6 +160,8 @@ class Dispatcher:
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     # each message rendered once per language and channel in a run, filled in per delivery
     _renders: MessageFills = field(default_factory=MessageFills, init=False, repr=False)
+    # where a draft matrix sent for review is kept (OUTREACH_DATA_DIR): attached from there
+    data_dir: Path | None = None
 
     async def run_once(self) -> DispatchStats:
         """Send everything due now, batch by batch, then return what happened."""
@@ -167,7 +184,7 @@ class Dispatcher:
                         if not entered:  # one connection for the whole run, none if idle
                             await opened.enter_async_context(sender)
                             entered = True
-                        batch = _Batch.load(session, ids)
+                        batch = _Batch.load(session, ids, self.data_dir)
                         size = self.window if channel == Channel.EMAIL else 1
                         try:
                             for first in range(0, len(ids), size):
@@ -273,16 +290,19 @@ class Dispatcher:
                 raise NotDeliverable("the Point of Contact unsubscribed from e-mail")
             if not emails:
                 raise NotDeliverable("the Point of Contact has no e-mail address")
+            attached = _draft(batch, message)
             return OutgoingEmail(
                 delivery_id=delivery.id, to=emails, subject=rendered.subject,
                 text=rendered.text, html=rendered.html, language=rendered.language,
                 message_id=f"<delivery-{delivery.id}.message-{message.id}"
                 f"@{self.links.message_id_domain}>",
                 unsubscribe_url=unsubscribe,
+                attachments=(attached,) if attached else (),
             )
         if poc.telegram_unreachable_at is not None or poc.telegram_chat_id is None:
             raise NotDeliverable("the Point of Contact cannot be reached on Telegram")
         buttons = telegram_buttons(message, message.id in batch.letters, delivery.id,
                                    rendered.language)
         return OutgoingTelegram(delivery_id=delivery.id, chat_id=poc.telegram_chat_id,
-                                html=rendered.telegram, buttons=buttons)
+                                html=rendered.telegram, buttons=buttons,
+                                document=_draft(batch, message))

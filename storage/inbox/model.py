@@ -25,6 +25,7 @@ class Purpose(StrEnum):
     ADDITIONAL_INFO = "additional_info"
     ACTION_PLAN = "action_plan"
     LETTER_RESPONSE = "letter_response"
+    MATRIX_COMMENTS = "matrix_comments"  # a State's comments on its draft matrix
 
 
 class DocumentType(StrEnum):
@@ -52,7 +53,7 @@ class ReceivedDocument(SQLModel, table=True):
     __tablename__ = "inbox_document"
     __table_args__ = (
         CheckConstraint("purpose IN ('national_report', 'additional_info', 'action_plan',"
-                        " 'letter_response')", name="ck_inbox_document_purpose"),
+                        " 'letter_response', 'matrix_comments')", name="ck_inbox_document_purpose"),
         CheckConstraint("detected_type IN ('pdf', 'docx', 'odt', 'xlsx')",
                         name="ck_inbox_document_type"),
         CheckConstraint("channel IN ('telegram', 'web')", name="ck_inbox_document_channel"),

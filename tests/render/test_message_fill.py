@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from bot.delivery.answer_kinds import ASSISTANCE, LETTER, REPLY
+from bot.delivery.answer_kinds import ASSISTANCE, LETTER, MATRIX_REVIEW, REPLY
 from bot.delivery.answer_links import urls
 from bot.render import message_fill
 from bot.render.message_fill import MessageFills
@@ -32,8 +32,10 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "contact_check": {},
     "inbox_declined": {"received_on": "2026-11-02", "file_name": "report <final> & 'v2'.pdf",
                        "reason": "Illegible & \"incomplete\""},
+    "matrix_review": {"version": 3, "respond_by": "2027-01-31"},
     "reminder_first_report": {"cycle": 2},
     "reminder_letter": {"letter_sent_on": "2026-09-01", "letter_due_on": "2026-10-01"},
+    "reminder_matrix": {"version": 3, "review_sent_on": "2026-10-01"},
     "reminder_update": {"cycle": 1, "last_submission": "2019-06-30"},
 }
 # (full name, title, party code, the party's stored name, addresses): invented people
@@ -52,6 +54,9 @@ def answers(template: str, delivery: int, poc: int, state: bool) -> dict[str, st
     """The answer links the dispatcher gives each kind of message."""
     if template == "reminder_letter":
         return urls(LETTER, BASE, SECRET, delivery)
+    if template in ("matrix_review", "reminder_matrix"):
+        return {**urls(MATRIX_REVIEW, BASE, SECRET, delivery),
+                "upload": upload_url(BASE, SECRET, poc, "matrix_comments", TODAY)}
     if template.startswith("reminder_"):
         links = urls(REPLY, BASE, SECRET, delivery)
         if state:

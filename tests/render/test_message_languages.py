@@ -41,8 +41,10 @@ def parts(message: RenderedMessage) -> list[str]:
 
 def test_every_kind_of_message_is_complete_in_the_six_un_languages() -> None:
     assert message_templates() == ["assistance_digest", "assistance_follow_up", "chair_message",
-                                   "contact_check", "inbox_declined", "reminder_first_report",
+                                   "contact_check", "inbox_declined", "matrix_review",
+                                   "reminder_first_report",
                                    "reminder_letter",
+                                   "reminder_matrix",
                                    "reminder_update"]
     assert missing_translations() == {name: [] for name in message_templates()}
 
@@ -76,6 +78,7 @@ def test_a_word_several_kinds_share_makes_each_of_them_fall_back(
     assert {name: "fr" in languages_of(name) for name in message_templates()} == {
         "assistance_digest": True, "assistance_follow_up": True, "chair_message": True,
         "contact_check": True, "inbox_declined": True,
+        "matrix_review": True, "reminder_matrix": True,
         "reminder_first_report": False, "reminder_letter": True, "reminder_update": False}
     assert render_message("reminder_update", "fr", context()).fell_back
     assert not render_message("contact_check", "fr", context()).fell_back

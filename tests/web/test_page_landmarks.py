@@ -56,6 +56,10 @@ PAGES: list[tuple[str, str, dict[str, Any]]] = [
       for lang in LANGUAGES for state in ("responded", "promise", "expired", "invalid")],
     *[("web/letter_answer_confirm.html.j2", lang, {"answer": answer, "days": 30})
       for lang in LANGUAGES for answer in ("responded", "promise")],
+    *[("web/matrix_answer.html.j2", lang, {"state": state, "until": ""})
+      for lang in LANGUAGES for state in ("approved", "comments", "expired", "invalid")],
+    *[("web/matrix_answer_confirm.html.j2", lang, {"answer": answer})
+      for lang in LANGUAGES for answer in ("approved", "comments")],
     *[("web/unsubscribe.html.j2", lang, {"state": state})
       for lang in LANGUAGES for state in ("confirm", "done", "invalid")],
     ("web/chair_archive_index.html.j2", "en", {"messages": [MESSAGE], "feed": "atom.xml"}),

@@ -12,6 +12,7 @@ from email.utils import format_datetime, parseaddr
 from typing import ClassVar, Literal
 
 from bot.channels.contract import OutgoingEmail
+from bot.channels.email.attachments import attach
 
 __all__ = ["build_mime", "list_id", "needs_smtputf8", "parse_address", "recipient_addresses",
            "wire_bytes"]
@@ -112,6 +113,8 @@ def build_mime(
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text, subtype="plain", charset="utf-8")
     message.add_alternative(mail.html, subtype="html", charset="utf-8")
+    if mail.attachments:  # multipart/mixed, before Content-Language goes on the whole
+        attach(message, mail.attachments)
     # After the body: making it multipart moves every Content-* header into the first part.
     message["Content-Language"] = mail.language
     return message

@@ -129,8 +129,10 @@ class MimeTemplate:
             raise ValueError("the unsubscribe URL must be ASCII, without spaces or < >")
         text, html = self._part("plain", mail.text), self._part("html", mail.html)
         plain_to = len(to) <= _MAX_LINE - len("To: ") and (smtputf8 or to.isascii())
-        if text is None or html is None or not plain_to or not mail.message_id.isascii():
-            # Rare: let the email package fold or choose; the result is the same message.
+        if (text is None or html is None or not plain_to or not mail.message_id.isascii()
+                or mail.attachments):
+            # Rare: let the email package fold or choose; the result is the same message
+            # (and it adds the attachments, bot.channels.email.attachments).
             message = build_mime(mail, self.mail_from, self.reply_to, date=date)
             return wire_bytes(message, smtputf8)
         sender, subject, listing, structure = self._head(smtputf8)

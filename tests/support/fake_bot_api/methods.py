@@ -25,6 +25,8 @@ from tests.support.fake_bot_api.records import (
     type_of_chat,
 )
 
+CAPTION_LIMIT = 1024  # characters of a document's or a photo's caption
+
 
 class BotApiMethods:
     """The state behind the fake, and the methods that answer Bot API calls."""
@@ -326,6 +328,9 @@ class BotApiMethods:
         upload = files.get(field)
         if upload is None:  # a file_id or URL instead of an upload: not simulated
             raise ApiError(400, f"Bad Request: there is no {field} in the request")
+        # the raw caption: stricter than Telegram, which counts it once its HTML is parsed
+        if len(str(params.get("caption") or "")) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
         with self._lock:
             message_id = self._next_message_id
             self._next_message_id += 1
