@@ -43,6 +43,7 @@ from bot.web.links import (
     assistance_answer_urls,
     assistance_form_url,
     letter_answer_urls,
+    letter_upload_url,
     reply_urls,
     unsubscribe_url,
     upload_url,
@@ -95,7 +96,8 @@ class _Batch:
     pocs: dict[int, pocs.PointOfContact]
     parties: dict[int, Party]
     emails: dict[int, tuple[str, ...]]
-    letters: set[int]  # message ids of letters expecting a response, and of their reminders
+    letters: dict[int, int]  # message id -> letter id, for letters expecting a response and
+    # their reminders
 
     @classmethod
     def load(cls, session: Session, ids: list[int]) -> "_Batch":
@@ -268,6 +270,9 @@ class Dispatcher:
             if message.id in batch.letters:
                 answers = letter_answer_urls(self.links.public_url, self.links.secret,
                                              delivery.id)
+                answers["upload"] = letter_upload_url(  # the response, naming the letter
+                    self.links.public_url, self.links.secret, poc.id,
+                    batch.letters[message.id], self.clock().date())
             elif message.kind == REMINDER_KIND:
                 answers = reply_urls(self.links.public_url, self.links.secret, delivery.id)
                 if party.kind == PartyKind.STATE:  # a State's PoC may request assistance

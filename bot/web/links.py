@@ -98,3 +98,18 @@ def letter_answer_urls(public_url: str, secret: str, delivery_id: int) -> dict[s
 def letter_answer_signature_valid(secret: str, delivery_id: int, answer: str,
                                   signature: str) -> bool:
     return _valid(secret, signature, "letter-answer", delivery_id, answer)
+
+
+def letter_upload_url(public_url: str, secret: str, poc_id: int, letter_id: int,
+                      issued: date) -> str:
+    """The PoC's own link to the upload page for its response to one letter (the letter's
+    e-mail and its reminders carry it), issued on `issued`; it expires
+    OUTREACH_REPLY_LINK_DAYS later and works for this PoC and this letter only."""
+    day = issued.strftime("%Y%m%d")
+    return (f"{public_url.rstrip('/')}/letter-upload/{poc_id}/{letter_id}/{day}/"
+            f"{_signature(secret, 'letter-upload', poc_id, letter_id, day)}")
+
+
+def letter_upload_signature_valid(secret: str, poc_id: int, letter_id: int, issued: str,
+                                  signature: str) -> bool:
+    return _valid(secret, signature, "letter-upload", poc_id, letter_id, issued)
