@@ -5,6 +5,9 @@ function of the letter's due date, the party's response or promise, and nothing 
 - A response (substantive or not, by any road): never reminded for this letter again.
 - A promise ("we will respond by DATE"): reminded from the day after the later of the due
   date and the promised date; a promise that passes without a response starts them again.
+- A document the party sent as its response, while staff have not decided on it: not
+  reminded (whatever else holds); confirmed, it is a response; declined, the rules above
+  apply again as if it had never come.
 
 The reminders themselves follow the letter's policy (cadence, maximum, escalation) in
 scheduler/reminders.py, target "unanswered_letter".
@@ -20,8 +23,12 @@ class Answer:
     promised_by: date | None = None
 
 
-def remind_from(due_on: date, answer: Answer | None) -> date | None:
-    """The first day the party may be reminded; None when it answered."""
+def remind_from(due_on: date, answer: Answer | None,
+                under_review: bool = False) -> date | None:
+    """The first day the party may be reminded; None when it answered, or while a document
+    it sent as its response is `under_review`."""
+    if under_review:
+        return None
     if answer is None:
         return due_on + timedelta(days=1)
     if not answer.promise:
@@ -30,7 +37,7 @@ def remind_from(due_on: date, answer: Answer | None) -> date | None:
     return max(due_on, promised) + timedelta(days=1)
 
 
-def owed(due_on: date, answer: Answer | None, today: date) -> bool:
+def owed(due_on: date, answer: Answer | None, today: date, under_review: bool = False) -> bool:
     """Whether the party is late with its answer today."""
-    start = remind_from(due_on, answer)
+    start = remind_from(due_on, answer, under_review)
     return start is not None and today >= start

@@ -125,7 +125,7 @@ def _statuses(session: Session, owed: list[letter_store.Owed]) -> list[StateStat
         answer = (None if item.kind is None else Answer(
             promise=item.kind == letter_store.ResponseKind.PROMISE,
             promised_by=item.promised_by))
-        start = remind_from(item.due_on, answer)
+        start = remind_from(item.due_on, answer, item.under_review)
         if start is not None:
             starts.setdefault(item.party_id, []).append((item.letter_id, start))
     states = [

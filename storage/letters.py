@@ -22,6 +22,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from storage import audit
 from storage.chair import ChairMessage, outbox_message_ids
 from storage.columns import UTCDateTime
+from storage.inbox.model import InboxStatus, ReceivedDocument
 from storage.outbox import Delivery, OutboxMessage
 from storage.parties import Party
 from storage.pocs import PointOfContact
@@ -217,10 +218,11 @@ class Recorded:
 def record(*, session: Session, letter_id: int, party_id: int, kind: ResponseKind,
            on: date, channel: str, actor: str, now: datetime,
            substantive: bool | None = None, promised_by: date | None = None,
-           poc_id: int | None = None) -> Recorded:
+           poc_id: int | None = None, document_id: int | None = None) -> Recorded:
     """Record the party's response (or promise); a second one updates the first (audited),
     except that a promise never replaces a response, and a PoC's button (substantive None)
-    keeps what staff judged."""
+    keeps what staff judged. `document_id`: the received document the response is (the
+    inbox's, on staff's confirmation); a later record without one keeps it."""
     if channel not in RESPONSE_CHANNELS:
         raise LetterError("letter_bad_channel", channel=channel)
     if kind is ResponseKind.PROMISE and (promised_by is None or promised_by < on):
@@ -231,7 +233,7 @@ def record(*, session: Session, letter_id: int, party_id: int, kind: ResponseKin
         response = LetterResponse(
             letter_id=letter_id, party_id=party_id, kind=kind.value, substantive=substantive,
             responded_on=on, promised_by=promised_by, channel=channel, poc_id=poc_id,
-            recorded_by=actor, recorded_at=now)
+            document_id=document_id, recorded_by=actor, recorded_at=now)
         session.add(response)
         session.flush()
         audit.record(session=session, actor=actor, action="letter_response",
@@ -247,6 +249,8 @@ def record(*, session: Session, letter_id: int, party_id: int, kind: ResponseKin
     if substantive is not None or kind is ResponseKind.PROMISE:
         found.substantive = substantive
     found.channel, found.poc_id = channel, poc_id if poc_id is not None else found.poc_id
+    if document_id is not None:
+        found.document_id = document_id
     found.recorded_by, found.recorded_at = actor, now
     after = _snapshot(found)
     if after == before:
@@ -285,6 +289,7 @@ class Owed:
     due_on: date
     kind: str | None  # None: no answer; else ResponseKind
     promised_by: date | None
+    under_review: bool = False  # a document the party sent as its response awaits staff
 
 
 def reminder_facts(*, session: Session) -> tuple[dict[int, int], list[Owed], dict[int, Party]]:
@@ -294,6 +299,7 @@ def reminder_facts(*, session: Session) -> tuple[dict[int, int], list[Owed], dic
     owed: list[Owed] = []
     parties: dict[int, Party] = {}
     answers = {(r.letter_id, r.party_id): r for r in responses(session=session)}
+    reviewing = documents_under_review(session=session)
     for letter in letters(session=session):
         if letter.policy_id is None or letter.id is None:
             continue
@@ -303,7 +309,8 @@ def reminder_facts(*, session: Session) -> tuple[dict[int, int], list[Owed], dic
             answer = answers.get((letter.id, party.id or 0))
             owed.append(Owed(letter.id, party.id or 0, letter.due_on,
                              answer.kind if answer else None,
-                             answer.promised_by if answer else None))
+                             answer.promised_by if answer else None,
+                             (letter.id, party.id or 0) in reviewing))
     return by_policy, owed, parties
 
 
@@ -316,8 +323,33 @@ def reminder_context(*, session: Session, letter_id: int) -> dict[str, str]:
             "letter_due_on": letter.due_on.isoformat()}
 
 
-def letter_message_ids(*, session: Session, messages: list[OutboxMessage]) -> set[int]:
-    """Which of `messages` carry a letter that expects a response or remind of one: those
-    get the letter's answer buttons and links."""
-    return {m.id for m in messages
-            if m.id is not None and letter_of_message(session=session, message=m) is not None}
+def letter_message_ids(*, session: Session, messages: list[OutboxMessage]) -> dict[int, int]:
+    """Which of `messages` carry a letter that expects a response or remind of one, by
+    message id, with the letter's id: those get the letter's answer buttons and links, and
+    an upload link naming the letter."""
+    found: dict[int, int] = {}
+    for message in messages:
+        letter = letter_of_message(session=session, message=message)
+        if message.id is not None and letter is not None and letter.id is not None:
+            found[message.id] = letter.id
+    return found
+
+
+def documents_under_review(*, session: Session) -> set[tuple[int, int]]:
+    """(letter id, party id) of the documents sent as responses to a letter that staff have
+    not decided on yet: reminders of that letter wait for the decision."""
+    query = select(ReceivedDocument.letter_id, ReceivedDocument.party_id).where(
+        col(ReceivedDocument.letter_id).is_not(None),
+        ReceivedDocument.status == InboxStatus.RECEIVED)
+    return {(letter_id, party_id) for letter_id, party_id in session.exec(query)
+            if letter_id is not None}
+
+
+def open_letters(*, session: Session, party_id: int) -> list[Letter]:
+    """The letters written to the party that it has not responded to (a promise leaves a
+    letter open), oldest first: what a PoC's document may answer."""
+    answered = {r.letter_id for r in session.exec(select(LetterResponse).where(
+        LetterResponse.party_id == party_id, LetterResponse.kind == ResponseKind.RESPONSE))}
+    return [letter for letter in letters(session=session)
+            if letter.id not in answered and any(
+                party.id == party_id for party in written_to(session=session, letter=letter))]

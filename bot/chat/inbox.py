@@ -5,6 +5,10 @@
                                          a document, never shown or rendered)
     /inbox confirm ID KIND YYYY-MM-DD    a submission of the reporting history (first_report,
                                          additional_info, action_plan); reminders follow
+    /inbox confirm ID letter [LETTER] substantive|not_substantive [YYYY-MM-DD]
+                                         the party's response to the letter the PoC named
+                                         (or LETTER), the document attached; the letter's
+                                         reminders stop for the party
     /inbox decline ID REASON...          the PoC is sent the reason in their language
 
 Staff only (bot.chat.access.staff_role); words from templates/chat/en/inbox.html.j2 in the
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 INBOX_KEY = "inbox_place"
 INBOX_COMMANDS = ("inbox",)
+SUBSTANTIVE = ("substantive", "not_substantive")
 
 
 @dataclass(frozen=True)
@@ -73,15 +78,58 @@ def _file(engine: Engine, data_dir: Path, document_id: int) -> tuple[str, Path |
         return f"{document.id}-{document.original_name}", path
 
 
+@dataclass(frozen=True)
+class _Response:
+    """What `/inbox confirm ID letter [LETTER] substantive|not_substantive [DAY]` says."""
+
+    letter: int | None
+    substantive: bool
+    day: date | None
+
+
+def _response(args: list[str]) -> _Response | None:
+    """The response words after `confirm ID letter`; None when they are not well formed."""
+    rest = args[3:]
+    letter = int(rest.pop(0)) if rest and rest[0].isdigit() else None
+    if not rest or rest[0] not in SUBSTANTIVE:
+        return None
+    substantive = rest.pop(0) == "substantive"
+    if len(rest) > 1:
+        return None
+    try:
+        day = date.fromisoformat(rest[0]) if rest else None
+    except ValueError:
+        return None
+    return _Response(letter, substantive, day)
+
+
+def _confirm_response(session: Session, document: ReceivedDocument, chosen: _Response,
+                      who: str, now: datetime) -> str:
+    letter_id = chosen.letter if chosen.letter is not None else document.letter_id
+    if letter_id is None:
+        raise store.InboxError("inbox_no_letter")
+    done = store.confirm_response(
+        session=session, document=document, letter_id=letter_id,
+        substantive=chosen.substantive,
+        responded_on=chosen.day or document.received_at.date(), actor=who, now=now)
+    party = session.get(Party, document.party_id)
+    return say("inbox", "response_confirmed", id=document.id, code=party.code if party else "",
+               letter=letter_id, substantive=chosen.substantive,
+               day=done.response.responded_on.isoformat())
+
+
 def _decide(engine: Engine, args: list[str], who: str, now: datetime) -> str:
-    """confirm ID KIND DAY | decline ID REASON: the answer to staff."""
+    """confirm ID KIND DAY | confirm ID letter ... | decline ID REASON: the answer to staff."""
     verb, document_id = args[0], int(args[1])
     with Session(engine, expire_on_commit=False) as session:
         document = session.get(ReceivedDocument, document_id)
         if document is None:
             return say("inbox", "not_found", id=document_id)
         try:
-            if verb == "confirm":
+            chosen = _response(args) if verb == "confirm" and args[2] == "letter" else None
+            if chosen is not None:
+                answer = _confirm_response(session, document, chosen, who, now)
+            elif verb == "confirm":
                 day = date.fromisoformat(args[3])
                 store.confirm(session=session, document=document, kind=args[2],
                               submitted_on=day, actor=who, now=now)
@@ -105,6 +153,8 @@ def _well_formed(args: list[str]) -> bool:
         return False
     if args[0] == "open":
         return len(args) == 2
+    if args[0] == "confirm" and len(args) > 2 and args[2] == "letter":
+        return _response(args) is not None
     if args[0] == "confirm":
         if len(args) != 4:
             return False

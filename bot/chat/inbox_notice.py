@@ -35,7 +35,8 @@ Send = Callable[[int, str], Awaitable[bool]]  # (Telegram user id, text) -> deli
 def item_of(document: ReceivedDocument, party: Party) -> dict[str, Any]:
     return {"id": document.id, "code": party.code, "purpose": document.purpose,
             "file": document.original_name, "type": document.detected_type,
-            "size": document.size, "day": document.received_at.date().isoformat()}
+            "size": document.size, "day": document.received_at.date().isoformat(),
+            "letter": document.letter_id}
 
 
 def notice_of(engine: Engine, now: datetime) -> list[tuple[str, list[int]]]:

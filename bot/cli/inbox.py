@@ -1,11 +1,13 @@
 """`outreach inbox`: the documents PoCs sent (`/submit`, the signed upload page), and staff's
-decision on each: confirm it as a submission of the reporting history, or decline it with a
-reason the PoC is sent. Every change is audited under the CLI's actor; a refusal names its
-reason and writes nothing."""
+decision on each: confirm it as a submission of the reporting history, or as the party's
+response to a letter (`--letter`, `--substantive/--not-substantive`: recorded through
+storage.letters, the document attached), or decline it with a reason the PoC is sent. Every
+change is audited under the CLI's actor; a refusal names its reason and writes nothing."""
 
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -25,7 +27,7 @@ app = typer.Typer(help="Documents PoCs sent (national reports, additional inform
                   "a submission or decline with a reason.", no_args_is_help=True)
 
 LIST_COLUMNS = ("id", "state", "poc", "purpose", "file", "type", "size", "channel",
-                "received_at", "status")
+                "received_at", "status", "letter")
 DocumentId = Annotated[int, typer.Argument(help="The document's id (see `outreach inbox list`).")]
 
 
@@ -52,7 +54,7 @@ def _record(document: ReceivedDocument, party: Party) -> dict[str, Any]:
         "purpose": document.purpose, "file": document.original_name,
         "type": document.detected_type, "size": document.size, "channel": document.channel,
         "received_at": document.received_at.isoformat(timespec="seconds"),
-        "status": document.status,
+        "status": document.status, "letter": document.letter_id,
     }
 
 
@@ -126,18 +128,39 @@ class Kind(StrEnum):
     ACTION_PLAN = SubmissionKind.ACTION_PLAN.value
 
 
+LetterOption = Annotated[int | None, typer.Option(
+    "--letter", help="Confirm it as the party's response to this letter (see `outreach "
+    "responses letters`); default: the letter the PoC named.")]
+SubstantiveOption = Annotated[bool | None, typer.Option(
+    "--substantive/--not-substantive", help="Whether the response to the letter is "
+    "substantive (required with a letter).")]
+
+
 @app.command()
 def confirm(
     ctx: typer.Context,
     document_id: DocumentId,
-    kind: Annotated[Kind, typer.Option(help="What it is in the reporting history: "
-                                       "first_report, additional_info or action_plan.")],
-    on: Annotated[str, typer.Option(help="The submission's date (YYYY-MM-DD), as the "
-                                    "Committee counts it.")],
+    kind: Annotated[Kind | None, typer.Option(help="What it is in the reporting history: "
+                                              "first_report, additional_info or "
+                                              "action_plan.")] = None,
+    on: Annotated[str | None, typer.Option(help="The submission's date (YYYY-MM-DD), as the "
+                                           "Committee counts it; for a response to a "
+                                           "letter, the day it came (default: the day it "
+                                           "was received).")] = None,
+    letter: LetterOption = None,
+    substantive: SubstantiveOption = None,
 ) -> None:
-    """Record the document as a submission of its State; the reminders follow from it."""
+    """Record the document as a submission of its State (--kind, --on: the reminders follow
+    from it), or as its party's response to a letter (--letter, --substantive or
+    --not-substantive: the letter's figures count it and its reminders stop)."""
     day = day_option(on, "--on")
-    assert day is not None
+    if letter is not None or substantive is not None:
+        if kind is not None:
+            fail("inbox_confirm_what")
+        _confirm_response(ctx, document_id, letter, substantive, day)
+        return
+    if kind is None or day is None:
+        fail("inbox_confirm_what")
     with registry(ctx) as (cli, session), refusals():
         document = store.get(session=session, document_id=document_id)
         submission = store.confirm(session=session, document=document, kind=kind.value,
@@ -146,6 +169,25 @@ def confirm(
         assert party is not None
         say("inbox_confirmed", id=document_id, state=party.code, kind=kind.value,
             on=day.isoformat(), submission=submission.id)
+
+
+def _confirm_response(ctx: typer.Context, document_id: int, letter: int | None,
+                      substantive: bool | None, day: date | None) -> None:
+    if substantive is None:
+        fail("inbox_substantive_required")
+    with registry(ctx) as (cli, session), refusals():
+        document = store.get(session=session, document_id=document_id)
+        letter_id = letter if letter is not None else document.letter_id
+        if letter_id is None:
+            fail("inbox_no_letter", id=document_id)
+        done = store.confirm_response(
+            session=session, document=document, letter_id=letter_id, substantive=substantive,
+            responded_on=day or document.received_at.date(), actor=cli.actor,
+            now=cli.clock())
+        party = session.get(Party, document.party_id)
+        assert party is not None
+        say("inbox_response_confirmed", id=document_id, state=party.code, letter=letter_id,
+            substantive=substantive, on=done.response.responded_on.isoformat())
 
 
 @app.command()

@@ -18,7 +18,7 @@ from bot.delivery.answer_kinds import (
     answer_names,
     buttons,
 )
-from bot.web.links import answer_urls, assistance_form_url, upload_url
+from bot.web.links import answer_urls, assistance_form_url, letter_upload_url, upload_url
 from storage.assistance.feedback import FOLLOW_UP_TEMPLATE
 from storage.matrices.reviews import review_of_message
 from storage.outbox import OutboxMessage
@@ -50,13 +50,17 @@ def urls(kind: AnswerKind, public_url: str, secret: str, delivery_id: int) -> di
     return answer_urls(public_url, secret, kind.path, delivery_id, answer_names(kind))
 
 
-def email_links(*, public_url: str, secret: str, message: OutboxMessage, is_letter: bool,
-                delivery_id: int, poc_id: int, party_kind: str, today: date,
-                ) -> dict[str, str] | None:
-    """The links an e-mail of this delivery carries, by name, for its template."""
-    kind = answer_kind(message, is_letter)
+def email_links(*, public_url: str, secret: str, message: OutboxMessage,
+                letter_id: int | None, delivery_id: int, poc_id: int, party_kind: str,
+                today: date) -> dict[str, str] | None:
+    """The links an e-mail of this delivery carries, by name, for its template; `letter_id`:
+    the letter expecting a response the message is (or reminds of), if any."""
+    kind = answer_kind(message, letter_id is not None)
     links = None if kind is None else urls(kind, public_url, secret, delivery_id)
-    if kind is REPLY and links is not None and party_kind == PartyKind.STATE:
+    if kind is LETTER and links is not None and letter_id is not None:
+        # the response itself, through the upload page, naming the letter
+        links["upload"] = letter_upload_url(public_url, secret, poc_id, letter_id, today)
+    elif kind is REPLY and links is not None and party_kind == PartyKind.STATE:
         # a State's PoC may request assistance, and send its report through the upload page
         links["assistance_form"] = assistance_form_url(public_url, secret, poc_id, today)
         links["upload"] = upload_url(public_url, secret, poc_id,

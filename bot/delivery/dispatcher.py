@@ -86,7 +86,8 @@ class _Batch:
     pocs: dict[int, pocs.PointOfContact]
     parties: dict[int, Party]
     emails: dict[int, tuple[str, ...]]
-    letters: set[int]  # message ids of letters expecting a response, and of their reminders
+    letters: dict[int, int]  # message id -> letter id, for letters expecting a response and
+    # their reminders
     # message id -> the draft matrix it carries, read once (or why it cannot be attached)
     drafts: dict[int, Attachment | MissingDraft] = field(default_factory=dict)
 
@@ -275,7 +276,7 @@ class Dispatcher:
             unsubscribe = unsubscribe_url(self.links.public_url, self.links.secret, poc.id)
             answers = email_links(public_url=self.links.public_url,
                                   secret=self.links.secret, message=message,
-                                  is_letter=message.id in batch.letters,
+                                  letter_id=batch.letters.get(message.id or 0),
                                   delivery_id=delivery.id, poc_id=poc.id,
                                   party_kind=party.kind, today=self.clock().date())
         try:

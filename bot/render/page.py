@@ -69,8 +69,22 @@ def _rows(section: str, content: Mapping[str, Any], words: Mapping[str, str]) ->
         vocabulary = WINDOW + "." if key == WINDOW else ITEM_VOCABULARY.get(key)
         for item, count in value.items():
             name = f"{vocabulary}{item}" if vocabulary else f"{path}.{item}"
+            if isinstance(count, Mapping):  # an entry with figures of its own (a letter)
+                rows += _entry(section, path, str(item), count, words)
+                continue
             rows.append(PageRow(words.get(name, str(item)), _value(count), f"{path}.{item}"))
     return rows
+
+
+def _entry(section: str, path: str, item: str, figures: Mapping[str, Any],
+           words: Mapping[str, str]) -> list[PageRow]:
+    """A sub-heading ("Letter 3") and the entry's figures, labelled as the entry's own
+    (`<path>.<figure>`) or else as the section's figure of that name."""
+    heading = f"{words.get(f'{path}.entry', path)} {item}"
+    return [PageRow(heading, "", f"{path}.{item}", heading=True), *(
+        PageRow(words.get(f"{path}.{figure}", words.get(f"{section}.{figure}", figure)),
+                _value(value), f"{path}.{item}.{figure}")
+        for figure, value in figures.items())]
 
 
 def _window(figures: TransparencyFigures, section: str, language: str

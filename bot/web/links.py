@@ -65,3 +65,16 @@ def upload_url(public_url: str, secret: str, poc_id: int, purpose: str, issued: 
 def upload_signature_valid(secret: str, poc_id: int, purpose: str, issued: str,
                            signature: str) -> bool:
     return _valid(secret, signature, "upload", poc_id, purpose, issued)
+def letter_upload_url(public_url: str, secret: str, poc_id: int, letter_id: int,
+                      issued: date) -> str:
+    """The PoC's own link to the upload page for its response to one letter (the letter's
+    e-mail and its reminders carry it), issued on `issued`; it expires
+    OUTREACH_REPLY_LINK_DAYS later and works for this PoC and this letter only."""
+    day = issued.strftime("%Y%m%d")
+    return (f"{public_url.rstrip('/')}/letter-upload/{poc_id}/{letter_id}/{day}/"
+            f"{_signature(secret, 'letter-upload', poc_id, letter_id, day)}")
+
+
+def letter_upload_signature_valid(secret: str, poc_id: int, letter_id: int, issued: str,
+                                  signature: str) -> bool:
+    return _valid(secret, signature, "letter-upload", poc_id, letter_id, issued)

@@ -9,6 +9,8 @@
                                                    bot.web.assistance_form
     GET, POST /upload/<poc id>/<purpose>/<issued YYYYMMDD>/<sig>
                                                    bot.web.upload (with a data folder)
+    GET, POST /letter-upload/<poc id>/<letter id>/<issued YYYYMMDD>/<sig>
+                                                   bot.web.upload, a letter's response
     POST <path of OUTREACH_WEBHOOK_URL>            bot.chat.webhook, in webhook mode: added
                                                    by bot.main as an extra route
 
@@ -30,7 +32,7 @@ from bot.web.answers import answer_routes
 from bot.web.assistance_form import AssistanceFormHandler
 from bot.web.handlers import HealthHandler, UnsubscribeHandler
 from bot.web.safety import NotFoundHandler, loggable_path
-from bot.web.upload import UploadHandler
+from bot.web.upload import LetterUploadHandler, UploadHandler
 from storage.inbox.model import Purpose
 from storage.inbox.store import DEFAULT_MAX_BYTES
 from storage.reminders import REPLY_LINK_DAYS
@@ -59,6 +61,10 @@ def build_web_application(engine: Engine, secret: str | None, clock: Callable[[]
             rf"/upload/([0-9]{{1,12}})/({'|'.join(Purpose)})/([0-9]{{8}})/([0-9a-f]{{32}})",
             UploadHandler, {**signed, "valid_for": timedelta(days=reply_link_days),
                             "data_dir": data_dir, "max_bytes": upload_max_bytes})]),
+        *([] if data_dir is None else [(
+            r"/letter-upload/([0-9]{1,12})/([0-9]{1,12})/([0-9]{8})/([0-9a-f]{32})",
+            LetterUploadHandler, {**signed, "valid_for": timedelta(days=reply_link_days),
+                                  "data_dir": data_dir, "max_bytes": upload_max_bytes})]),
         *extra_routes,
     ], log_function=_access_log, default_handler_class=NotFoundHandler)
 

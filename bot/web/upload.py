@@ -9,6 +9,13 @@ language; POST (multipart/form-data, field "document") checks the file by its co
 own State or organisation, audited as "poc:<id>"; staff are told by the chat's inbox tick.
 A refused file shows the form again with a sentence saying why (400 or 413), keeping
 nothing. The file is never shown back, served or rendered. Logs name ids only.
+
+/letter-upload/<poc id>/<letter id>/<issued YYYYMMDD>/<signature>
+(bot.web.links.letter_upload_url, in a letter's e-mail and its reminders): the same page for
+a response to that letter (LetterUploadHandler). The signature covers the PoC, the letter
+and the day, so another letter's or another PoC's link is refused (404), as is a letter
+that was not written to the PoC's State or organisation. The document received names the
+letter; while staff review it the party's reminders of that letter wait.
 """
 
 import logging
@@ -17,17 +24,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.web.handlers import Clock, _SignedLink
-from bot.web.links import upload_signature_valid
-from storage import pocs
+from bot.web.links import letter_upload_signature_valid, upload_signature_valid
+from storage import letters, pocs
 from storage.db import session_scope
 from storage.inbox import store
 from storage.inbox.model import InboxChannel, InboxStatus, Purpose
 from storage.parties import Party
 from storage.party_names import party_name
 
-__all__ = ["UploadHandler"]
+__all__ = ["LetterUploadHandler", "UploadHandler"]
 
 log = logging.getLogger(__name__)
 
@@ -50,26 +58,36 @@ class UploadHandler(_SignedLink):
         self.data_dir = data_dir
         self.max_bytes = max_bytes
 
+    def _signed(self, poc_id: str, what: str, issued: str, signature: str) -> bool:
+        assert self.secret is not None
+        return upload_signature_valid(self.secret, int(poc_id), what, issued, signature)
+
+    def _what(self, what: str) -> tuple[str, int | None]:
+        """(the purpose, the letter named) of the link's second part."""
+        return Purpose(what).value, None
+
     def _issued(self, poc_id: str, purpose: str, issued: str, signature: str) -> date | None:
-        if self.secret is None or not upload_signature_valid(
-                self.secret, int(poc_id), purpose, issued, signature):
+        if self.secret is None or not self._signed(poc_id, purpose, issued, signature):
             return None
         try:
             return datetime.strptime(issued, "%Y%m%d").date()
         except ValueError:
             return None
 
-    def _sender(self, poc_id: int) -> _Sender | None:
+    def _sender(self, poc_id: int, letter_id: int | None) -> _Sender | None:
         with session_scope(self.engine) as session:
             poc = pocs.get(session=session, poc_id=poc_id)
             party = session.get(Party, poc.party_id) if poc else None
             if poc is None or party is None or poc.status != pocs.PocStatus.ACTIVE:
                 return None
+            if letter_id is not None and not _written_to(session, letter_id, party):
+                return None
             return _Sender(poc.language, party_name(party, poc.language).text)
 
     def _open(self, poc_id: str, purpose: str, issued: str, signature: str) -> _Sender | None:
         day = self._issued(poc_id, purpose, issued, signature)
-        sender = self._sender(int(poc_id)) if day is not None else None
+        sender = (self._sender(int(poc_id), self._what(purpose)[1]) if day is not None
+                  else None)
         if day is None or sender is None:
             self._page(DONE_PAGE, self._reader_language(), 404, state="invalid")
             return None
@@ -81,7 +99,8 @@ class UploadHandler(_SignedLink):
 
     def _form(self, sender: _Sender, purpose: str, status: int = 200,
               problem: str | None = None) -> None:
-        self._page(FORM_PAGE, sender.language, status, party=sender.party, purpose=purpose,
+        self._page(FORM_PAGE, sender.language, status, party=sender.party,
+                   purpose=self._what(purpose)[0],
                    problem=problem, limit_mb=round(self.max_bytes / 1024 / 1024, 1))
 
     def get(self, poc_id: str, purpose: str, issued: str, signature: str) -> None:
@@ -98,9 +117,11 @@ class UploadHandler(_SignedLink):
             self._form(sender, purpose, 400, "inbox_empty")
             return
         upload = files[0]
-        incoming = store.Incoming(poc_id=int(poc_id), purpose=Purpose(purpose).value,
+        chosen, letter_id = self._what(purpose)
+        incoming = store.Incoming(poc_id=int(poc_id), purpose=chosen,
                                   original_name=upload.filename or "",
-                                  content=upload.body, channel=InboxChannel.WEB)
+                                  content=upload.body, channel=InboxChannel.WEB,
+                                  letter_id=letter_id)
         try:
             with session_scope(self.engine) as session:
                 document = store.receive(session=session, incoming=incoming,
@@ -116,3 +137,21 @@ class UploadHandler(_SignedLink):
                  document_id, status)
         self._page(DONE_PAGE, sender.language,
                    state="duplicate" if status == InboxStatus.DUPLICATE else "received")
+
+
+def _written_to(session: Session, letter_id: int, party: Party) -> bool:
+    letter = session.get(letters.Letter, letter_id)
+    return letter is not None and any(
+        found.id == party.id for found in letters.written_to(session=session, letter=letter))
+
+
+class LetterUploadHandler(UploadHandler):
+    """The upload page of one letter's response: /letter-upload/<poc>/<letter>/<day>/<sig>."""
+
+    def _signed(self, poc_id: str, what: str, issued: str, signature: str) -> bool:
+        assert self.secret is not None
+        return letter_upload_signature_valid(self.secret, int(poc_id), int(what), issued,
+                                             signature)
+
+    def _what(self, what: str) -> tuple[str, int | None]:
+        return Purpose.LETTER_RESPONSE.value, int(what)

@@ -3,8 +3,9 @@ where its bytes are kept, and what staff decided.
 
 status: received -> confirmed (it became a Submission of the reporting history) | declined
 (with a reason the PoC is sent) | duplicate (the same party had already sent the same bytes:
-recorded, and nothing else changes). `purpose` says what the PoC sent it as; a later feature
-(a letter's responses, a matrix approval) links a received document by its id.
+recorded, and nothing else changes). `purpose` says what the PoC sent it as; a response to a
+letter names the letter (`letter_id`) and, once confirmed, is the document of the party's
+letter_response row (its document_id).
 """
 
 from datetime import date, datetime
@@ -82,5 +83,8 @@ class ReceivedDocument(SQLModel, table=True):
     submission_kind: str | None = Field(default=None, max_length=20)
     submitted_on: date | None = None
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
+    # the letter it answers (purpose letter_response, named by the PoC's link or choice, or
+    # by staff at confirmation); None: no letter named
+    letter_id: int | None = Field(default=None, foreign_key="letter.id", index=True)
     decline_reason: str | None = Field(default=None, max_length=REASON_MAX)
     decline_message_id: int | None = Field(default=None, foreign_key="outbox_message.id")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage import audit, outbox, pocs, submissions
+from storage import audit, letters, outbox, pocs, submissions
 from storage.columns import within
 from storage.inbox.detect import detect
 from storage.inbox.model import (
@@ -50,6 +50,7 @@ class Incoming:
     original_name: str
     content: bytes
     channel: str
+    letter_id: int | None = None  # the letter it answers (purpose letter_response only)
 
 
 def snapshot(document: ReceivedDocument) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def snapshot(document: ReceivedDocument) -> dict[str, Any]:
         "submission_kind": document.submission_kind,
         "submitted_on": document.submitted_on.isoformat() if document.submitted_on else None,
         "submission_id": document.submission_id, "decline_reason": document.decline_reason,
+        "letter_id": document.letter_id,
     }
 
 
@@ -112,6 +114,10 @@ def receive(*, session: Session, incoming: Incoming, data_dir: Path, max_bytes: 
     poc = pocs.get(session=session, poc_id=incoming.poc_id)
     if poc is None or poc.status != pocs.PocStatus.ACTIVE:
         raise InboxError("inbox_not_a_poc")
+    if incoming.letter_id is not None:
+        if incoming.purpose != Purpose.LETTER_RESPONSE:
+            raise InboxError("inbox_letter_needs_response", purpose=incoming.purpose)
+        _written_to(session, incoming.letter_id, poc.party_id)
     kind = check(content=incoming.content, max_bytes=max_bytes)
     checksum = hashlib.sha256(incoming.content).hexdigest()
     earlier = _earlier(session, poc.party_id, checksum)
@@ -119,7 +125,7 @@ def receive(*, session: Session, incoming: Incoming, data_dir: Path, max_bytes: 
         party_id=poc.party_id, poc_id=incoming.poc_id, purpose=incoming.purpose,
         original_name=within(incoming.original_name.strip() or "-", ORIGINAL_NAME_MAX),
         size=len(incoming.content), checksum=checksum, detected_type=kind,
-        channel=incoming.channel, received_at=now)
+        channel=incoming.channel, received_at=now, letter_id=incoming.letter_id)
     if earlier is not None:
         document.status, document.duplicate_of = InboxStatus.DUPLICATE, earlier.id
     else:
@@ -235,3 +241,42 @@ def tell_staff_once(*, session: Session, now: datetime) -> list[tuple[ReceivedDo
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             found.append((document, party))
     return found
+
+
+def _written_to(session: Session, letter_id: int, party_id: int) -> letters.Letter:
+    """The letter, when it was written to the party; InboxError otherwise."""
+    try:
+        letter = letters.get(session=session, letter_id=letter_id)
+    except letters.LetterError:
+        raise InboxError("inbox_letter_not_found", letter=letter_id) from None
+    if all(party.id != party_id for party in letters.written_to(session=session,
+                                                                  letter=letter)):
+        raise InboxError("inbox_letter_not_written_to", letter=letter_id)
+    return letter
+
+
+def confirm_response(*, session: Session, document: ReceivedDocument, letter_id: int,
+                     substantive: bool, responded_on: date, actor: str,
+                     now: datetime) -> letters.Recorded:
+    """Record the document as its party's response to the letter (storage.letters.record,
+    audited, the document attached): the letter's figures count it and its reminders stop.
+    `letter_id` may correct the letter the PoC named; it must have been written to the
+    document's party."""
+    _undecided(document)
+    _written_to(session, letter_id, document.party_id)
+    if responded_on > now.date():
+        raise InboxError("inbox_bad_date", value=responded_on.isoformat())
+    assert document.id is not None
+    done = letters.record(
+        session=session, letter_id=letter_id, party_id=document.party_id,
+        kind=letters.ResponseKind.RESPONSE, on=responded_on,
+        channel="telegram" if document.channel == "telegram" else "email", actor=actor,
+        now=now, substantive=substantive, poc_id=document.poc_id, document_id=document.id)
+    before = snapshot(document)
+    document.status, document.decided_by, document.decided_at = (
+        InboxStatus.CONFIRMED, actor, now)
+    document.letter_id, document.submitted_on = letter_id, responded_on
+    session.add(document)
+    audit.record(session=session, actor=actor, action="confirm", entity="inbox_document",
+                 entity_id=document.id, before=before, after=snapshot(document), now=now)
+    return done

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,11 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot.render.report import SECTIONS
+from storage import letters
 from storage.events import Event
+from storage.pocs import PointOfContact
 from tests.support.cli import Invoke
+from tests.support.outbox import queue
 from tests.support.paths import REPO
 
 EVENTS = (
@@ -65,6 +68,13 @@ def registry_2023(outreach: Invoke, write_file: Callable[..., Path], session: Se
     withdrawn = session.exec(select(Event).where(Event.title == "Withdrawn")).one()
     withdrawn.deleted_at = datetime(2023, 9, 1, tzinfo=UTC)
     session.add(withdrawn)
+    session.commit()
+    # a letter of 2023 expecting a response (the `letters` section's per-letter keys)
+    sent = datetime(2023, 6, 2, 14, 0, tzinfo=UTC)
+    contacts = [poc.id or 0 for poc in session.exec(select(PointOfContact))]
+    message = queue(session, contacts, template="chair_message", now=sent)
+    letters.expect_for_message(session=session, outbox_message_id=message.id or 0,
+                               due_on=date(2023, 7, 31), actor="test", now=sent)
     session.commit()
 
 
@@ -115,6 +125,12 @@ EXPECTED = {
     ("action_plans", "in_preparation_by_supporter.OSCE"): 1,
     ("coordinators", "count"): 1,
     ("coordinators", "by_organisation.OSCE"): "the OSCE region",
+    ("letters", "letters"): 1,
+    ("letters", "by_letter.1.sent_on"): "2023-06-02",
+    ("letters", "by_letter.1.due_on"): "2023-07-31",
+    ("letters", "by_letter.1.written_to"): 2,
+    ("letters", "by_letter.1.written_to_organisations"): 1,
+    ("letters", "by_letter.1.not_answered"): 2,
 }
 
 
@@ -346,6 +362,8 @@ def test_the_json_keys_are_the_documented_ones(outreach: Invoke) -> None:
                                                 else ".<acronym>"),
                         section + "." + year.sub(r"\1<year>", figure))
             for section, figure in json_figures(outreach)}
+    by_id = re.compile(r"^letters\.by_letter\.\d+\.")  # one entry per letter, by its id
+    keys = {by_id.sub("letters.by_letter.<id>.", key) for key in keys}
     assert keys == documented_keys()
 
 

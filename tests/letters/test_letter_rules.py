@@ -29,6 +29,18 @@ def test_a_party_is_late_from_the_day_after_its_due_or_promised_date(
     assert owed(DUE, answer, today) is late
 
 
+@pytest.mark.parametrize("answer", [
+    None, Answer(promise=True, promised_by=date(2020, 9, 30)),
+    Answer(promise=True, promised_by=date(2020, 7, 15))])
+def test_a_document_under_review_holds_the_reminders_whatever_else_holds(
+    answer: Answer | None
+) -> None:
+    for today in (date(2020, 8, 1), date(2020, 10, 1), date(2021, 6, 1)):
+        assert owed(DUE, answer, today, under_review=True) is False
+    assert remind_from(DUE, answer, under_review=True) is None
+    assert owed(DUE, answer, date(2021, 6, 1)) is True  # decided: the rules above again
+
+
 def test_an_answered_party_has_no_first_reminder_day() -> None:
     assert remind_from(DUE, Answer(promise=False)) is None
     assert remind_from(DUE, None) == date(2020, 8, 1)

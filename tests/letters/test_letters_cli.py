@@ -100,7 +100,10 @@ def test_the_report_counts_written_to_responded_and_substantive(
     data = json.loads(outreach("report", *period, "--format", "json").output)
     assert data["letters"] == {
         "letters": 1, "written_to": 4, "written_to_organisations": 3, "responded": 3,
-        "substantive": 2, "promised": 0}
+        "substantive": 2, "promised": 0, "by_letter": {str(written.letter_id): {
+            "id": written.letter_id, "sent_on": "2026-06-02", "due_on": "2026-07-31",
+            "written_to": 4, "written_to_organisations": 3, "responded": 3,
+            "substantive": 2, "promised": 0, "not_answered": 1}}}
     text = " ".join(outreach("report", *period).output.split())
     assert ("On 2026-06-02 the Committee wrote to 4 States and organisations requesting"
             " written responses by 2026-07-31. 3 have responded, 2 substantively.") in text

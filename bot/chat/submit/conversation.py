@@ -1,7 +1,8 @@
 """A PoC sends a document to the secretariat in the chat (bot/chat/submit/conversation.mmd):
 
     /submit -> what it is [national report | additional information | action plan |
-               response to a letter] -> the file -> "Send ... as ...?" [Send | Cancel]
+               response to a letter] -> (which letter, when the party has several open;
+               bot.chat.submit.letters) -> the file -> "Send ... as ...?" [Send | Cancel]
 
 Send fetches the file through the Bot API (getFile, then its file URL) and records it for
 the PoC's own State or organisation (storage.inbox.store.receive: checked by content, at most
@@ -41,6 +42,7 @@ from bot.chat.common import answer, edit, reply, send, services
 from bot.chat.inbox import place
 from bot.chat.inbox_notice import announce
 from bot.chat.submit.draft import DRAFTS_KEY, Draft, Step, draft_codec, drafts, key
+from bot.chat.submit.letters import LETTER_PATTERN, OpenLetter, callback_data, chosen, open_letters
 from bot.render.templates import macro
 from storage.db import session_scope
 from storage.inbox import store
@@ -71,6 +73,12 @@ def _purposes(language: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(
         words("purpose_button", language, purpose=purpose.value),
         callback_data=f"ps:purpose:{purpose.value}")] for purpose in Purpose])
+
+
+def _letters(found: list[OpenLetter], language: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        words("letter_button", language, sent=item.sent_on, due=item.due_on),
+        callback_data=callback_data(item.letter_id))] for item in found])
 
 
 def _confirm(language: str) -> InlineKeyboardMarkup:
@@ -131,11 +139,53 @@ async def on_purpose(update: Update, context: Context) -> object:
     draft, query = await _current(update, context), update.callback_query
     if draft is None or query is None:
         return ConversationHandler.END
-    chosen = (query.data or "").rsplit(":", 1)[-1]
-    draft.purpose = Purpose(chosen).value
+    draft.purpose = Purpose((query.data or "").rsplit(":", 1)[-1]).value
     await answer(query)
-    await edit(query, words("ask_file", draft.language, what=draft.purpose,
-                            limit=_limit_mb(context)))
+    if draft.purpose == Purpose.LETTER_RESPONSE:
+        return await _ask_letter(query, context, draft)
+    await edit(query, _ask_file(context, draft))
+    return Step.FILE
+
+
+def _ask_file(context: Context, draft: Draft, before: str = "") -> str:
+    ask = words("ask_file", draft.language, what=draft.purpose, limit=_limit_mb(context))
+    return f"{before}\n\n{ask}" if before else ask
+
+
+async def _ask_letter(query: Any, context: Context, draft: Draft) -> object:
+    """Which letter: none open (said, the document names none), one (said), several (a
+    button each)."""
+    found = await asyncio.to_thread(open_letters, services(context).engine, draft.party_id)
+    if len(found) > 1:
+        await edit(query, words("ask_letter", draft.language, party=draft.party),
+                   _letters(found, draft.language))
+        return Step.LETTER
+    if found:
+        draft.letter_id = found[0].letter_id
+        said = words("letter_named", draft.language, party=draft.party,
+                     sent=found[0].sent_on, due=found[0].due_on)
+    else:
+        said = words("no_open_letter", draft.language, party=draft.party)
+    await edit(query, _ask_file(context, draft, said))
+    return Step.FILE
+
+
+async def on_letter(update: Update, context: Context) -> object:
+    draft, query = await _current(update, context), update.callback_query
+    if draft is None or query is None:
+        return ConversationHandler.END
+    letter_id = chosen(query.data or "")
+    found = await asyncio.to_thread(open_letters, services(context).engine, draft.party_id)
+    match = next((item for item in found if item.letter_id == letter_id), None)
+    if match is None:  # answered meanwhile, or not the party's: the question stands
+        await answer(query, words("stale_button", draft.language))
+        return Step.LETTER
+    draft.letter_id = match.letter_id
+    await answer(query)
+    await edit(query, _ask_file(context, draft, words(
+        "letter_named", draft.language, party=draft.party, sent=match.sent_on,
+        due=match.due_on)))
+    log.info("telegram /submit: PoC %s answers letter %s", draft.poc_id, match.letter_id)
     return Step.FILE
 
 
@@ -167,11 +217,21 @@ async def on_hint(update: Update, context: Context) -> object:
     return state
 
 
+async def on_letter_hint(update: Update, context: Context) -> object:
+    """Words or a file where a letter's button is expected: a hint, same step."""
+    draft = await _current(update, context)
+    if draft is None:
+        return ConversationHandler.END
+    await reply(update, words("buttons_expected", draft.language))
+    return Step.LETTER
+
+
 def _receive(context: Context, draft: Draft, content: bytes) -> tuple[str, str | None]:
     """(the PoC's answer's name, the refusal's code) after recording the file."""
     incoming = store.Incoming(poc_id=draft.poc_id, purpose=draft.purpose,
                               original_name=draft.file_name, content=content,
-                              channel=InboxChannel.TELEGRAM)
+                              channel=InboxChannel.TELEGRAM,
+                              letter_id=draft.letter_id or None)
     try:
         with session_scope(services(context).engine) as session:
             document = store.receive(session=session, incoming=incoming,
@@ -255,6 +315,8 @@ def submit_conversation(timeout: timedelta, persistent: bool = False
     states: dict[object, list[Any]] = {
         Step.PURPOSE: [CallbackQueryHandler(on_purpose, pattern=r"^ps:purpose:\w+$"),
                        MessageHandler(typed | filters.Document.ALL, on_hint)],
+        Step.LETTER: [CallbackQueryHandler(on_letter, pattern=LETTER_PATTERN),
+                      MessageHandler(typed | filters.Document.ALL, on_letter_hint)],
         Step.FILE: [MessageHandler(filters.Document.ALL, on_file),
                     MessageHandler(typed, on_hint)],
         Step.CONFIRM: [CallbackQueryHandler(on_confirm, pattern=r"^ps:confirm:(send|cancel)$"),

@@ -28,6 +28,7 @@ class Step(Enum):
     """The conversation's states (bot/chat/submit/conversation.mmd)."""
 
     PURPOSE = "purpose"
+    LETTER = "letter"
     FILE = "file"
     CONFIRM = "confirm"
 
@@ -42,6 +43,7 @@ class Draft:
     file_id: str = ""
     file_name: str = ""
     last_seen: str = ""  # ISO time of the last answer
+    letter_id: int = 0  # the letter a response answers; 0: none named
 
     def seen(self, now: datetime) -> None:
         self.last_seen = now.isoformat()
@@ -53,6 +55,7 @@ class Draft:
     def from_dict(cls, stored: dict[str, Any]) -> "Draft":
         return cls(poc_id=int(stored["poc_id"]), party_id=int(stored["party_id"]),
                    language=str(stored["language"]),
+                   letter_id=int(stored.get("letter_id") or 0),
                    **{name: str(stored.get(name, "")) for name in
                       ("party", "purpose", "file_id", "file_name", "last_seen")})
 
