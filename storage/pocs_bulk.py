@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlmodel import Session
 
 from storage.audit import AuditEntry
+from storage.bulk_rows import insert_rows, insert_with_ids
 from storage.pocs import (
     SCALAR_FIELDS,
     PocEmail,
@@ -73,12 +74,12 @@ def find_by_first_emails(*, session: Session, keys: Iterable[Key]) -> dict[Key, 
     connection = session.connection()
     rows: dict[Key, Any] = {}
     for row in connection.execute(query):
-        key = (row.party_id, row.address)
+        key = (row[2], row[1])  # (party id, address)
         if key in wanted and key not in rows:  # the address may be another party's PoC's
             rows[key] = row
     if not rows:
         return {}
-    ids = [row.id for row in rows.values()]
+    ids = [row[0] for row in rows.values()]
     emails: dict[int, list[str]] = {}
     for poc_id, address in connection.execute(
         select(_EMAIL.c.poc_id, _EMAIL.c.address).where(_EMAIL.c.poc_id.in_(ids))
@@ -88,9 +89,9 @@ def find_by_first_emails(*, session: Session, keys: Iterable[Key]) -> dict[Key, 
     regions = dict(connection.execute(
         select(_REGION.c.poc_id, _REGION.c.region).where(_REGION.c.poc_id.in_(ids))).all())
     return {
-        key: StoredPoc(row.id, PocFields(
-            **{name: row._mapping[name] for name in SCALAR_FIELDS},
-            emails=tuple(emails.get(row.id, ())), region=regions.get(row.id, "")))
+        key: StoredPoc(row[0], PocFields(
+            **dict(zip(SCALAR_FIELDS, row[2:], strict=True)),
+            emails=tuple(emails.get(row[0], ())), region=regions.get(row[0], "")))
         for key, row in rows.items()
     }
 
@@ -106,8 +107,7 @@ def create_many(
     connection = session.connection()
     rows = [{**{name: getattr(item, name) for name in SCALAR_FIELDS},
              "created_at": now, "updated_at": now} for item in fields]
-    ids = list(connection.execute(
-        insert(_POC).returning(_POC.c.id, sort_by_parameter_order=True), rows).scalars())
+    ids = insert_with_ids(connection, _POC, rows)
     _insert_emails_and_regions(session, list(zip(ids, fields, strict=True)))
     return ids
 
@@ -132,8 +132,8 @@ def update_many(*, session: Session, changes: Sequence[Change], now: datetime) -
     if new_regions:
         connection.execute(delete(_REGION).where(
             _REGION.c.poc_id.in_([poc_id for poc_id, _ in new_regions])))
-    _insert_rows(connection, _EMAIL, _email_rows(new_emails))
-    _insert_rows(connection, _REGION, _region_rows(new_regions))
+    insert_rows(connection, _EMAIL, _email_rows(new_emails))
+    insert_rows(connection, _REGION, _region_rows(new_regions))
     _expire(session, {change.stored.poc_id for change in changes})
 
 
@@ -152,13 +152,13 @@ def record_audit(
             before, after, verb = None, fields_snapshot(entry), "create"
         rows.append({"at": now, "actor": actor, "action": verb, "entity": "poc",
                      "entity_id": str(poc_id), "before": before, "after": after})
-    _insert_rows(session.connection(), _AUDIT, rows)
+    insert_rows(session.connection(), _AUDIT, rows)
 
 
 def _insert_emails_and_regions(session: Session, pocs: list[tuple[int, PocFields]]) -> None:
     connection = session.connection()
-    _insert_rows(connection, _EMAIL, _email_rows(pocs))
-    _insert_rows(connection, _REGION, _region_rows(pocs))
+    insert_rows(connection, _EMAIL, _email_rows(pocs))
+    insert_rows(connection, _REGION, _region_rows(pocs))
 
 
 def _email_rows(pocs: list[tuple[int, PocFields]]) -> list[dict[str, Any]]:
@@ -169,11 +169,6 @@ def _email_rows(pocs: list[tuple[int, PocFields]]) -> list[dict[str, Any]]:
 def _region_rows(pocs: list[tuple[int, PocFields]]) -> list[dict[str, Any]]:
     return [{"poc_id": poc_id, "region": fields.region}
             for poc_id, fields in pocs if fields.region]
-
-
-def _insert_rows(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        connection.execute(insert(table), rows)
 
 
 def _expire(session: Session, poc_ids: set[int]) -> None:

@@ -50,6 +50,9 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_ROLES, _STATUSES = list(pocs.PocRole), list(pocs.PocStatus)  # listed once, not per row
+
+
 @dataclass(frozen=True)
 class _ValidRow:
     line: int | None
@@ -76,10 +79,9 @@ def _validate_row(
     check_cells(row, LIMITS, line, problems)
     default_role = pocs.PocRole.COORDINATOR if party and party.kind != PartyKind.STATE else (
         pocs.PocRole.NATIONAL)
-    role = choice(row.get("role") or default_role, list(pocs.PocRole), "unknown_role", line,
-                  problems)
-    status = choice(row.get("status") or pocs.PocStatus.ACTIVE, list(pocs.PocStatus),
-                    "unknown_status", line, problems)
+    role = choice(row.get("role") or default_role, _ROLES, "unknown_role", line, problems)
+    status = choice(row.get("status") or pocs.PocStatus.ACTIVE, _STATUSES, "unknown_status",
+                    line, problems)
     language = choice(row.get("language") or "en", languages, "unknown_language", line, problems)
     values: dict[str, Any] = {}
     for column, parse in (("email", normalise_emails), ("phone", normalise_phone),
@@ -168,6 +170,8 @@ def import_pocs(
     if report.problems:
         if wrote:
             session.rollback()
+        # a refused file creates, updates and leaves nothing, whatever chunks were counted
+        report.created = report.updated = report.unchanged = 0
         return report
     return finish(session, report)
 
@@ -202,8 +206,9 @@ def _import_chunk(
             report.created += 1
             continue
         merged = _merge(found.fields, item.fields, item.present)
-        # as storage.pocs.update decides: by the audit log's picture of the PoC
-        if pocs_bulk.fields_snapshot(merged) == pocs_bulk.fields_snapshot(found.fields):
+        # storage.pocs.update compares the audit log's pictures of the PoC, which hold
+        # every field: equal fields, equal pictures
+        if merged == found.fields:
             report.unchanged += 1
         else:
             written.append(pocs_bulk.Change(found, merged))
