@@ -184,7 +184,8 @@ def main() -> None:
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
     out(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
-    out("| backend | rows | file | run | seconds | rows/s | CPU s | CPU ms/row | peak RSS | counts |")
+    out("| backend | rows | file | run | seconds | rows/s | CPU s | CPU ms/row | peak RSS "
+        "| counts |")
     out("|---|---:|---|---|---:|---:|---:|---:|---:|---|")
     slowest = float("inf")
     for backend in backends:

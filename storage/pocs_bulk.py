@@ -2,10 +2,10 @@
 
 A query per chunk of rows, not per row: the PoCs a chunk names are found with three
 SELECTs (the PoCs by their first address, all their addresses, their regions) and written
-with one multi-row statement per table (new PoCs with their ids returned, addresses,
-regions, changed PoCs, audit entries). What is written is what `storage.pocs.create` and
-`storage.pocs.update` write for each PoC in turn, audit entries included, in the chunk's
-order (tests/storage/test_pocs_bulk.py holds the two side by side).
+a table at a time (storage/bulk_rows.py: new PoCs with their ids, addresses, regions,
+audit entries; changed PoCs with one executemany UPDATE). What is written is what
+`storage.pocs.create` and `storage.pocs.update` write for each PoC in turn, audit entries
+included, in the chunk's order (tests/storage/test_pocs_bulk.py holds the two side by side).
 
 Core statements on the session's connection, not ORM objects: nothing piles up in the
 session whatever the file's size. A PoC the session already holds is expired once changed
