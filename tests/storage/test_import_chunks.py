@@ -1,11 +1,13 @@
-"""The events and submissions importers look stored rows up a chunk at a time: a file over
-several chunks finds each stored row, whichever chunk names it (chunks of two here)."""
+"""The events, submissions and assistance importers look stored rows up a chunk at a time:
+a file over several chunks finds each stored row, whichever chunk names it (chunks of two
+here)."""
 
 from datetime import UTC, datetime, time
 
 import pytest
 from sqlmodel import Session
 
+from storage.imports import assistance as assistance_import
 from storage.imports import events as event_import
 from storage.imports import submissions as submission_import
 from storage.imports.common import ImportReport
@@ -32,6 +34,7 @@ EVENTS = (
 def chunks_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(submission_import, "CHUNK_ROWS", 2)
     monkeypatch.setattr(event_import, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(assistance_import, "CHUNK_ROWS", 2)
 
 
 def counted(report: ImportReport) -> tuple[int, int, int]:
@@ -74,3 +77,24 @@ def test_events_over_several_chunks_are_matched_whatever_the_case_of_their_title
     report = event_import.import_events(
         session=session, table=parse_csv_text(again), actor="t", today=TODAY, now=NOW)
     assert counted(report) == (1, 2, 1)
+
+
+ASSISTANCE = (
+    "state,received_on,channel,needs,reference,summary\n"
+    "KEN,2019-03-04,template,training,NV/2019/12,Border controls\n"
+    "VNM,2017-06-01,note_verbale,legislation,,Drafting a law\n"
+    "CIV,2020-02-02,national_report,equipment/biological,CIV-1,\n"
+)
+
+
+def test_assistance_over_several_chunks_is_matched_to_the_stored_requests(
+    session: Session,
+) -> None:
+    first = assistance_import.import_assistance(
+        session=session, table=parse_csv_text(ASSISTANCE), actor="t", today=TODAY, now=NOW)
+    assert counted(first) == (3, 0, 0)
+    again = ASSISTANCE.replace("Drafting a law", "Drafting a law on export controls") + (
+        "GHA,2021-05-05,note_verbale,training,GH-1,\n")
+    report = assistance_import.import_assistance(
+        session=session, table=parse_csv_text(again), actor="t", today=TODAY, now=NOW)
+    assert counted(report) == (1, 1, 2)
