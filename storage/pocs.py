@@ -114,6 +114,7 @@ _SCALAR_FIELDS = (
     "party_id", "role", "full_name", "title", "agency", "phone", "telegram_handle",
     "telegram_chat_id", "language", "timezone", "status", "notified_on", "verified_on",
 )
+SCALAR_FIELDS = _SCALAR_FIELDS  # the PoC's own columns a person sets (storage/pocs_bulk.py)
 
 
 def snapshot(poc: PointOfContact, emails: Sequence[str], region: str = "") -> dict[str, Any]:

@@ -6,11 +6,11 @@ column lists area[/weapon] separated by ";" ("op3_cd/chemical; training"); a nee
 not in the file and is kept when the same area and weapon are restated.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.assistance import requests
 from storage.assistance.model import (
@@ -19,6 +19,7 @@ from storage.assistance.model import (
     REFERENCE_MAX,
     SUMMARY_MAX,
     AssistanceArea,
+    AssistanceRequest,
     RequestChannel,
     RequestStatus,
     WeaponCategory,
@@ -184,11 +185,34 @@ def _validate_row(
     return _ValidRow(line, party.id, fields, progress)
 
 
-def _write(session: Session, item: _ValidRow, actor: str, now: datetime,
-           report: ImportReport) -> None:
-    found = requests.find(session=session, party_id=item.party_id,
-                          received_on=item.fields.received_on,
-                          reference=item.fields.reference)
+_Key = tuple[int, date, str]  # (State, day received, reference): an import's identity
+CHUNK_ROWS = 1000  # rows whose stored requests are looked up with one query
+
+
+def _key(item: _ValidRow) -> _Key:
+    return item.party_id, item.fields.received_on, item.fields.reference
+
+
+def _with_stored(session: Session, valid: Sequence[_ValidRow]
+                 ) -> Iterator[tuple[_ValidRow, list[AssistanceRequest]]]:
+    """Each row with the stored requests of its identity (as `requests.find` gives them,
+    oldest first), found for CHUNK_ROWS rows at a time with one query rather than one a row."""
+    for start in range(0, len(valid), CHUNK_ROWS):
+        chunk = valid[start:start + CHUNK_ROWS]
+        query = (select(AssistanceRequest)
+                 .where(col(AssistanceRequest.party_id).in_({item.party_id for item in chunk}))
+                 .where(col(AssistanceRequest.received_on).in_(
+                     {item.fields.received_on for item in chunk}))
+                 .order_by(col(AssistanceRequest.id)))
+        stored: dict[_Key, list[AssistanceRequest]] = {}
+        for request in session.exec(query):
+            stored.setdefault(
+                (request.party_id, request.received_on, request.reference), []).append(request)
+        yield from ((item, stored.get(_key(item), [])) for item in chunk)
+
+
+def _write(session: Session, item: _ValidRow, found: list[AssistanceRequest], actor: str,
+           now: datetime, report: ImportReport) -> None:
     if found:
         request = found[0]
         stored = requests.needs_of(session=session, request_id=request.id or 0)
@@ -211,10 +235,7 @@ def _write(session: Session, item: _ValidRow, actor: str, now: datetime,
 def _ambiguous(session: Session, valid: Sequence[_ValidRow], problems: list[Problem]) -> None:
     """A row whose State, day and reference name more than one stored request (two added
     the same day without a reference) cannot say which it updates."""
-    for item in valid:
-        found = requests.find(session=session, party_id=item.party_id,
-                              received_on=item.fields.received_on,
-                              reference=item.fields.reference)
+    for item, found in _with_stored(session, valid):
         if len(found) > 1:
             problems.append(Problem(item.line, "ambiguous_request", {
                 "ids": ", ".join(str(request.id) for request in found)}))
@@ -245,8 +266,8 @@ def import_assistance(
     _ambiguous(session, valid, report.problems)
     if report.problems:
         return report
-    for item in valid:
-        _write(session, item, actor, now, report)
+    for item, found in _with_stored(session, valid):
+        _write(session, item, found, actor, now, report)
     return finish(session, report)
 
 

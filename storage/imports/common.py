@@ -155,12 +155,15 @@ def check_cells(
 ) -> None:
     """Text a database can store and a listing shows as it is: no control characters, no
     invisible format characters, nothing longer than its column."""
-    for column, value in row.items():
-        if _CONTROL.search(value):
-            problems.append(Problem(line, "control_character", {"column": column}))
-        if found := _FORMAT.search(value):
-            problems.append(Problem(line, "format_character", {
-                "column": column, "character": f"U+{ord(found.group()):04X}"}))
+    # one search over the whole row first ("\n" is in neither class): most rows are clean
+    whole = "\n".join(row.values())
+    if _CONTROL.search(whole) or _FORMAT.search(whole):
+        for column, value in row.items():
+            if _CONTROL.search(value):
+                problems.append(Problem(line, "control_character", {"column": column}))
+            if found := _FORMAT.search(value):
+                problems.append(Problem(line, "format_character", {
+                    "column": column, "character": f"U+{ord(found.group()):04X}"}))
     for column, limit in limits.items():
         if len(row.get(column, "")) > limit:
             problems.append(Problem(line, "too_long", {"column": column, "limit": str(limit)}))

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from storage import pocs
+from storage import pocs, pocs_bulk
 from storage.imports.common import (
     FirstLines,
     ImportReport,
@@ -37,6 +37,7 @@ from storage.problems import Problem
 REQUIRED = {"party", "full_name", "email"}
 OPTIONAL = {"role", "title", "agency", "phone", "telegram", "language", "timezone", "status",
             "date_notified", "date_verified", "region"}
+CHUNK_ROWS = 1000  # rows looked up and written together: a few statements a chunk
 LIMITS = {"full_name": 200, "title": 200, "agency": 300, "region": pocs.REGION_MAX}
 
 # file column -> the PocFields attributes it sets
@@ -47,6 +48,9 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "date_notified": ("notified_on",), "date_verified": ("verified_on",),
     "region": ("region",),
 }
+
+
+_ROLES, _STATUSES = list(pocs.PocRole), list(pocs.PocStatus)  # listed once, not per row
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,9 @@ def _validate_row(
     check_cells(row, LIMITS, line, problems)
     default_role = pocs.PocRole.COORDINATOR if party and party.kind != PartyKind.STATE else (
         pocs.PocRole.NATIONAL)
-    role = choice(row.get("role") or default_role, list(pocs.PocRole), "unknown_role", line,
-                  problems)
-    status = choice(row.get("status") or pocs.PocStatus.ACTIVE, list(pocs.PocStatus),
-                    "unknown_status", line, problems)
+    role = choice(row.get("role") or default_role, _ROLES, "unknown_role", line, problems)
+    status = choice(row.get("status") or pocs.PocStatus.ACTIVE, _STATUSES, "unknown_status",
+                    line, problems)
     language = choice(row.get("language") or "en", languages, "unknown_language", line, problems)
     values: dict[str, Any] = {}
     for column, parse in (("email", normalise_emails), ("phone", normalise_phone),
@@ -139,38 +142,88 @@ def _merge(
 
 def import_pocs(
     *, session: Session, table: Table, actor: str, today: date, now: datetime,
-    dry_run: bool = False,
+    dry_run: bool = False, chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
     """Validate every row; write nothing unless every row is good (and not a dry run).
 
     `today` bounds the dates a row may give; `now` stamps what is written (audited).
+
+    One pass over the rows, `chunk_rows` at a time: each chunk's stored PoCs are looked up
+    with a few queries, and, until a row has a problem, its PoCs written with a few
+    statements (storage/pocs_bulk.py). A problem anywhere stops the writing, the rest is
+    still checked so every problem is reported, and what was written is rolled back. A dry
+    run decides every row as the real import does (created, updated or unchanged) and
+    writes nothing. Each row is validated once: validating is most of the work left.
     """
     report = begin(table, REQUIRED, OPTIONAL, dry_run)
     if report.problems:
         return report
     finder = PartyFinder(session.exec(select(Party)))
     languages = [language.code for language in session.exec(select(Language))]
-    # Two passes over the rows, validating each twice, rather than holding every valid row
-    # between them: a file's rows are kept compact (storage/imports/tabular.py), validated
-    # ones are not (a kilobyte each, 100 MB for 100,000 rows).
-    for _checked in _valid_rows(table, finder, languages, today, report.problems):
-        pass
+    wrote = False
+    rows = _valid_rows(table, finder, languages, today, report.problems)
+    for chunk in _chunks(rows, chunk_rows):
+        if report.problems:
+            continue  # refused: only the rest's problems are wanted now
+        _import_chunk(session, chunk, report, actor=actor, now=now)
+        wrote = not dry_run
     if report.problems:
+        if wrote:
+            session.rollback()
+        # a refused file creates, updates and leaves nothing, whatever chunks were counted
+        report.created = report.updated = report.unchanged = 0
         return report
-    for item in _valid_rows(table, finder, languages, today, report.problems):
-        existing = pocs.find_by_first_email(
-            session=session, party_id=item.fields.party_id, email=item.fields.emails[0])
-        if existing is None:
-            pocs.create(session=session, fields=item.fields, actor=actor, now=now)
+    return finish(session, report)
+
+
+def _chunks(rows: Iterator[_ValidRow], size: int) -> Iterator[list[_ValidRow]]:
+    chunk: list[_ValidRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _key(row: _ValidRow) -> pocs_bulk.Key:
+    return row.fields.party_id, row.fields.emails[0]
+
+
+def _import_chunk(
+    session: Session, chunk: list[_ValidRow], report: ImportReport, *, actor: str,
+    now: datetime,
+) -> None:
+    """Count each row of the chunk as created, updated or unchanged; unless a dry run,
+    write them, with an audit entry per PoC written in the file's order."""
+    stored = pocs_bulk.find_by_first_emails(session=session, keys=map(_key, chunk))
+    written: list[pocs_bulk.Change | pocs.PocFields] = []
+    for item in chunk:
+        found = stored.get(_key(item))
+        if found is None:
+            written.append(item.fields)
             report.created += 1
             continue
-        merged = _merge(pocs.fields_of(session=session, poc=existing), item.fields, item.present)
-        if pocs.update(session=session, poc=existing, fields=merged, actor=actor, action="import",
-                       now=now):
-            report.updated += 1
-        else:
+        merged = _merge(found.fields, item.fields, item.present)
+        # storage.pocs.update compares the audit log's pictures of the PoC, which hold
+        # every field: equal fields, equal pictures
+        if merged == found.fields:
             report.unchanged += 1
-    return finish(session, report)
+        else:
+            written.append(pocs_bulk.Change(found, merged))
+            report.updated += 1
+    if report.dry_run or not written:
+        return
+    changes = [entry for entry in written if isinstance(entry, pocs_bulk.Change)]
+    new_ids = iter(pocs_bulk.create_many(
+        session=session, fields=[entry for entry in written
+                                 if not isinstance(entry, pocs_bulk.Change)], now=now))
+    pocs_bulk.update_many(session=session, changes=changes, now=now)
+    pocs_bulk.record_audit(
+        session=session, actor=actor, action="import", now=now,
+        entries=[(entry.stored.poc_id if isinstance(entry, pocs_bulk.Change) else next(new_ids),
+                  entry) for entry in written])
 
 
 def file_row(view: pocs.PocView) -> dict[str, str]:

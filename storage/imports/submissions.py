@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import submissions
 from storage.imports.common import (
@@ -19,7 +19,7 @@ from storage.imports.common import (
 from storage.imports.tabular import Table
 from storage.parties import Party, PartyKind
 from storage.problems import Problem
-from storage.submissions import RESOLUTION_ADOPTED, SubmissionKind
+from storage.submissions import RESOLUTION_ADOPTED, Submission, SubmissionKind
 
 REQUIRED = {"state", "kind", "date"}
 OPTIONAL = {"symbol", "note"}
@@ -63,6 +63,26 @@ def _validate_row(
     return _ValidRow(line, party.id, kind, submitted_on, row.get("symbol"), row.get("note"))
 
 
+_Key = tuple[int, str, date]  # (State, kind, date): a submission's natural key
+CHUNK_ROWS = 1000  # rows whose stored submissions are looked up with one query
+
+
+def _stored(session: Session, chunk: list[_ValidRow]) -> dict[_Key, Submission]:
+    """The stored submission of each row of the chunk that has one, in one query rather
+    than one a row (the oldest, should two share a key, as `submissions.find` may)."""
+    query = (select(Submission)
+             .where(col(Submission.party_id).in_({item.party_id for item in chunk}))
+             .where(col(Submission.submitted_on).in_({item.submitted_on for item in chunk}))
+             .order_by(col(Submission.id)))
+    wanted = {(item.party_id, item.kind, item.submitted_on) for item in chunk}
+    found: dict[_Key, Submission] = {}
+    for submission in session.exec(query):
+        key = (submission.party_id, submission.kind, submission.submitted_on)
+        if key in wanted:
+            found.setdefault(key, submission)
+    return found
+
+
 def import_submissions(
     *, session: Session, table: Table, actor: str, today: date, now: datetime,
     dry_run: bool = False,
@@ -102,9 +122,11 @@ def import_submissions(
         valid.append(checked)
     if report.problems:
         return report
-    for item in valid:
-        existing = submissions.find(session=session, party_id=item.party_id, kind=item.kind,
-                                    submitted_on=item.submitted_on)
+    in_chunk: dict[_Key, Submission] = {}
+    for index, item in enumerate(valid):
+        if index % CHUNK_ROWS == 0:
+            in_chunk = _stored(session, valid[index:index + CHUNK_ROWS])
+        existing = in_chunk.get((item.party_id, item.kind, item.submitted_on))
         if existing is None:
             submissions.add(session=session, party_id=item.party_id, kind=item.kind,
                             submitted_on=item.submitted_on, symbol=item.symbol or "",
