@@ -5,10 +5,8 @@ chat records nothing. python-telegram-bot's real stack against the fake Bot API,
 in the test's database (SQLite, PostgreSQL).
 """
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -16,7 +14,6 @@ from sqlmodel import Session, select
 
 from bot.channels.contract import OutgoingEmail
 from bot.channels.telegram import TelegramSender
-from bot.chat.app import build_application, run_bot
 from bot.delivery.answer_kinds import (
     ASSISTANCE,
     buttons,
@@ -30,11 +27,17 @@ from storage.assistance import feedback
 from storage.assistance.model import FeedbackAnswer
 from storage.audit import AuditEntry
 from tests.support.assistance_follow_up import LATER, follow_up_deliveries, queue_follow_up
+from tests.support.chat import answer_bot as reply_bot
+from tests.support.chat import press_answer, until
 from tests.support.fake_bot_api import EditedMarkup, FakeBotApi
 from tests.support.outbox import ScriptedSender, add_poc
 
 CHAT = 515151
 STRANGER = 777002
+
+
+async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:
+    return await press_answer(api, data, chat_id, message_id)
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 
 
@@ -42,39 +45,6 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi() as fake:
         yield fake
-
-
-async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.01)
-
-
-@asynccontextmanager
-async def reply_bot(api: FakeBotApi, engine: Engine, now: datetime,
-                    reply_link_days: int = 30) -> AsyncIterator[None]:
-    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: now,
-                                    reply_link_days=reply_link_days)
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_bot(application, stop))
-    await until(lambda: "getUpdates" in api.calls or task.done())
-    if task.done():
-        await task
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=60)
-
-
-async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:
-    before = len(api.callback_answers)
-    api.press_button(chat_id=chat_id, from_user_id=chat_id, message_id=message_id, data=data)
-    await until(lambda: len(api.callback_answers) > before)
-    answer = api.callback_answers[-1]
-    assert answer.data == data and answer.text is not None
-    return answer.text
 
 
 async def dispatch(engine: Engine, api: FakeBotApi) -> ScriptedSender:

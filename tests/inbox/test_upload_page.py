@@ -5,8 +5,7 @@ language and nothing kept; a tampered link 404, a link for another purpose or Po
 expired one 410. On both backends, at a clock the spec moves."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -19,34 +18,16 @@ from storage.audit import AuditEntry
 from storage.inbox.model import ReceivedDocument
 from tests.support import documents
 from tests.support.outbox import NOW, add_poc
-from tests.support.web import SECRET, assert_safe, serve
+from tests.support.web import SECRET, Site, assert_safe, site_at
 
 CAP = 4096
 
 
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
-    data_dir: Path
-
-
 @pytest.fixture
 async def site(engine: Engine, tmp_path: Path) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock, reply_link_days=30, data_dir=tmp_path,
-                               upload_max_bytes=CAP)
-    yield Site(base, clock, tmp_path)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, NOW, reply_link_days=30, data_dir=tmp_path,
+                       upload_max_bytes=CAP) as served:
+        yield served
 
 
 def link(site: Site, poc_id: int, purpose: str = "national_report", days_ago: int = 0) -> str:
@@ -79,7 +60,7 @@ async def test_the_page_is_in_the_pocs_language_and_direction(
 
 
 async def test_an_upload_keeps_the_file_for_the_pocs_own_state(
-    site: Site, session: Session
+    site: Site, session: Session, tmp_path: Path
 ) -> None:
     poc = add_poc(session, "KEN", "Wanjiru Example-Test", "wanjiru@example.org")
     answer = await send(link(site, poc), "Report 2026.docx", documents.docx())
@@ -90,7 +71,7 @@ async def test_an_upload_keeps_the_file_for_the_pocs_own_state(
         poc, "national_report", "web", "docx")
     assert document.original_name == "Report 2026.docx"
     assert document.stored_name is not None
-    assert (site.data_dir / "inbox" / document.stored_name).read_bytes() == documents.docx()
+    assert (tmp_path / "inbox" / document.stored_name).read_bytes() == documents.docx()
     audited = session.exec(select(AuditEntry).where(AuditEntry.entity == "inbox_document")).one()
     assert audited.actor == f"poc:{poc}"
     again = await send(link(site, poc), "again.docx", documents.docx())
@@ -99,7 +80,7 @@ async def test_an_upload_keeps_the_file_for_the_pocs_own_state(
 
 
 async def test_html_named_pdf_is_refused_in_the_pocs_language(
-    site: Site, session: Session
+    site: Site, session: Session, tmp_path: Path
 ) -> None:
     poc = add_poc(session, "FRA", "Claire Exemple-Test", "claire@example.org", language="fr")
     answer = await send(link(site, poc), "rapport.pdf", documents.HTML_AS_PDF)
@@ -108,7 +89,7 @@ async def test_html_named_pdf_is_refused_in_the_pocs_language(
     assert "Seuls les documents PDF" in answer.text
     assert "<script>alert" not in answer.text
     assert kept(session) == []
-    assert not (site.data_dir / "inbox").exists()
+    assert not (tmp_path / "inbox").exists()
 
 
 async def test_a_file_over_the_cap_is_refused(site: Site, session: Session) -> None:

@@ -6,9 +6,7 @@ python-telegram-bot's real stack against the fake Bot API (as the reminders' and
 assistance follow-ups' reply specs), the answers in the test's database (both backends).
 """
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +14,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.channels.telegram import TelegramSender
-from bot.chat.app import build_application, run_bot
 from bot.delivery.answer_kinds import LETTER, buttons, expired, not_yours, parse_callback, thanks
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from scheduler.sweep import sweep
@@ -24,12 +21,18 @@ from storage.letter_answers import LetterAnswer
 from storage.letters import LetterResponse
 from storage.outbox import Delivery, OutboxMessage
 from storage.reminders import ReminderPolicy
+from tests.support.chat import answer_bot as letter_bot
+from tests.support.chat import press_answer, until
 from tests.support.fake_bot_api import EditedMarkup, FakeBotApi
 from tests.support.letters import SENT, write_letter
 from tests.support.outbox import ScriptedSender
 
 CHAT = 616161
 STRANGER = 777003
+
+
+async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:
+    return await press_answer(api, data, chat_id, message_id)
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 
 
@@ -37,39 +40,6 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi() as fake:
         yield fake
-
-
-async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.01)
-
-
-@asynccontextmanager
-async def letter_bot(api: FakeBotApi, engine: Engine, now: datetime,
-                     reply_link_days: int = 30) -> AsyncIterator[None]:
-    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: now,
-                                    reply_link_days=reply_link_days)
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_bot(application, stop))
-    await until(lambda: "getUpdates" in api.calls or task.done())
-    if task.done():
-        await task
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=60)
-
-
-async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:
-    before = len(api.callback_answers)
-    api.press_button(chat_id=chat_id, from_user_id=chat_id, message_id=message_id, data=data)
-    await until(lambda: len(api.callback_answers) > before)
-    answer = api.callback_answers[-1]
-    assert answer.data == data and answer.text is not None
-    return answer.text
 
 
 async def dispatch(engine: Engine, api: FakeBotApi, at: datetime) -> None:

@@ -5,8 +5,7 @@ message that is no letter and an expired link record nothing. On both backends."
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -20,30 +19,13 @@ from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from storage.letters import LetterResponse
 from tests.support.letters import SENT, write_letter
 from tests.support.outbox import ScriptedSender, add_poc
-from tests.support.web import SECRET, assert_safe, delivery_to, serve
-
-
-@dataclass
-class Clock:
-    now: datetime = SENT
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
+from tests.support.web import SECRET, Site, assert_safe, delivery_to, site_at
 
 
 @pytest.fixture
 async def site(engine: Engine) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock, reply_link_days=30)
-    yield Site(base, clock)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, SENT, reply_link_days=30) as served:
+        yield served
 
 
 async def mailed_links(engine: Engine, base: str, to: str) -> dict[str, str]:

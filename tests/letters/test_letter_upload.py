@@ -6,7 +6,6 @@ backends."""
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,34 +24,16 @@ from storage.reminders import ReminderPolicy
 from tests.support import documents
 from tests.support.letters import DUE, SENT, write_letter
 from tests.support.outbox import ScriptedSender, add_poc, queue
-from tests.support.web import SECRET, assert_safe, serve
+from tests.support.web import SECRET, Site, assert_safe, site_at
 
 LINK = r"https?://\S+/letter-upload/(\d+)/(\d+)/\d{8}/[0-9a-f]{32}"
 REMINDED = datetime(2026, 8, 4, 12, 0, tzinfo=UTC)
 
 
-@dataclass
-class Clock:
-    now: datetime = SENT
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
-    data_dir: Path
-
-
 @pytest.fixture
 async def site(engine: Engine, tmp_path: Path) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock, reply_link_days=30, data_dir=tmp_path)
-    yield Site(base, clock, tmp_path)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, SENT, reply_link_days=30, data_dir=tmp_path) as served:
+        yield served
 
 
 async def mailed(engine: Engine, base: str, to: str, now: datetime) -> OutgoingEmail:

@@ -5,11 +5,8 @@ stack against the fake Bot API, and the signed e-mail links through the HTTP end
 keeps it open; another chat, a tampered link and an expired one change nothing. Both
 backends."""
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -17,7 +14,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.channels.contract import OutgoingEmail
-from bot.chat.app import build_application, run_bot
 from bot.delivery.answer_kinds import MATRIX_REVIEW, expired, not_yours, thanks
 from bot.delivery.dispatcher import Dispatcher, LinkSettings
 from storage.figures.matrices import matrix_shares
@@ -25,6 +21,8 @@ from storage.inbox.model import ReceivedDocument
 from storage.matrices.model import MatrixVersion
 from storage.matrices.review_model import MatrixReview
 from tests.matrices.review_support import SENT, delivery_of, later, send
+from tests.support.chat import answer_bot as review_bot
+from tests.support.chat import press_answer
 from tests.support.documents import docx
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.outbox import ScriptedSender
@@ -34,36 +32,8 @@ CHAT = 515151
 STRANGER = 777003
 
 
-async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.01)
-
-
-@asynccontextmanager
-async def review_bot(api: FakeBotApi, engine: Engine, now: datetime) -> AsyncIterator[None]:
-    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: now,
-                                    reply_link_days=30)
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_bot(application, stop))
-    await until(lambda: "getUpdates" in api.calls or task.done())
-    if task.done():
-        await task
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=60)
-
-
-async def press(api: FakeBotApi, data: str, chat_id: int = CHAT) -> str:
-    before = len(api.callback_answers)
-    api.press_button(chat_id=chat_id, from_user_id=chat_id, message_id=1, data=data)
-    await until(lambda: len(api.callback_answers) > before)
-    answer = api.callback_answers[-1]
-    assert answer.data == data and answer.text is not None
-    return answer.text
+async def press(api: FakeBotApi, data: str, chat_id: int = CHAT, message_id: int = 1) -> str:
+    return await press_answer(api, data, chat_id, message_id)
 
 
 def approved_on(session: Session) -> date | None:
@@ -82,7 +52,7 @@ async def test_an_approval_by_button_press_changes_the_matrix_figures(
     delivery = delivery_of(session, sent.pocs["telegram"])
     day = later(3).date()
     before = matrix_shares(session=session, on=day).overall.percent
-    async with review_bot(api, engine, later(3)):
+    async with review_bot(api, engine, later(3), reply_link_days=30):
         stranger = await press(api, f"mr:{delivery}:approved", chat_id=STRANGER)
         assert approved_on(session) is None
         first = await press(api, f"mr:{delivery}:approved")
@@ -98,9 +68,9 @@ async def test_comments_by_button_keep_the_review_open_and_an_old_message_is_ref
         api: FakeBotApi, engine: Engine, session: Session, tmp_path: Path) -> None:
     sent = send(session, tmp_path)
     delivery = delivery_of(session, sent.pocs["telegram"])
-    async with review_bot(api, engine, later(3)):
+    async with review_bot(api, engine, later(3), reply_link_days=30):
         comments = await press(api, f"mr:{delivery}:comments")
-    async with review_bot(api, engine, later(31)):
+    async with review_bot(api, engine, later(31), reply_link_days=30):
         late = await press(api, f"mr:{delivery}:approved")
     assert comments == thanks(MATRIX_REVIEW, "comments", "en") and "/submit" in comments
     assert late == expired(MATRIX_REVIEW, "en")

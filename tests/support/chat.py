@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.chat.app import build_application, run_bot
 from bot.chat.common import say
 from storage.events import Event
+from storage.reminders import REPLY_LINK_DAYS
 from tests.support.fake_bot_api import FakeBotApi, ReceivedMessage
 from tests.support.outbox import NOW
 
@@ -45,20 +46,47 @@ class Clock:
 
 
 @asynccontextmanager
-async def staff_bot(api: FakeBotApi, engine: Engine, clock: Clock | None = None
-                    ) -> AsyncIterator[None]:
-    application = build_application(FakeBotApi.TOKEN, api.base_url, engine,
-                                          clock=clock or Clock())
+async def polling(api: FakeBotApi, application: Any) -> AsyncIterator[None]:
+    """The bot polling the fake until the block ends (then it stops cleanly)."""
     stop = asyncio.Event()
     task = asyncio.create_task(run_bot(application, stop))
     await until(lambda: "getUpdates" in api.calls or task.done())
     if task.done():
-        await task
+        await task  # it failed to start: raise why
     try:
         yield
     finally:
         stop.set()
-        await asyncio.wait_for(task, timeout=10)
+        await asyncio.wait_for(task, timeout=60)
+
+
+@asynccontextmanager
+async def staff_bot(api: FakeBotApi, engine: Engine, clock: Clock | None = None
+                    ) -> AsyncIterator[None]:
+    application = build_application(FakeBotApi.TOKEN, api.base_url, engine,
+                                    clock=clock or Clock())
+    async with polling(api, application):
+        yield
+
+
+@asynccontextmanager
+async def answer_bot(api: FakeBotApi, engine: Engine, now: datetime = NOW,
+                     reply_link_days: int = REPLY_LINK_DAYS) -> AsyncIterator[None]:
+    """The bot that takes PoCs' answer buttons, its clock at `now`."""
+    application = build_application(FakeBotApi.TOKEN, api.base_url, engine, clock=lambda: now,
+                                    reply_link_days=reply_link_days)
+    async with polling(api, application):
+        yield
+
+
+async def press_answer(api: FakeBotApi, data: str, chat_id: int, message_id: int = 1) -> str:
+    """Press an answer button in `chat_id` and wait for the bot's answer; what it says."""
+    before = len(api.callback_answers)
+    api.press_button(chat_id=chat_id, from_user_id=chat_id, message_id=message_id, data=data)
+    await until(lambda: len(api.callback_answers) > before)
+    answer = api.callback_answers[-1]
+    assert answer.data == data and answer.text is not None
+    return answer.text
 
 
 async def write(api: FakeBotApi, user_id: int, text: str) -> ReceivedMessage:

@@ -1,7 +1,9 @@
 """The service's HTTP application served in-process for the web specs, at a clock the spec
 holds, and what every answer of it must carry."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +41,37 @@ async def serve(engine: Engine, secret: str | None = SECRET,
                                               upload_max_bytes=upload_max_bytes))
     server.add_sockets(sockets)
     return server, f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+
+
+@dataclass
+class MovableClock:
+    """The clock the served pages read; a spec moves it (a link found again weeks later)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Site:
+    base: str
+    clock: MovableClock
+
+
+@asynccontextmanager
+async def site_at(engine: Engine, now: datetime, reply_link_days: int = REPLY_LINK_DAYS,
+                  data_dir: Path | None = None, upload_max_bytes: int = DEFAULT_MAX_BYTES,
+                  ) -> AsyncIterator[Site]:
+    """The application served (see serve) at a clock starting at `now`, stopped after."""
+    clock = MovableClock(now)
+    server, base = await serve(engine, clock=clock, reply_link_days=reply_link_days,
+                               data_dir=data_dir, upload_max_bytes=upload_max_bytes)
+    try:
+        yield Site(base, clock)
+    finally:
+        server.stop()
+        await server.close_all_connections()
 
 
 def delivery_to(session: Session, poc_id: int, kind: str = "reminder",

@@ -6,8 +6,7 @@ message and an expired link record nothing. On both backends, at a clock the spe
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -23,30 +22,13 @@ from storage.audit import AuditEntry
 from storage.outbox import Delivery
 from tests.support.assistance_follow_up import LATER, follow_up_deliveries, queue_follow_up
 from tests.support.outbox import ScriptedSender, add_poc
-from tests.support.web import SECRET, assert_safe, delivery_to, serve
-
-
-@dataclass
-class Clock:
-    now: datetime = LATER
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
+from tests.support.web import SECRET, Site, assert_safe, delivery_to, site_at
 
 
 @pytest.fixture
 async def site(engine: Engine) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock, reply_link_days=30)
-    yield Site(base, clock)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, LATER, reply_link_days=30) as served:
+        yield served
 
 
 async def mailed_links(engine: Engine, base: str) -> dict[str, str]:

@@ -7,8 +7,7 @@ On both backends, at a clock the spec moves.
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -23,30 +22,13 @@ from storage.assistance.model import AssistanceNeed, AssistanceRequest
 from storage.audit import AuditEntry
 from storage.parties import Party
 from tests.support.outbox import NOW, ScriptedSender, add_poc
-from tests.support.web import SECRET, assert_safe, delivery_to, serve
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
+from tests.support.web import SECRET, Site, assert_safe, delivery_to, site_at
 
 
 @pytest.fixture
 async def site(engine: Engine) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock, reply_link_days=30)
-    yield Site(base, clock)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, NOW, reply_link_days=30) as served:
+        yield served
 
 
 def link(site: Site, poc_id: int, days_ago: int = 0) -> str:

@@ -6,7 +6,6 @@ spec moves.
 """
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -24,32 +23,15 @@ from storage.audit import AuditEntry
 from storage.outbox import Delivery
 from storage.reminders import REPLY_LINK_DAYS, SNOOZE_DAYS, PocReply, ReplyAnswer, record_reply
 from tests.support.outbox import NOW, add_poc
-from tests.support.web import SECRET, delivery_to, serve
+from tests.support.web import SECRET, Site, delivery_to, serve, site_at
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 
 
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Site:
-    base: str
-    clock: Clock
-
-
 @pytest.fixture
 async def site(engine: Engine) -> AsyncIterator[Site]:
-    clock = Clock()
-    server, base = await serve(engine, clock=clock)
-    yield Site(base, clock)
-    server.stop()
-    await server.close_all_connections()
+    async with site_at(engine, NOW) as served:
+        yield served
 
 
 def stored(session: Session) -> tuple[list[PocReply], list[str]]:
