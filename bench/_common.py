@@ -178,3 +178,38 @@ def vm_hwm_kib() -> int:
     except OSError:
         pass
     return 0
+
+
+REPORT_ENV = "OUTREACH_BENCH_REPORT"
+PROFILE_ENV = "OUTREACH_BENCH_PROFILE"
+
+
+def run_cli_timed(command: list[str]) -> None:
+    """Runs in a bench's child process: `outreach <command>`, timed from inside (wall and
+    CPU), profiled when PROFILE_ENV names a file; its figures and its own VmHWM go to the
+    file REPORT_ENV names."""
+    import json
+    import time
+
+    from bot.cli import main
+
+    sys.argv = ["outreach", *command]
+    code = 0
+    profile_path = os.environ.get(PROFILE_ENV)
+    profiler = None
+    if profile_path:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    try:
+        main()
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    if profiler is not None and profile_path:
+        profiler.disable()
+        profiler.dump_stats(profile_path)
+    Path(os.environ[REPORT_ENV]).write_text(json.dumps(
+        {"seconds": seconds, "cpu": cpu, "hwm": vm_hwm_kib(), "code": code}))

@@ -34,13 +34,19 @@ import os
 import re
 import subprocess
 import tempfile
-import time
 
-from bench._common import BACKENDS, Backend, database, mib, out, vm_hwm_kib
+from bench._common import (
+    BACKENDS,
+    PROFILE_ENV,
+    REPORT_ENV,
+    Backend,
+    database,
+    mib,
+    out,
+    run_cli_timed,
+)
 
 TARGET_ROWS_PER_SECOND = 3_000
-REPORT_ENV = "OUTREACH_BENCH_REPORT"
-PROFILE_ENV = "OUTREACH_BENCH_PROFILE"
 COLUMNS = ("party", "role", "full_name", "title", "agency", "email", "phone", "telegram",
            "language", "timezone", "status", "date_notified", "region")
 LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
@@ -85,29 +91,7 @@ def write_file(path: Path, count: int, title: str) -> None:
 
 
 def child(arguments: list[str]) -> None:
-    """Runs in the child: the command, timed from inside, then its own VmHWM."""
-    from bot.cli import main
-
-    sys.argv = ["outreach", "import", "pocs", *arguments]
-    code = 0
-    profile_path = os.environ.get(PROFILE_ENV)
-    profiler = None
-    if profile_path:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    start, cpu_start = time.perf_counter(), time.process_time()
-    try:
-        main()
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    if profiler is not None and profile_path:
-        profiler.disable()
-        profiler.dump_stats(profile_path)
-    Path(os.environ[REPORT_ENV]).write_text(json.dumps(
-        {"seconds": seconds, "cpu": cpu, "hwm": vm_hwm_kib(), "code": code}))
+    run_cli_timed(["import", "pocs", *arguments])
 
 
 def steps(count: int) -> list[Step]:

@@ -27,20 +27,26 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from bench._common import BACKENDS, Backend, create_pocs, database, mib, out, vm_hwm_kib
+from bench._common import (
+    BACKENDS,
+    PROFILE_ENV,
+    REPORT_ENV,
+    Backend,
+    create_pocs,
+    database,
+    mib,
+    out,
+    run_cli_timed,
+)
 from storage.db import make_engine
 from storage.parties import Party, PartyKind
 from storage.reminders import ReminderPolicy, ensure_default_policies
 from storage.submissions import Submission, SubmissionKind
-
-REPORT_ENV = "OUTREACH_BENCH_REPORT"
-PROFILE_ENV = "OUTREACH_BENCH_PROFILE"
 
 
 def prepare(url: str, count: int) -> None:
@@ -73,29 +79,7 @@ def prepare(url: str, count: int) -> None:
 
 
 def child(arguments: list[str]) -> None:
-    """Runs in the child: the command, timed from inside, then its own VmHWM."""
-    from bot.cli import main
-
-    sys.argv = ["outreach", "reminders", "plan", *arguments]
-    code = 0
-    profile_path = os.environ.get(PROFILE_ENV)
-    profiler = None
-    if profile_path:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    start, cpu_start = time.perf_counter(), time.process_time()
-    try:
-        main()
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    if profiler is not None and profile_path:
-        profiler.disable()
-        profiler.dump_stats(profile_path)
-    Path(os.environ[REPORT_ENV]).write_text(json.dumps(
-        {"seconds": seconds, "cpu": cpu, "hwm": vm_hwm_kib(), "code": code}))
+    run_cli_timed(["reminders", "plan", *arguments])
 
 
 def measure(backend: Backend, count: int, days: int, folder: Path,
