@@ -130,7 +130,7 @@ def test_confirming_comments_records_that_staff_read_them_and_no_submission(
         "confirmed", "cli:ana-test", None, None)
     assert session.exec(select(Submission)).all() == []
     assert [e.action for e in session.exec(select(AuditEntry).where(
-        AuditEntry.entity == "inbox_document", AuditEntry.entity_id == document.id))] == [
+        AuditEntry.entity == "inbox_document", AuditEntry.entity_id == str(document.id)))] == [
         "receive", "read_comments"]
     assert _review(session, sent.review.id).state == ReviewState.COMMENTS
     with pytest.raises(store.InboxError) as twice:

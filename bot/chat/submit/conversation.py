@@ -2,8 +2,9 @@
 
     /submit -> what it is [national report | additional information | action plan |
                response to a letter | comments on the draft matrix, only while the
-               party's draft matrix review awaits its answer] -> (which letter, when the party has several open;
-               bot.chat.submit.letters) -> the file -> "Send ... as ...?" [Send | Cancel]
+               party's draft matrix review awaits its answer] -> (which letter, when the
+               party has several open; bot.chat.submit.letters) -> the file ->
+               "Send ... as ...?" [Send | Cancel]
 
 Send fetches the file through the Bot API (getFile, then its file URL) and records it for
 the PoC's own State or organisation (storage.inbox.store.receive: checked by content, at most
