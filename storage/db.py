@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 # run` bring a database to. Every other command only compares the database's
 # alembic_version with it, so it need not load alembic (tests/storage/test_schema.py checks
 # it is alembic's head).
-SCHEMA_HEAD = "0021"
+SCHEMA_HEAD = "0022"
 
 
 DEFAULT_BUSY_SECONDS = 300.0

@@ -9,6 +9,8 @@
                                          the party's response to the letter the PoC named
                                          (or LETTER), the document attached; the letter's
                                          reminders stop for the party
+    /inbox confirm ID                    comments on a draft matrix: staff have read them (no
+                                         submission, the reporting history unchanged)
     /inbox decline ID REASON...          the PoC is sent the reason in their language
 
 Staff only (bot.chat.access.staff_role); words from templates/chat/en/inbox.html.j2 in the
@@ -126,9 +128,14 @@ def _decide(engine: Engine, args: list[str], who: str, now: datetime) -> str:
         if document is None:
             return say("inbox", "not_found", id=document_id)
         try:
-            chosen = _response(args) if verb == "confirm" and args[2] == "letter" else None
+            chosen = (_response(args) if verb == "confirm" and len(args) > 2
+                      and args[2] == "letter" else None)
             if chosen is not None:
                 answer = _confirm_response(session, document, chosen, who, now)
+            elif verb == "confirm" and len(args) == 2:
+                store.mark_read(session=session, document=document, actor=who, now=now)
+                answer = say("inbox", "comments_read", id=document_id,
+                             review=document.matrix_review_id)
             elif verb == "confirm":
                 day = date.fromisoformat(args[3])
                 store.confirm(session=session, document=document, kind=args[2],
@@ -155,6 +162,8 @@ def _well_formed(args: list[str]) -> bool:
         return len(args) == 2
     if args[0] == "confirm" and len(args) > 2 and args[2] == "letter":
         return _response(args) is not None
+    if args[0] == "confirm" and len(args) == 2:
+        return True  # comments on a draft matrix (store.mark_read refuses any other)
     if args[0] == "confirm":
         if len(args) != 4:
             return False

@@ -19,6 +19,7 @@ from bot.chat.access import staff_role
 from bot.chat.common import reply, say, services
 from storage.figures.matrices import version_shares
 from storage.imports.common import PartyFinder
+from storage.inbox import store
 from storage.matrices import reviews, versions
 from storage.parties import Party, PartyKind
 
@@ -40,6 +41,8 @@ def state_matrix(engine: Engine, value: str, today: date) -> str:
         latest = versions.latest(session=session, party_id=party.id)
         counted = versions.latest(session=session, party_id=party.id, approved_by=today)
         sent = reviews.of_party(session=session, party_id=party.id)[:1]  # the newest review
+        comments = store.comments_of(session=session,
+                                     review_ids=[review.id or 0 for review, _ in sent])
     if latest is None:
         return say("matrices", "no_matrix", name=party.name, code=party.code)
     text = say("matrices", "matrix", name=party.name, code=party.code, latest=latest.version,
@@ -47,6 +50,8 @@ def state_matrix(engine: Engine, value: str, today: date) -> str:
                counted=None if counted is None else counted.version)
     for review, version in sent:  # the draft sent through the bot, and the State's answer
         text += "\n\n" + say("matrices", "review_line", review=review, number=version.version)
+        for document in comments.get(review.id or 0, []):
+            text += "\n" + say("matrices", "review_comments", document=document)
     return text
 
 

@@ -18,7 +18,7 @@ from bot.cli.common import FORMAT_HELP, day_option, registry, resolve_party
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import catalogue_message
 from storage.inbox import store
-from storage.inbox.model import InboxStatus, ReceivedDocument
+from storage.inbox.model import InboxStatus, Purpose, ReceivedDocument
 from storage.parties import Party
 from storage.submissions import SubmissionKind
 
@@ -67,6 +67,7 @@ def _details(document: ReceivedDocument, party: Party) -> dict[str, Any]:
         "submission_kind": document.submission_kind,
         "submitted_on": document.submitted_on.isoformat() if document.submitted_on else None,
         "submission": document.submission_id, "decline_reason": document.decline_reason,
+        "matrix_review": document.matrix_review_id,
     }
 
 
@@ -152,12 +153,15 @@ def confirm(
 ) -> None:
     """Record the document as a submission of its State (--kind, --on: the reminders follow
     from it), or as its party's response to a letter (--letter, --substantive or
-    --not-substantive: the letter's figures count it and its reminders stop)."""
+    --not-substantive: the letter's figures count it and its reminders stop). Comments on a
+    draft matrix take no option: confirming them records that staff have read them."""
     day = day_option(on, "--on")
     if letter is not None or substantive is not None:
         if kind is not None:
             fail("inbox_confirm_what")
         _confirm_response(ctx, document_id, letter, substantive, day)
+        return
+    if kind is None and day is None and _comments_read(ctx, document_id):
         return
     if kind is None or day is None:
         fail("inbox_confirm_what")
@@ -169,6 +173,18 @@ def confirm(
         assert party is not None
         say("inbox_confirmed", id=document_id, state=party.code, kind=kind.value,
             on=day.isoformat(), submission=submission.id)
+
+
+def _comments_read(ctx: typer.Context, document_id: int) -> bool:
+    """Comments on a draft matrix, confirmed as read (no kind, no date); False for any other
+    document (it needs --kind and --on, or --letter)."""
+    with registry(ctx) as (cli, session), refusals():
+        document = store.get(session=session, document_id=document_id)
+        if document.purpose != Purpose.MATRIX_COMMENTS:
+            return False
+        store.mark_read(session=session, document=document, actor=cli.actor, now=cli.clock())
+        say("inbox_comments_read", id=document_id, review=document.matrix_review_id)
+    return True
 
 
 def _confirm_response(ctx: typer.Context, document_id: int, letter: int | None,

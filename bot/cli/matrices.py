@@ -11,6 +11,7 @@ from bot.cli.matrices_review import send_for_review, words
 from bot.render.tables import ListFormat, listing
 from bot.render.templates import render
 from storage.figures.matrices import version_shares
+from storage.inbox import store
 from storage.matrices import reviews, versions
 from storage.matrices.versions import VersionView
 
@@ -56,13 +57,16 @@ def show(
 ) -> None:
     """A State's matrix: each version, newest first, with its dates and its shares by
     section and weapon category; marks the version the figures count today; then the
-    drafts sent for review through the bot and where the State's answer stands."""
+    drafts sent for review through the bot, where the State's answer stands and the
+    comments documents each received."""
     with registry(ctx) as (_cli, session):
         party = resolve_party(session, state)
         found = versions.listing(session=session, party_id=party.id)
         counted = versions.latest(session=session, party_id=party.id or 0,
                                   approved_by=today(ctx))
         sent = reviews.of_party(session=session, party_id=party.id or 0)
+        comments = store.comments_of(session=session,
+                                     review_ids=[review.id or 0 for review, _ in sent])
     if not found:
         fail("matrix_none", state=party.code)
     typer.echo(render("cli/matrix_show.txt.j2", party=party, counted=counted,
@@ -70,3 +74,5 @@ def show(
                                 for view in reversed(found)]))
     for review, version in sent:
         typer.echo(words("review_line", review=review, version=version.version))
+        for document in comments.get(review.id or 0, []):
+            typer.echo(words("review_comments", document=document))

@@ -8,7 +8,9 @@ language; POST (multipart/form-data, field "document") checks the file by its co
 (storage.inbox.detect) and its size (OUTREACH_UPLOAD_MAX_BYTES) and records it for the PoC's
 own State or organisation, audited as "poc:<id>"; staff are told by the chat's inbox tick.
 A refused file shows the form again with a sentence saying why (400 or 413), keeping
-nothing. The file is never shown back, served or rendered. Logs name ids only.
+nothing. Comments on a draft matrix (purpose matrix_comments) are taken only while a review
+of the PoC's State awaits its answer: otherwise the page says so (409) and keeps nothing.
+The file is never shown back, served or rendered. Logs name ids only.
 
 /letter-upload/<poc id>/<letter id>/<issued YYYYMMDD>/<signature>
 (bot.web.links.letter_upload_url, in a letter's e-mail and its reminders): the same page for
@@ -32,6 +34,7 @@ from storage import letters, pocs
 from storage.db import session_scope
 from storage.inbox import store
 from storage.inbox.model import InboxChannel, InboxStatus, Purpose
+from storage.matrices import reviews
 from storage.parties import Party
 from storage.party_names import party_name
 
@@ -42,6 +45,8 @@ log = logging.getLogger(__name__)
 FORM_PAGE = "inbox/upload.html.j2"
 DONE_PAGE = "inbox/upload_done.html.j2"
 FIELD = "document"
+# a refusal's HTTP status: 400 unless named here
+_STATUS = {"inbox_too_large": 413, "inbox_no_pending_review": 409}
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,21 @@ class UploadHandler(_SignedLink):
                    purpose=self._what(purpose)[0],
                    problem=problem, limit_mb=round(self.max_bytes / 1024 / 1024, 1))
 
+    def _no_review(self, poc_id: int, purpose: str) -> bool:
+        """Comments on a draft matrix while no review of the party awaits its answer (the
+        page says so at once; the store refuses the file anyway)."""
+        if self._what(purpose)[0] != Purpose.MATRIX_COMMENTS:
+            return False
+        with session_scope(self.engine) as session:
+            poc = pocs.get(session=session, poc_id=poc_id)
+            return poc is None or reviews.awaiting(session=session,
+                                                   party_id=poc.party_id) is None
+
     def get(self, poc_id: str, purpose: str, issued: str, signature: str) -> None:
         sender = self._open(poc_id, purpose, issued, signature)
-        if sender is not None:
+        if sender is not None and self._no_review(int(poc_id), purpose):
+            self._form(sender, purpose, 409, "inbox_no_pending_review")
+        elif sender is not None:
             self._form(sender, purpose)
 
     def post(self, poc_id: str, purpose: str, issued: str, signature: str) -> None:
@@ -130,8 +147,7 @@ class UploadHandler(_SignedLink):
                 document_id, status = document.id, document.status
         except store.InboxError as error:
             log.info("poc %s: upload refused (%s)", poc_id, error.code)
-            self._form(sender, purpose, 413 if error.code == "inbox_too_large" else 400,
-                       error.code)
+            self._form(sender, purpose, _STATUS.get(error.code, 400), error.code)
             return
         log.info("poc %s: document %s received by the upload page (%s)", poc_id,
                  document_id, status)

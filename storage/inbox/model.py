@@ -5,7 +5,8 @@ status: received -> confirmed (it became a Submission of the reporting history) 
 (with a reason the PoC is sent) | duplicate (the same party had already sent the same bytes:
 recorded, and nothing else changes). `purpose` says what the PoC sent it as; a response to a
 letter names the letter (`letter_id`) and, once confirmed, is the document of the party's
-letter_response row (its document_id).
+letter_response row (its document_id). Comments on a draft matrix name the review they
+answer (`matrix_review_id`); confirming them records only that staff have read them.
 """
 
 from datetime import date, datetime
@@ -86,5 +87,9 @@ class ReceivedDocument(SQLModel, table=True):
     # the letter it answers (purpose letter_response, named by the PoC's link or choice, or
     # by staff at confirmation); None: no letter named
     letter_id: int | None = Field(default=None, foreign_key="letter.id", index=True)
+    # the draft matrix review it comments on (purpose matrix_comments: the party's review
+    # awaiting an answer when it came); None for every other purpose
+    matrix_review_id: int | None = Field(default=None, foreign_key="matrix_review.id",
+                                         index=True)
     decline_reason: str | None = Field(default=None, max_length=REASON_MAX)
     decline_message_id: int | None = Field(default=None, foreign_key="outbox_message.id")

@@ -27,6 +27,8 @@ from storage.inbox.model import (
     Purpose,
     ReceivedDocument,
 )
+from storage.matrices import reviews
+from storage.matrices.review_model import MatrixReview, ReviewState
 from storage.parties import Party, PartyKind
 
 INBOX_FOLDER = "inbox"
@@ -63,7 +65,7 @@ def snapshot(document: ReceivedDocument) -> dict[str, Any]:
         "submission_kind": document.submission_kind,
         "submitted_on": document.submitted_on.isoformat() if document.submitted_on else None,
         "submission_id": document.submission_id, "decline_reason": document.decline_reason,
-        "letter_id": document.letter_id,
+        "letter_id": document.letter_id, "matrix_review_id": document.matrix_review_id,
     }
 
 
@@ -118,6 +120,8 @@ def receive(*, session: Session, incoming: Incoming, data_dir: Path, max_bytes: 
         if incoming.purpose != Purpose.LETTER_RESPONSE:
             raise InboxError("inbox_letter_needs_response", purpose=incoming.purpose)
         _written_to(session, incoming.letter_id, poc.party_id)
+    review = (_awaiting_review(session, poc.party_id)
+              if incoming.purpose == Purpose.MATRIX_COMMENTS else None)
     kind = check(content=incoming.content, max_bytes=max_bytes)
     checksum = hashlib.sha256(incoming.content).hexdigest()
     earlier = _earlier(session, poc.party_id, checksum)
@@ -125,7 +129,8 @@ def receive(*, session: Session, incoming: Incoming, data_dir: Path, max_bytes: 
         party_id=poc.party_id, poc_id=incoming.poc_id, purpose=incoming.purpose,
         original_name=within(incoming.original_name.strip() or "-", ORIGINAL_NAME_MAX),
         size=len(incoming.content), checksum=checksum, detected_type=kind,
-        channel=incoming.channel, received_at=now, letter_id=incoming.letter_id)
+        channel=incoming.channel, received_at=now, letter_id=incoming.letter_id,
+        matrix_review_id=review.id if review is not None else None)
     if earlier is not None:
         document.status, document.duplicate_of = InboxStatus.DUPLICATE, earlier.id
     else:
@@ -137,7 +142,28 @@ def receive(*, session: Session, incoming: Incoming, data_dir: Path, max_bytes: 
     audit.record(session=session, actor=f"poc:{incoming.poc_id}", action="receive",
                  entity="inbox_document", entity_id=document.id, before=None,
                  after=snapshot(document), now=now)
+    if review is not None and document.status == InboxStatus.RECEIVED:
+        _comments_came(session, review, document, now)
     return document
+
+
+def _awaiting_review(session: Session, party_id: int) -> MatrixReview:
+    """The party's review awaiting an answer, which comments answer; InboxError without one
+    (an organisation has none, nor a State whose drafts are all approved)."""
+    review = reviews.awaiting(session=session, party_id=party_id)
+    if review is None:
+        raise InboxError("inbox_no_pending_review")
+    return review
+
+
+def _comments_came(session: Session, review: MatrixReview, document: ReceivedDocument,
+                   now: datetime) -> None:
+    """A review still "pending" becomes "comments" (its reminders wait: scheduler.
+    matrix_reviews), as when the PoC pressed "comments attached" first."""
+    if review.state == ReviewState.PENDING:
+        reviews.set_state(session=session, review=review, state=ReviewState.COMMENTS,
+                          on=now.date(), poc_id=document.poc_id, channel=document.channel,
+                          actor=f"poc:{document.poc_id}", now=now)
 
 
 def get(*, session: Session, document_id: int) -> ReceivedDocument:
@@ -175,6 +201,8 @@ def confirm(*, session: Session, document: ReceivedDocument, kind: str, submitte
     """Record the document as a submission of the party's reporting history (or link it to
     the one already recorded for that kind and day); the reminders follow from it."""
     _undecided(document)
+    if document.purpose == Purpose.MATRIX_COMMENTS:
+        raise InboxError("inbox_comments_no_kind", id=document.id)
     if kind not in set(submissions.SubmissionKind):
         raise InboxError("inbox_unknown_kind", value=kind,
                          allowed=", ".join(submissions.SubmissionKind))
@@ -197,6 +225,37 @@ def confirm(*, session: Session, document: ReceivedDocument, kind: str, submitte
     audit.record(session=session, actor=actor, action="confirm", entity="inbox_document",
                  entity_id=document.id, before=before, after=snapshot(document), now=now)
     return submission
+
+
+def mark_read(*, session: Session, document: ReceivedDocument, actor: str,
+              now: datetime) -> None:
+    """Confirm comments on a draft matrix: staff have read them (audited). No submission and
+    no reporting history: the State answers its review by approving a draft."""
+    _undecided(document)
+    if document.purpose != Purpose.MATRIX_COMMENTS:
+        raise InboxError("inbox_not_comments", id=document.id)
+    before = snapshot(document)
+    document.status, document.decided_by, document.decided_at = (
+        InboxStatus.CONFIRMED, actor, now)
+    session.add(document)
+    assert document.id is not None
+    audit.record(session=session, actor=actor, action="read_comments",
+                 entity="inbox_document", entity_id=document.id, before=before,
+                 after=snapshot(document), now=now)
+
+
+def comments_of(*, session: Session, review_ids: list[int]) -> dict[int, list[ReceivedDocument]]:
+    """review id -> the comments documents it received (not duplicates), oldest first."""
+    if not review_ids:
+        return {}
+    query = (select(ReceivedDocument)
+             .where(col(ReceivedDocument.matrix_review_id).in_(review_ids),
+                    ReceivedDocument.status != InboxStatus.DUPLICATE)
+             .order_by(col(ReceivedDocument.received_at), col(ReceivedDocument.id)))
+    found: dict[int, list[ReceivedDocument]] = {}
+    for document in session.exec(query):
+        found.setdefault(document.matrix_review_id or 0, []).append(document)
+    return found
 
 
 def decline(*, session: Session, document: ReceivedDocument, reason: str, actor: str,

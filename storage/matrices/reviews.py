@@ -182,6 +182,18 @@ def of_party(*, session: Session, party_id: int) -> list[tuple[MatrixReview, Mat
     return [(review, version) for review, version in session.exec(query)]
 
 
+def awaiting(*, session: Session, party_id: int) -> MatrixReview | None:
+    """The State's review awaiting its answer (not approved, its version not approved either),
+    newest first: the one a comments document answers; None when there is none."""
+    query = (select(MatrixReview)
+             .join(MatrixVersion, col(MatrixVersion.id) == col(MatrixReview.version_id))
+             .where(MatrixVersion.party_id == party_id,
+                    col(MatrixReview.state) != ReviewState.APPROVED,
+                    col(MatrixVersion.approved_on).is_(None))
+             .order_by(col(MatrixReview.id).desc()))
+    return session.exec(query).first()
+
+
 def set_state(*, session: Session, review: MatrixReview, state: ReviewState, on: date,
               poc_id: int, channel: str, actor: str, now: datetime) -> None:
     """The State's answer as the review keeps it (audited)."""

@@ -1,8 +1,10 @@
 """A PoC sends a document to the secretariat in the chat (bot/chat/submit/conversation.mmd):
 
     /submit -> what it is [national report | additional information | action plan |
-               response to a letter] -> (which letter, when the party has several open;
-               bot.chat.submit.letters) -> the file -> "Send ... as ...?" [Send | Cancel]
+               response to a letter | comments on the draft matrix, only while the
+               party's draft matrix review awaits its answer] -> (which letter, when the
+               party has several open; bot.chat.submit.letters) -> the file ->
+               "Send ... as ...?" [Send | Cancel]
 
 Send fetches the file through the Bot API (getFile, then its file URL) and records it for
 the PoC's own State or organisation (storage.inbox.store.receive: checked by content, at most
@@ -47,6 +49,7 @@ from bot.render.templates import macro
 from storage.db import session_scope
 from storage.inbox import store
 from storage.inbox.model import InboxChannel, InboxStatus, Purpose
+from storage.matrices import reviews
 from storage.parties import Party
 from storage.party_names import party_name
 
@@ -69,10 +72,13 @@ def _limit_mb(context: Context) -> float:
     return round(place(context).max_bytes / 1024 / 1024, 1)
 
 
-def _purposes(language: str) -> InlineKeyboardMarkup:
+def _purposes(language: str, review_awaits: bool) -> InlineKeyboardMarkup:
+    """A button per purpose; "comments on the draft matrix" only while the party's review
+    awaits its answer (the store refuses such comments otherwise)."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(
         words("purpose_button", language, purpose=purpose.value),
-        callback_data=f"ps:purpose:{purpose.value}")] for purpose in Purpose])
+        callback_data=f"ps:purpose:{purpose.value}")] for purpose in Purpose
+        if review_awaits or purpose != Purpose.MATRIX_COMMENTS])
 
 
 def _letters(found: list[OpenLetter], language: str) -> InlineKeyboardMarkup:
@@ -88,10 +94,12 @@ def _confirm(language: str) -> InlineKeyboardMarkup:
                              callback_data="ps:confirm:cancel")]])
 
 
-def _party(engine: Any, party_id: int, language: str) -> str:
+def _party(engine: Any, party_id: int, language: str) -> tuple[str, bool]:
+    """The party's name, and whether a draft matrix review of it awaits its answer."""
     with session_scope(engine) as session:
         party = session.get(Party, party_id)
-        return party_name(party, language).text if party else ""
+        awaits = reviews.awaiting(session=session, party_id=party_id) is not None
+        return (party_name(party, language).text if party else ""), awaits
 
 
 async def _current(update: Update, context: Context) -> Draft | None:
@@ -124,14 +132,14 @@ async def on_submit(update: Update, context: Context) -> object:
     poc = await poc_role(update, context)
     if poc is None or found is None:
         return ConversationHandler.END
-    party = await asyncio.to_thread(_party, services(context).engine, poc.party_id,
-                                    poc.language)
+    party, review_awaits = await asyncio.to_thread(_party, services(context).engine,
+                                                   poc.party_id, poc.language)
     draft = Draft(poc_id=poc.id, party_id=poc.party_id, language=poc.language, party=party)
     draft.seen(services(context).clock())
     drafts(context)[found] = draft
     log.info("telegram /submit started by PoC %s", poc.id)
     await reply(update, words("ask_purpose", poc.language, party=party),
-                _purposes(poc.language))
+                _purposes(poc.language, review_awaits))
     return Step.PURPOSE
 
 
