@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from storage.inbox import store
 from storage.submissions import Submission
-from tests.inbox.test_upload_page import Site, kept, link, site  # noqa: F401
+from tests.inbox.test_upload_page import kept, link, site  # noqa: F401
 from tests.inbox.test_upload_page import send as post
 from tests.matrices.review_support import CAP, later, send
 from tests.support import documents
 from tests.support.cli import Invoke
 from tests.support.outbox import add_poc
+from tests.support.web import Site
 
 
 def _comments(session: Session, tmp_path: Path, poc_id: int) -> int:
@@ -63,7 +64,7 @@ def test_a_national_report_still_needs_its_kind(
 
 
 async def test_the_page_refuses_comments_when_no_review_awaits(
-        site: Site, session: Session) -> None:  # noqa: F811
+        site: Site, session: Session, tmp_path: Path) -> None:  # noqa: F811
     poc = add_poc(session, "FRA", "Claire Exemple-Test", "claire@example.org", language="fr")
     url = link(site, poc, purpose="matrix_comments")
     async with httpx.AsyncClient() as client:
@@ -74,12 +75,12 @@ async def test_the_page_refuses_comments_when_no_review_awaits(
     assert answer.status_code == 409
     assert "Aucun projet de matrice" in answer.text
     assert kept(session) == []
-    assert not (site.data_dir / "inbox").exists()
+    assert not (tmp_path / "inbox").exists()
 
 
 async def test_the_page_takes_comments_while_the_review_awaits(
-        site: Site, session: Session) -> None:  # noqa: F811
-    sent = send(session, site.data_dir)
+        site: Site, session: Session, tmp_path: Path) -> None:  # noqa: F811
+    sent = send(session, tmp_path)
     url = link(site, sent.pocs["email"], purpose="matrix_comments")
     async with httpx.AsyncClient() as client:
         page = await client.get(url)
