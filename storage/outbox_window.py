@@ -10,17 +10,43 @@ sweep turns `uncertain`, never resent by the machine.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import Table, bindparam, or_, update
 from sqlalchemy.engine import CursorResult
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from storage.columns import within
+from storage.columns import UTCDateTime, within
 from storage.outbox import CLAIMABLE, LAST_ERROR_MAX, Delivery, DeliveryState
 
 __all__ = ["RecordedOutcome", "mark_window_sending", "record_outcomes"]
 
 _RECORDABLE = (DeliveryState.SENDING, DeliveryState.UNCERTAIN)  # as storage.outbox's
+
+# Both statements are built once, with every value a bound parameter, and executed through
+# Core: SQLAlchemy then finds each compiled form in its cache instead of building and
+# compiling an ORM UPDATE per window (a fifth of the dispatcher's CPU before).
+_WHEN = UTCDateTime()  # aware datetimes, stored in UTC on both backends
+_TABLE: Table = Delivery.__table__  # type: ignore[attr-defined]
+_MARK_SENDING = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("b_ids", expanding=True)),
+           _TABLE.c.lease_owner == bindparam("b_owner"),
+           _TABLE.c.state.in_([str(state) for state in CLAIMABLE]))
+    .values(state=str(DeliveryState.SENDING), attempts=_TABLE.c.attempts + 1,
+            lease_until=bindparam("b_lease_until", type_=_WHEN),
+            updated_at=bindparam("b_now", type_=_WHEN))
+    .returning(_TABLE.c.id)
+)
+_RECORD_OUTCOME = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.lease_owner == bindparam("b_owner"),
+           or_(*(_TABLE.c.state == str(state) for state in _RECORDABLE)))  # no IN: executemany
+    .values(state=bindparam("b_state"), last_error=bindparam("b_error"),
+            next_attempt_at=bindparam("b_next", type_=_WHEN), external_id=bindparam("b_external"),
+            sent_at=bindparam("b_sent_at", type_=_WHEN), lease_owner=None, lease_until=None,
+            updated_at=bindparam("b_now", type_=_WHEN))
+)
 
 
 @dataclass(frozen=True)
@@ -45,15 +71,8 @@ def mark_window_sending(*, session: Session, delivery_ids: list[int], owner: str
     """
     if not delivery_ids:
         return set()
-    result = session.exec(
-        update(Delivery)
-        .where(col(Delivery.id).in_(delivery_ids), col(Delivery.lease_owner) == owner,
-               col(Delivery.state).in_(CLAIMABLE))
-        .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1,
-                lease_until=now + lease, updated_at=now)
-        .returning(col(Delivery.id))
-        .execution_options(synchronize_session=False)
-    )
+    result = session.connection().execute(_MARK_SENDING, {
+        "b_ids": delivery_ids, "b_owner": owner, "b_lease_until": now + lease, "b_now": now})
     marked = {int(row[0]) for row in result}
     session.commit()
     return marked
@@ -70,20 +89,11 @@ def record_outcomes(*, session: Session, owner: str, now: datetime,
     """
     if not outcomes:
         return 0
-    table = Delivery.__table__  # type: ignore[attr-defined]
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.lease_owner == owner,
-               or_(*(table.c.state == state for state in _RECORDABLE)))  # no IN: executemany
-        .values(state=bindparam("b_state"), last_error=bindparam("b_error"),
-                next_attempt_at=bindparam("b_next"), external_id=bindparam("b_external"),
-                sent_at=bindparam("b_sent_at"), lease_owner=None, lease_until=None,
-                updated_at=now)
-    )
-    rows = [{"b_id": o.delivery_id, "b_state": str(o.state),
-             "b_error": within(o.last_error, LAST_ERROR_MAX), "b_next": o.next_attempt_at,
-             "b_external": o.external_id, "b_sent_at": o.sent_at} for o in outcomes]
-    result = session.connection().execute(statement, rows)
+    rows: list[dict[str, Any]] = [
+        {"b_id": o.delivery_id, "b_owner": owner, "b_now": now, "b_state": str(o.state),
+         "b_error": within(o.last_error, LAST_ERROR_MAX), "b_next": o.next_attempt_at,
+         "b_external": o.external_id, "b_sent_at": o.sent_at} for o in outcomes]
+    result = session.connection().execute(_RECORD_OUTCOME, rows)
     assert isinstance(result, CursorResult)
     if commit:
         session.commit()
