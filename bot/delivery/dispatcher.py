@@ -219,7 +219,10 @@ class Dispatcher:
         """Send everything due now, batch by batch, then return what happened."""
         stats = DispatchStats()
         self._renders = MessageFills()  # a message's id means the same message within a run
-        with Session(self.engine, expire_on_commit=False) as session:
+        # one connection for the run: the session's commits are still real commits, but a
+        # connection checked out of the pool per window cost a pre-ping round trip each time
+        with (self.engine.connect() as connection,
+              Session(bind=connection, expire_on_commit=False) as session):
             stats.swept_to_uncertain = outbox.sweep_abandoned(session=session, now=self.clock())
             channels: list[tuple[Channel, Sender[Any]]] = [(Channel.EMAIL, self.email)]
             if self.telegram is not None:
