@@ -9,10 +9,9 @@ sweep turns `uncertain`, never resent by the machine.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, bindparam, or_, update
+from sqlalchemy import Table, bindparam, or_, text, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
@@ -60,6 +59,26 @@ class RecordedOutcome:
     external_id: str | None  # the far end's id once sent; otherwise the row's own
     sent_at: datetime | None
 
+# PostgreSQL: the window's outcomes in one statement and one round trip (psycopg sends an
+# executemany as a statement per row, in a pipeline: about 5 ms a window of four).
+_RECORD_OUTCOMES_PG = text("""
+UPDATE delivery SET state = o.state, last_error = o.last_error,
+    next_attempt_at = o.next_attempt_at, external_id = o.external_id, sent_at = o.sent_at,
+    lease_owner = NULL, lease_until = NULL, updated_at = :now
+FROM unnest(CAST(:ids AS integer[]), CAST(:states AS varchar[]), CAST(:errors AS varchar[]),
+            CAST(:nexts AS timestamptz[]), CAST(:externals AS varchar[]),
+            CAST(:sents AS timestamptz[]))
+    AS o(id, state, last_error, next_attempt_at, external_id, sent_at)
+WHERE delivery.id = o.id AND delivery.lease_owner = :owner
+    AND delivery.state IN ('sending', 'uncertain')
+""")
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+    return None if moment is None else moment.astimezone(UTC)
+
 
 def mark_window_sending(*, session: Session, delivery_ids: list[int], owner: str,
                         now: datetime, lease: timedelta) -> set[int]:
@@ -89,11 +108,18 @@ def record_outcomes(*, session: Session, owner: str, now: datetime,
     """
     if not outcomes:
         return 0
-    rows: list[dict[str, Any]] = [
-        {"b_id": o.delivery_id, "b_owner": owner, "b_now": now, "b_state": str(o.state),
-         "b_error": within(o.last_error, LAST_ERROR_MAX), "b_next": o.next_attempt_at,
-         "b_external": o.external_id, "b_sent_at": o.sent_at} for o in outcomes]
-    result = session.connection().execute(_RECORD_OUTCOME, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.connection().execute(_RECORD_OUTCOMES_PG, {
+            "ids": [o.delivery_id for o in outcomes], "states": [str(o.state) for o in outcomes],
+            "errors": [within(o.last_error, LAST_ERROR_MAX) for o in outcomes],
+            "nexts": [_utc(o.next_attempt_at) for o in outcomes],
+            "externals": [o.external_id for o in outcomes],
+            "sents": [_utc(o.sent_at) for o in outcomes], "now": _utc(now), "owner": owner})
+    else:
+        result = session.connection().execute(_RECORD_OUTCOME, [
+            {"b_id": o.delivery_id, "b_owner": owner, "b_now": now, "b_state": str(o.state),
+             "b_error": within(o.last_error, LAST_ERROR_MAX), "b_next": o.next_attempt_at,
+             "b_external": o.external_id, "b_sent_at": o.sent_at} for o in outcomes])
     assert isinstance(result, CursorResult)
     if commit:
         session.commit()
