@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, and_, or_, update
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, and_, bindparam, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
@@ -167,14 +169,6 @@ def targets_audience(targets: Sequence[str]) -> str:
     return f"to: {', '.join(shown)} and {total - len(shown)} more ({total} targets)"
 
 
-def _due(now: datetime) -> Any:
-    return and_(
-        col(Delivery.state).in_(CLAIMABLE),
-        col(Delivery.next_attempt_at) <= now,
-        or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
-    )
-
-
 def claim(
     *, session: Session, owner: str, now: datetime, limit: int, lease: timedelta,
     channel: Channel | None = None,
@@ -185,25 +179,44 @@ def claim(
     rows without waiting. SQLite: one writer at a time, and the UPDATE re-checks the due
     condition, so a row another process claimed first is simply not updated.
     """
-    condition = _due(now)
-    if channel is not None:
-        condition = and_(condition, col(Delivery.channel) == channel)
-    candidates = select(col(Delivery.id)).where(condition).order_by(col(Delivery.id)).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(session.exec(candidates))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    candidates, take = _claim_statements(channel is not None, postgres)
+    values = {"c_now": now, "c_channel": channel and str(channel)}
+    connection = session.connection()
+    ids = [row[0] for row in connection.execute(candidates, {**values, "c_limit": limit})]
     if not ids:
         session.commit()
         return []
-    result = session.exec(
-        update(Delivery)
-        .where(col(Delivery.id).in_(ids), condition)
-        .values(lease_owner=owner, lease_until=now + lease, updated_at=now)
-        .returning(col(Delivery.id))
-    )
+    result = connection.execute(take, {**values, "c_ids": ids, "c_owner": owner,
+                                       "c_lease_until": now + lease})
     claimed = sorted(row[0] for row in result)
     session.commit()
     return claimed
+
+
+@cache
+def _claim_statements(by_channel: bool, postgres: bool) -> tuple[Any, Any]:
+    """The claim's SELECT and UPDATE, built once per shape with every value a bound
+    parameter: SQLAlchemy reuses their compiled form instead of compiling them per batch."""
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    now: Any = bindparam("c_now", type_=UTCDateTime())
+    condition = and_(
+        table.c.state.in_([str(state) for state in CLAIMABLE]),
+        table.c.next_attempt_at <= now,
+        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+    )
+    if by_channel:
+        condition = and_(condition, table.c.channel == bindparam("c_channel"))
+    candidates = (core_select(table.c.id).where(condition).order_by(table.c.id)
+                  .limit(bindparam("c_limit", type_=Integer)))
+    if postgres:
+        candidates = candidates.with_for_update(skip_locked=True)
+    take = (update(table)
+            .where(table.c.id.in_(bindparam("c_ids", expanding=True)), condition)
+            .values(lease_owner=bindparam("c_owner"), lease_until=bindparam("c_lease_until"),
+                    updated_at=now)
+            .returning(table.c.id))
+    return candidates, take
 
 
 def _conditional(session: Session, delivery_id: int, owner: str, states: tuple[str, ...],

@@ -24,12 +24,13 @@ import socket
 import uuid
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from bot.channels.contract import (
@@ -77,14 +78,70 @@ class LinkSettings:
     message_id_domain: str = "outreach.invalid"
 
 
+@dataclass(frozen=True, slots=True)
+class _DeliveryRow:
+    """The columns of a delivery the dispatcher reads (a Core row, not an ORM object)."""
+
+    id: int
+    message_id: int
+    poc_id: int
+    channel: str
+    attempts: int
+    next_attempt_at: datetime
+    external_id: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ContactRow:
+    """The columns of a Point of Contact that rendering and sending need."""
+
+    id: int
+    party_id: int
+    full_name: str
+    title: str
+    language: str
+    timezone: str
+    status: str
+    email_opted_out_at: datetime | None
+    telegram_chat_id: int | None
+    telegram_unreachable_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PartyRow:
+    id: int
+    kind: str
+    code: str
+    name: str
+
+
+def _columns_of(model: Any, row: type) -> Any:
+    """A Core SELECT of `row`'s fields from `model`'s table, by id, built once: SQLAlchemy
+    reuses its compiled form, and no ORM object is built or tracked per row."""
+    table = model.__table__
+    names = [item.name for item in fields(row)]
+    return (select_columns(*(table.c[name] for name in names))
+            .where(table.c.id.in_(bindparam("ids", expanding=True))))
+
+
+_DELIVERIES = _columns_of(Delivery, _DeliveryRow)
+_CONTACTS = _columns_of(pocs.PointOfContact, _ContactRow)
+_PARTIES = _columns_of(Party, _PartyRow)
+_EMAILS_TABLE = pocs.PocEmail.__table__  # type: ignore[attr-defined]
+_EMAILS = (select_columns(_EMAILS_TABLE.c.poc_id, _EMAILS_TABLE.c.address)
+           .where(_EMAILS_TABLE.c.poc_id.in_(bindparam("ids", expanding=True)))
+           .order_by(_EMAILS_TABLE.c.poc_id, _EMAILS_TABLE.c.position))
+
+
 @dataclass(frozen=True)
 class _Batch:
     """A claimed batch and everything needed to render it, read in five queries."""
 
-    deliveries: dict[int, Delivery]
+    deliveries: dict[int, _DeliveryRow]
     messages: dict[int, OutboxMessage]
-    pocs: dict[int, pocs.PointOfContact]
-    parties: dict[int, Party]
+    pocs: dict[int, _ContactRow]
+    parties: dict[int, _PartyRow]
     emails: dict[int, tuple[str, ...]]
     letters: dict[int, int]  # message id -> letter id, for letters expecting a response and
     # their reminders
@@ -93,24 +150,18 @@ class _Batch:
 
     @classmethod
     def load(cls, session: Session, ids: list[int], data_dir: Path | None = None) -> "_Batch":
-        fresh = {"populate_existing": True}  # never trust what an earlier batch cached
-        deliveries = {d.id or 0: d for d in session.exec(
-            select(Delivery).where(col(Delivery.id).in_(ids)).execution_options(**fresh))}
-        poc_ids = {d.poc_id for d in deliveries.values()}
+        read = session.connection().execute  # fresh rows each time: nothing cached in between
+        deliveries = {row.id: _DeliveryRow(*row) for row in read(_DELIVERIES, {"ids": ids})}
+        poc_ids = list({d.poc_id for d in deliveries.values()})
         message_ids = {d.message_id for d in deliveries.values()}
-        contacts = {p.id or 0: p for p in session.exec(
-            select(pocs.PointOfContact).where(col(pocs.PointOfContact.id).in_(poc_ids))
-            .execution_options(**fresh))}
-        messages = {m.id or 0: m for m in session.exec(
+        contacts = {row.id: _ContactRow(*row) for row in read(_CONTACTS, {"ids": poc_ids})}
+        messages = {m.id or 0: m for m in session.exec(  # a handful: ORM objects are cheap
             select(OutboxMessage).where(col(OutboxMessage.id).in_(message_ids)))}
-        parties = {p.id or 0: p for p in session.exec(
-            select(Party).where(col(Party.id).in_({c.party_id for c in contacts.values()})))}
+        party_ids = list({c.party_id for c in contacts.values()})
+        parties = {row.id: _PartyRow(*row) for row in read(_PARTIES, {"ids": party_ids})}
         emails: dict[int, tuple[str, ...]] = {}
-        query = (select(pocs.PocEmail).where(col(pocs.PocEmail.poc_id).in_(poc_ids))
-                 .order_by(col(pocs.PocEmail.poc_id), col(pocs.PocEmail.position))
-                 .execution_options(**fresh))
-        for row in session.exec(query):
-            emails[row.poc_id] = (*emails.get(row.poc_id, ()), row.address)
+        for poc_id, address in read(_EMAILS, {"ids": poc_ids}):
+            emails[poc_id] = (*emails.get(poc_id, ()), address)
         found = letters.letter_message_ids(session=session, messages=list(messages.values()))
         drafts = drafts_of(session=session, messages=list(messages.values()), data_dir=data_dir)
         return cls(deliveries, messages, contacts, parties, emails, found, drafts)
@@ -168,7 +219,10 @@ class Dispatcher:
         """Send everything due now, batch by batch, then return what happened."""
         stats = DispatchStats()
         self._renders = MessageFills()  # a message's id means the same message within a run
-        with Session(self.engine, expire_on_commit=False) as session:
+        # one connection for the run: the session's commits are still real commits, but a
+        # connection checked out of the pool per window cost a pre-ping round trip each time
+        with (self.engine.connect() as connection,
+              Session(bind=connection, expire_on_commit=False) as session):
             stats.swept_to_uncertain = outbox.sweep_abandoned(session=session, now=self.clock())
             channels: list[tuple[Channel, Sender[Any]]] = [(Channel.EMAIL, self.email)]
             if self.telegram is not None:
@@ -221,10 +275,9 @@ class Dispatcher:
                                       outcomes=outcomes)
         return stats
 
-    def _outcome(self, session: Session, batch: "_Batch", delivery: Delivery,
+    def _outcome(self, session: Session, batch: "_Batch", delivery: _DeliveryRow,
                  result: SendResult | str, stats: DispatchStats) -> RecordedOutcome:
         """The row after its send (a string: the reason it is uncertain), counted in stats."""
-        assert delivery.id is not None
         now = self.clock()
         attempts = delivery.attempts + 1  # as read before the window counted it in SQL
         kept = (delivery.next_attempt_at, delivery.external_id, delivery.sent_at)  # as they are
@@ -257,12 +310,11 @@ class Dispatcher:
         stats.failed += 1
         return RecordedOutcome(delivery.id, DeliveryState.FAILED, reason, *kept)
 
-    def _prepare(self, batch: "_Batch", delivery: Delivery) -> OutgoingEmail | OutgoingTelegram:
-        assert delivery.id is not None
+    def _prepare(self, batch: "_Batch", delivery: _DeliveryRow
+                 ) -> OutgoingEmail | OutgoingTelegram:
         message = batch.messages[delivery.message_id]
         poc = batch.pocs[delivery.poc_id]
         party = batch.parties[poc.party_id]
-        assert poc.id is not None
         if poc.status != pocs.PocStatus.ACTIVE:
             raise NotDeliverable("the Point of Contact was deactivated")
         emails = batch.emails.get(poc.id, ())
